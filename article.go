@@ -1,0 +1,76 @@
+package taglines
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// DefaultSection is the section of an article that nothing has classified.
+const DefaultSection = "News"
+
+// Article is one stored news article.
+//
+// URL is the canonical address; (SourceID, URL) is unique in a Store, so
+// storing the same article twice is a no-op. Text is plain text with
+// paragraphs separated by blank lines.
+type Article struct {
+	ID          int64
+	SourceID    int64
+	SourceName  string // filled on reads: the source's display name
+	URL         string
+	GUID        string // the feed item's id, if it had one
+	Title       string
+	Text        string
+	Author      string
+	Language    string
+	ImageURL    string
+	SiteName    string
+	Section     string
+	PublishedAt time.Time // the publisher's time; the fetch time if it gave none
+	FetchedAt   time.Time
+	Tags        []Tag
+}
+
+// Excerpt returns at most max bytes of the article's text, cut at a word
+// boundary, with paragraphs joined by spaces and "…" appended when cut.
+func (a *Article) Excerpt(max int) string {
+	text := strings.Join(strings.Fields(a.Text), " ")
+	if len(text) <= max {
+		return text
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	if i := strings.LastIndexByte(text[:cut], ' '); i > max/2 {
+		cut = i
+	}
+	return strings.TrimRight(text[:cut], " ,;:") + "…"
+}
+
+// ArticleQuery selects articles newest first. The zero value lists all
+// articles from the newest.
+type ArticleQuery struct {
+	Tag    string  // a tag slug or name (case-insensitive); empty for all articles
+	Before *Cursor // resume after this position; nil starts at the newest
+	Limit  int     // at most this many; <= 0 means a store default of 50
+}
+
+// Cursor is a position in the newest-first order of articles: the
+// (PublishedAt, ID) of the last article of the previous page.
+type Cursor struct {
+	PublishedAt time.Time
+	ID          int64
+}
+
+// CursorAfter returns the cursor that continues a listing after a.
+func CursorAfter(a *Article) *Cursor { return &Cursor{PublishedAt: a.PublishedAt, ID: a.ID} }
+
+// Stats are the counts shown by `taglines stats`.
+type Stats struct {
+	Sources        int `json:"sources"`
+	Articles       int `json:"articles"`
+	Tags           int `json:"tags"`
+	FailingSources int `json:"failing_sources"`
+}

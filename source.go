@@ -1,0 +1,68 @@
+package taglines
+
+import "time"
+
+// FetchStatus is the outcome of a source's most recent poll.
+type FetchStatus string
+
+// Fetch outcomes recorded on a Source.
+const (
+	// FetchNever: the source has not been polled yet.
+	FetchNever FetchStatus = ""
+	// FetchOK: the feed was fetched and parsed.
+	FetchOK FetchStatus = "ok"
+	// FetchNotModified: the server answered 304 to a conditional request.
+	FetchNotModified FetchStatus = "not_modified"
+	// FetchFailed: the request or the parse failed; Source.LastError says why.
+	FetchFailed FetchStatus = "failed"
+)
+
+// Source is a publisher feed that taglines polls.
+//
+// URL is the feed's address and is unique in a Store. The fields from
+// LastAttemptAt on are the source's health, written only by Store.RecordFetch.
+type Source struct {
+	ID        int64
+	URL       string
+	Title     string // the feed's own title, learnt on the first successful fetch
+	SiteURL   string // the publisher's home page, from the feed
+	CreatedAt time.Time
+
+	// Conditional GET validators from the last successful response.
+	ETag         string
+	LastModified string
+
+	LastAttemptAt       time.Time // zero if never polled
+	LastSuccessAt       time.Time // zero if never fetched successfully
+	Status              FetchStatus
+	HTTPStatus          int
+	LastError           string
+	ConsecutiveFailures int
+	NextPollAt          time.Time
+	ArticleCount        int // filled by Store.Sources and Store.Source
+}
+
+// Failing reports whether the most recent poll of s failed.
+func (s *Source) Failing() bool { return s.ConsecutiveFailures > 0 }
+
+// Name is the name shown for the source: its feed title, else its URL.
+func (s *Source) Name() string {
+	if s.Title != "" {
+		return s.Title
+	}
+	return s.URL
+}
+
+// FetchResult is what one poll of a source learnt, recorded atomically by
+// Store.RecordFetch together with the release of the source's claim.
+type FetchResult struct {
+	At           time.Time
+	Status       FetchStatus
+	HTTPStatus   int
+	Err          string // empty unless Status is FetchFailed
+	ETag         string // new validators; empty keeps the stored ones
+	LastModified string
+	Title        string // empty keeps the stored title
+	SiteURL      string
+	NextPollAt   time.Time
+}

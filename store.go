@@ -1,0 +1,60 @@
+package taglines
+
+import (
+	"context"
+	"time"
+)
+
+// Store keeps sources, articles and tags. Implementations (sqlite, postgres)
+// are safe for concurrent use by many goroutines and, for postgres, by many
+// processes sharing one database. Errors wrap ErrNotFound, ErrConflict or
+// ErrInvalid where those apply.
+type Store interface {
+	// AddSource stores a new source and sets its ID and CreatedAt. A new
+	// source is due at once. Returns ErrConflict if a source with the same
+	// URL exists.
+	AddSource(ctx context.Context, s *Source) error
+	// Source returns the source with the given ID, or ErrNotFound.
+	Source(ctx context.Context, id int64) (*Source, error)
+	// SourceByURL returns the source with the given feed URL, or ErrNotFound.
+	SourceByURL(ctx context.Context, url string) (*Source, error)
+	// Sources lists every source by ID, with its health and ArticleCount.
+	Sources(ctx context.Context) ([]*Source, error)
+	// RemoveSource deletes a source and its articles, or returns ErrNotFound.
+	RemoveSource(ctx context.Context, id int64) error
+
+	// ClaimDueSources leases up to limit sources whose NextPollAt is at or
+	// before now and that no live lease holds, to owner until now+lease,
+	// ordered by NextPollAt. Two concurrent callers never receive the same
+	// source while its lease lasts; an expired lease (a crashed poller) lets
+	// the source be claimed again.
+	ClaimDueSources(ctx context.Context, owner string, now time.Time, limit int, lease time.Duration) ([]*Source, error)
+	// RecordFetch writes the outcome of a poll to the source's health,
+	// schedules its next poll and releases its lease, in one statement.
+	// A successful result resets ConsecutiveFailures; a failed one
+	// increments it. Returns ErrNotFound if the source is gone.
+	RecordFetch(ctx context.Context, sourceID int64, r FetchResult) error
+
+	// KnownURLs returns which of urls are already stored for the source, so
+	// the poller fetches only new article pages.
+	KnownURLs(ctx context.Context, sourceID int64, urls []string) (map[string]bool, error)
+	// AddArticles stores articles with their tags in one transaction and
+	// returns how many were new. An article whose (SourceID, URL) is already
+	// stored is skipped, not updated; new ones get their ID set.
+	AddArticles(ctx context.Context, articles []*Article) (inserted int, err error)
+	// Article returns one article with its tags, or ErrNotFound.
+	Article(ctx context.Context, id int64) (*Article, error)
+	// Articles lists articles newest first (PublishedAt, then ID, both
+	// descending), with their tags and SourceName.
+	Articles(ctx context.Context, q ArticleQuery) ([]*Article, error)
+	// Tag resolves a tag slug or name, case-insensitively, or returns ErrNotFound.
+	Tag(ctx context.Context, nameOrSlug string) (Tag, error)
+	// TopTags returns the tags carried by the most articles published at or
+	// after since, most frequent first.
+	TopTags(ctx context.Context, since time.Time, limit int) ([]TagCount, error)
+	// Stats counts sources, articles, tags and failing sources.
+	Stats(ctx context.Context) (Stats, error)
+
+	// Close releases the store's connections.
+	Close() error
+}

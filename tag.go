@@ -1,0 +1,91 @@
+package taglines
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Tag is a hashtag: Name is its display form without the '#'
+// ("UkrainianConflict", "Kremlin.ru"), Slug the stable lower-case key used in
+// URLs and lookups ("ukrainianconflict", "kremlin.ru").
+type Tag struct {
+	Slug string
+	Name string
+}
+
+// String returns the tag as it is displayed, with its '#'.
+func (t Tag) String() string { return "#" + t.Name }
+
+// TagCount is a tag with the number of articles that carry it.
+type TagCount struct {
+	Tag
+	Count int
+}
+
+// maxTagLen bounds a tag's name in bytes; longer labels are not tags but
+// sentences that a publisher put in a category field.
+const maxTagLen = 64
+
+// NewTag turns a free-form label ("Ukrainian conflict", "kremlin.ru",
+// "#Vladimir Putin", "U.S.") into a Tag. Words are joined in CamelCase, the
+// first letter of each word is upper-cased and the rest kept as written, so
+// "iPhone" and "NATO" survive; letters and digits of any script are kept, as
+// are dots between alphanumerics (domain names). It returns false if nothing
+// usable remains or the label is too long to be a tag.
+func NewTag(label string) (Tag, bool) {
+	label = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(label), "#"))
+	if label == "" || len(label) > 4*maxTagLen {
+		return Tag{}, false
+	}
+	var b strings.Builder
+	upper := true
+	runes := []rune(label)
+	for i, r := range runes {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+			if upper {
+				r = unicode.ToUpper(r)
+				upper = false
+			}
+			b.WriteRune(r)
+		case r == '.' && b.Len() > 0 && i+1 < len(runes) && isAlnum(runes[i+1]) && isAlnum(runes[i-1]):
+			// A dot inside a word: a domain name (Kremlin.ru) or an
+			// abbreviation (U.S.); keep domains, drop abbreviation dots.
+			if isDomainish(runes, i) {
+				b.WriteRune('.')
+			}
+		default:
+			// Apostrophes join ("Women's" → "Womens"); other separators start a new word.
+			if r != '\'' && r != '’' {
+				upper = true
+			}
+		}
+	}
+	name := b.String()
+	if name == "" || len(name) > maxTagLen || !utf8.ValidString(name) {
+		return Tag{}, false
+	}
+	return Tag{Slug: TagSlug(name), Name: name}, true
+}
+
+// TagSlug returns the lookup key of a tag name: lower case, without '#'.
+func TagSlug(name string) string {
+	return strings.ToLower(strings.TrimLeft(strings.TrimSpace(name), "#"))
+}
+
+func isAlnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// isDomainish reports whether the dot at runes[i] separates two parts of at
+// least two letters each, as in "Kremlin.ru", and not single letters, as in "U.S".
+func isDomainish(runes []rune, i int) bool {
+	left := 0
+	for j := i - 1; j >= 0 && isAlnum(runes[j]); j-- {
+		left++
+	}
+	right := 0
+	for j := i + 1; j < len(runes) && isAlnum(runes[j]); j++ {
+		right++
+	}
+	return left >= 2 && right >= 2
+}
