@@ -1,0 +1,50 @@
+package enrich
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestFeedTags(t *testing.T) {
+	tests := []struct {
+		in   []string
+		want []string
+	}{
+		{[]string{"Politics", "Ukrainian conflict", "Kremlin.ru", "ukrainian Conflict", "Sergey Lavrov"}, []string{"UkrainianConflict", "Kremlin.ru", "SergeyLavrov"}},
+		{[]string{"#Vladimir Putin", "  ", "U.S."}, []string{"VladimirPutin", "US"}},
+		{[]string{"Москва", "Türkiye"}, []string{"Москва", "Türkiye"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, tag := range FeedTags(tt.in) {
+			got = append(got, tag.Name)
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("FeedTags(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	many := make([]string, 30)
+	for i := range many {
+		many[i] = string(rune('a'+i%26)) + "topic" + string(rune('a'+i/26))
+	}
+	if n := len(FeedTags(many)); n != MaxTags {
+		t.Errorf("FeedTags(30 labels) kept %d, want %d", n, MaxTags)
+	}
+}
+
+func TestSection(t *testing.T) {
+	tests := []struct {
+		in   []string
+		want string
+	}{
+		{[]string{"Russia", "Politics"}, "Politics"},
+		{[]string{"tech"}, "Technology"},
+		{[]string{"Sport"}, "Sports"},
+		{[]string{"Russia"}, ""},
+	}
+	for _, tt := range tests {
+		if got := Section(tt.in); got != tt.want {
+			t.Errorf("Section(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

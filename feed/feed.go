@@ -1,0 +1,159 @@
+// Package feed turns feed documents (RSS 0.9x/1.0/2.0, Atom, JSON Feed) into
+// items, and reads and writes OPML subscription lists. It is pure: bytes in,
+// values out.
+package feed
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+)
+
+// Feed is a parsed feed.
+type Feed struct {
+	Title    string
+	SiteURL  string
+	Language string
+	Items    []Item
+}
+
+// Item is one entry of a feed. URL is absolute; times are zero when the feed
+// gave none or gave one that could not be read.
+type Item struct {
+	GUID       string
+	URL        string
+	Title      string
+	Summary    string // the description or summary, HTML as published
+	Content    string // full content when the feed carries it
+	Author     string
+	Published  time.Time
+	Updated    time.Time
+	Categories []string
+	Image      string
+}
+
+// Parse reads a feed of any supported format. base is the URL the feed was
+// fetched from; relative links are resolved against the feed's own link or,
+// failing that, base. Items without a usable link are dropped, since an
+// article is identified by its address.
+func Parse(data []byte, base string) (f *Feed, err error) {
+	// gofeed panics on some malformed JSON feeds ({"items":[null]}); a feed
+	// is untrusted input, so a panic is just a parse error.
+	defer func() {
+		if r := recover(); r != nil {
+			f, err = nil, fmt.Errorf("parse feed %s: malformed feed (%v)", base, r)
+		}
+	}()
+	gf, err := gofeed.NewParser().Parse(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("parse feed %s: %w", base, err)
+	}
+	baseURL, _ := url.Parse(base)
+	f = &Feed{
+		Title:    clean(gf.Title),
+		Language: gf.Language,
+		SiteURL:  resolve(baseURL, gf.Link),
+	}
+	if site, err := url.Parse(f.SiteURL); err == nil && site.IsAbs() && baseURL == nil {
+		baseURL = site
+	}
+	for _, gi := range gf.Items {
+		if gi == nil {
+			continue
+		}
+		it := Item{
+			GUID:    strings.TrimSpace(gi.GUID),
+			URL:     resolve(baseURL, firstNonEmpty(gi.Link, linkFromGUID(gi.GUID))),
+			Title:   clean(gi.Title),
+			Summary: gi.Description,
+			Content: gi.Content,
+		}
+		if it.URL == "" {
+			continue
+		}
+		if gi.PublishedParsed != nil {
+			it.Published = *gi.PublishedParsed
+		}
+		if gi.UpdatedParsed != nil {
+			it.Updated = *gi.UpdatedParsed
+		}
+		if it.Published.IsZero() {
+			it.Published = it.Updated
+		}
+		for _, a := range gi.Authors {
+			if a != nil && a.Name != "" {
+				it.Author = clean(a.Name)
+				break
+			}
+		}
+		if it.Author == "" && gi.DublinCoreExt != nil && len(gi.DublinCoreExt.Creator) > 0 {
+			it.Author = clean(gi.DublinCoreExt.Creator[0])
+		}
+		for _, c := range gi.Categories {
+			// Some publishers pack several labels into one field.
+			for _, part := range strings.Split(c, ",") {
+				if part = clean(part); part != "" {
+					it.Categories = append(it.Categories, part)
+				}
+			}
+		}
+		if gi.Image != nil {
+			it.Image = resolve(baseURL, gi.Image.URL)
+		}
+		for _, e := range gi.Enclosures {
+			if it.Image == "" && e != nil && strings.HasPrefix(e.Type, "image/") {
+				it.Image = resolve(baseURL, e.URL)
+			}
+		}
+		f.Items = append(f.Items, it)
+	}
+	return f, nil
+}
+
+// clean unescapes entities left in text fields and collapses whitespace.
+func clean(s string) string {
+	return strings.Join(strings.Fields(html.UnescapeString(s)), " ")
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// linkFromGUID uses a GUID as the link when it is itself a URL, as RSS
+// permalinks are.
+func linkFromGUID(guid string) string {
+	if strings.HasPrefix(guid, "http://") || strings.HasPrefix(guid, "https://") {
+		return guid
+	}
+	return ""
+}
+
+// resolve makes ref absolute against base; it returns "" for anything that
+// is not an http(s) URL.
+func resolve(base *url.URL, ref string) string {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return ""
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ""
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return ""
+	}
+	return u.String()
+}

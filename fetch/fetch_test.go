@@ -1,0 +1,102 @@
+package fetch
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestFeedConditional(t *testing.T) {
+	const etag = `"v1"`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("User-Agent") == "" {
+			t.Error("no User-Agent sent")
+		}
+		if r.Header.Get("If-None-Match") == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Last-Modified", "Mon, 23 Nov 2026 10:00:00 GMT")
+		_, _ = w.Write([]byte("<rss/>"))
+	}))
+	defer srv.Close()
+	c := New(srv.Client(), Options{})
+	ctx := context.Background()
+
+	first, err := c.Feed(ctx, srv.URL, Validators{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.NotModified || string(first.Body) != "<rss/>" || first.ETag != etag || first.LastModified == "" {
+		t.Fatalf("first fetch = %+v", first)
+	}
+	second, err := c.Feed(ctx, srv.URL, Validators{ETag: first.ETag, LastModified: first.LastModified})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !second.NotModified || len(second.Body) != 0 {
+		t.Fatalf("second fetch = %+v, want 304", second)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/500", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", 500) })
+	mux.HandleFunc("/429", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "120")
+		w.WriteHeader(http.StatusTooManyRequests)
+	})
+	mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop", http.StatusFound) })
+	mux.HandleFunc("/huge", func(w http.ResponseWriter, r *http.Request) {
+		chunk := []byte(strings.Repeat("x", 64<<10))
+		for i := 0; i < 64; i++ {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	})
+	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	c := New(srv.Client(), Options{MaxFeedBytes: 1 << 20, Timeout: 300 * time.Millisecond})
+	ctx := context.Background()
+
+	tests := []struct {
+		name  string
+		path  string
+		check func(error) bool
+	}{
+		{"server error", "/500", func(err error) bool {
+			var se *StatusError
+			return errors.As(err, &se) && se.StatusCode == 500
+		}},
+		{"too many requests keeps Retry-After", "/429", func(err error) bool {
+			var se *StatusError
+			return errors.As(err, &se) && se.StatusCode == 429 && se.RetryAfter == "120"
+		}},
+		{"redirect loop", "/loop", func(err error) bool { return err != nil && strings.Contains(err.Error(), "redirect") }},
+		{"body cap", "/huge", func(err error) bool { return errors.Is(err, ErrTooLarge) }},
+		{"timeout", "/slow", func(err error) bool { return errors.Is(err, context.DeadlineExceeded) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := c.Feed(ctx, srv.URL+tt.path, Validators{})
+			if !tt.check(err) {
+				t.Errorf("Feed(%s) error = %v", tt.path, err)
+			}
+		})
+	}
+	if _, err := c.Page(ctx, "file:///etc/passwd"); err == nil {
+		t.Error("Page(file://) succeeded, want unsupported scheme")
+	}
+}

@@ -1,0 +1,262 @@
+// Package ingest runs the pipeline for one source: fetch the feed → parse →
+// fetch and extract each new article page → enrich → canonicalise → store.
+// It is the one user of taglines.Store on the write path of articles;
+// scheduling (which source, when) belongs to package poll.
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/dedup"
+	"github.com/taglines/taglines/enrich"
+	"github.com/taglines/taglines/extract"
+	"github.com/taglines/taglines/feed"
+	"github.com/taglines/taglines/fetch"
+)
+
+// Options configure an Ingester. The zero value is usable.
+type Options struct {
+	// PageConcurrency bounds the article pages fetched at once for one
+	// source (default 4).
+	PageConcurrency int
+	// SkipPages stores the feed's own content instead of fetching pages.
+	SkipPages bool
+	Logger    *slog.Logger
+	Now       func() time.Time
+}
+
+// Ingester polls sources. It is safe for concurrent use; each call to
+// Ingest works on its own source.
+type Ingester struct {
+	store taglines.Store
+	fetch *fetch.Client
+	opts  Options
+}
+
+// New returns an Ingester writing to store through fetcher.
+func New(store taglines.Store, fetcher *fetch.Client, opts Options) *Ingester {
+	if opts.PageConcurrency <= 0 {
+		opts.PageConcurrency = 4
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Ingester{store: store, fetch: fetcher, opts: opts}
+}
+
+// Outcome is the result of one poll of one source.
+type Outcome struct {
+	Result     taglines.FetchResult // NextPollAt is left for the scheduler
+	RetryAfter time.Duration        // the server's Retry-After, if it sent one
+	Items      int                  // items in the feed
+	New        int                  // articles stored
+	PageErrors int                  // pages that failed and fell back to feed text
+	// Interrupted is set when ctx ended before the source was done: nothing
+	// was stored and the source should simply be retried later.
+	Interrupted bool
+}
+
+// Ingest polls one source once. Articles are written in one transaction
+// before the new validators are recorded by the caller, so a crash between
+// the two re-reads the feed and stores nothing twice.
+func (in *Ingester) Ingest(ctx context.Context, src *taglines.Source) Outcome {
+	log := in.opts.Logger.With("source", src.ID, "url", src.URL)
+	out := Outcome{Result: taglines.FetchResult{At: in.opts.Now()}}
+	fail := func(httpStatus int, err error) Outcome {
+		if ctx.Err() != nil {
+			out.Interrupted = true
+		}
+		out.Result.Status = taglines.FetchFailed
+		out.Result.HTTPStatus = httpStatus
+		out.Result.Err = err.Error()
+		log.Warn("poll failed", "err", err)
+		return out
+	}
+
+	resp, err := in.fetch.Feed(ctx, src.URL, fetch.Validators{ETag: src.ETag, LastModified: src.LastModified})
+	if err != nil {
+		var se *fetch.StatusError
+		if errors.As(err, &se) {
+			out.RetryAfter = parseRetryAfter(se.RetryAfter, in.opts.Now())
+			return fail(se.StatusCode, err)
+		}
+		return fail(0, err)
+	}
+	out.Result.HTTPStatus = resp.StatusCode
+	if resp.NotModified {
+		out.Result.Status = taglines.FetchNotModified
+		return out
+	}
+	f, err := feed.Parse(resp.Body, resp.URL)
+	if err != nil {
+		return fail(resp.StatusCode, err)
+	}
+	out.Items = len(f.Items)
+
+	items := in.newItems(f.Items)
+	urls := make([]string, 0, len(items))
+	for _, it := range items {
+		urls = append(urls, it.URL)
+	}
+	known, err := in.store.KnownURLs(ctx, src.ID, urls)
+	if err != nil {
+		return fail(resp.StatusCode, fmt.Errorf("known urls: %w", err))
+	}
+	fresh := items[:0]
+	for _, it := range items {
+		if !known[it.URL] {
+			fresh = append(fresh, it)
+		}
+	}
+
+	articles := make([]*taglines.Article, len(fresh))
+	var pageErrs int
+	var mu sync.Mutex
+	sem := make(chan struct{}, in.opts.PageConcurrency)
+	var wg sync.WaitGroup
+	for i, it := range fresh {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			a, err := in.article(ctx, src, it)
+			if err != nil {
+				mu.Lock()
+				pageErrs++
+				mu.Unlock()
+				log.Debug("page fell back to feed text", "page", it.URL, "err", err)
+			}
+			articles[i] = a
+		})
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		// Pages cut short by shutdown would be stored with feed text only;
+		// store nothing and let the source be polled again.
+		out.Interrupted = true
+		return fail(resp.StatusCode, ctx.Err())
+	}
+	out.PageErrors = pageErrs
+
+	n, err := in.store.AddArticles(ctx, articles)
+	if err != nil {
+		return fail(resp.StatusCode, fmt.Errorf("store articles: %w", err))
+	}
+	out.New = n
+	out.Result.Status = taglines.FetchOK
+	out.Result.ETag = resp.ETag
+	out.Result.LastModified = resp.LastModified
+	out.Result.Title = f.Title
+	out.Result.SiteURL = f.SiteURL
+	log.Debug("polled", "items", out.Items, "new", n, "page_errors", pageErrs)
+	return out
+}
+
+// newItems canonicalises item URLs and drops items that repeat a URL
+// within the feed or have none usable.
+func (in *Ingester) newItems(items []feed.Item) []feed.Item {
+	seen := make(map[string]bool, len(items))
+	out := make([]feed.Item, 0, len(items))
+	for _, it := range items {
+		u, err := dedup.CanonicalURL(it.URL)
+		if err != nil || seen[u] {
+			continue
+		}
+		seen[u] = true
+		it.URL = u
+		out = append(out, it)
+	}
+	return out
+}
+
+// article builds the stored article of a feed item, from its page when the
+// page can be fetched and read, else from the feed's own text. The returned
+// error only reports the fallback; the article is always usable.
+func (in *Ingester) article(ctx context.Context, src *taglines.Source, it feed.Item) (*taglines.Article, error) {
+	now := in.opts.Now()
+	a := &taglines.Article{
+		SourceID:    src.ID,
+		URL:         it.URL,
+		GUID:        it.GUID,
+		Title:       it.Title,
+		Author:      it.Author,
+		ImageURL:    it.Image,
+		Section:     enrich.Section(it.Categories),
+		PublishedAt: it.Published,
+		FetchedAt:   now,
+		Tags:        enrich.FeedTags(it.Categories),
+	}
+	var pageErr error
+	if in.opts.SkipPages {
+		pageErr = errors.New("page fetching disabled")
+	} else {
+		pageErr = in.fromPage(ctx, a, it.URL)
+	}
+	if a.Text == "" {
+		a.Text = extract.Fragment(it.Content)
+		if len(a.Text) < len(it.Summary)/2 || a.Text == "" {
+			a.Text = extract.Fragment(it.Summary)
+		}
+	}
+	if a.Section == "" {
+		a.Section = taglines.DefaultSection
+	}
+	if a.PublishedAt.IsZero() || a.PublishedAt.After(now) {
+		// No date, or one in the future (a wrong zone or a typo): the
+		// fetch time is the honest upper bound.
+		a.PublishedAt = now
+	}
+	return a, pageErr
+}
+
+func (in *Ingester) fromPage(ctx context.Context, a *taglines.Article, pageURL string) error {
+	resp, err := in.fetch.Page(ctx, pageURL)
+	if err != nil {
+		return err
+	}
+	u, _ := url.Parse(resp.URL)
+	r, err := extract.Page(resp.Body, resp.ContentType, u)
+	if err != nil {
+		return err
+	}
+	a.Text = r.Text
+	if a.Title == "" {
+		a.Title = r.Title
+	}
+	if a.Author == "" {
+		a.Author = r.Author
+	}
+	if a.ImageURL == "" {
+		a.ImageURL = r.Image
+	}
+	if a.PublishedAt.IsZero() {
+		a.PublishedAt = r.Published
+	}
+	a.Language = r.Language
+	a.SiteName = r.SiteName
+	return nil
+}
+
+// parseRetryAfter reads a Retry-After header in seconds or as an HTTP date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil && s > 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := time.Parse(time.RFC1123, v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}

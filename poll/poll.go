@@ -1,0 +1,215 @@
+// Package poll decides which source is polled when: it claims due sources
+// through the Store (a lease, so several processes can share one database),
+// hands them to a bounded pool of workers, and schedules each source's next
+// poll with backoff for failing ones. The clock is injected.
+package poll
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/ingest"
+)
+
+// Defaults for Options.
+const (
+	DefaultWorkers    = 16
+	DefaultInterval   = 15 * time.Minute
+	DefaultLease      = 5 * time.Minute
+	DefaultMinBackoff = time.Minute
+	DefaultMaxBackoff = 24 * time.Hour
+	DefaultTick       = 5 * time.Second
+	DefaultGrace      = 15 * time.Second
+)
+
+// Ingester polls one source; *ingest.Ingester is the real one.
+type Ingester interface {
+	Ingest(ctx context.Context, src *taglines.Source) ingest.Outcome
+}
+
+// Options configure a Poller. The zero value selects the defaults.
+type Options struct {
+	Owner      string        // names this process in leases; default "poller"
+	Workers    int           // sources polled at once
+	Interval   time.Duration // between polls of a healthy source
+	Lease      time.Duration // how long a claim lasts if its poller dies
+	MinBackoff time.Duration // first delay after a failure, doubled per failure
+	MaxBackoff time.Duration // cap on the delay of a failing source
+	Tick       time.Duration // how often Run looks for due sources
+	Grace      time.Duration // how long in-flight polls may finish after shutdown
+	Logger     *slog.Logger
+	Now        func() time.Time
+}
+
+// Poller schedules polls. It is safe for concurrent use, though one Run per
+// process is the intended use.
+type Poller struct {
+	store  taglines.Store
+	ingest Ingester
+	opts   Options
+}
+
+// New returns a Poller that claims from store and polls with ing.
+func New(store taglines.Store, ing Ingester, opts Options) *Poller {
+	if opts.Owner == "" {
+		opts.Owner = "poller"
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = DefaultWorkers
+	}
+	if opts.Interval <= 0 {
+		opts.Interval = DefaultInterval
+	}
+	if opts.Lease <= 0 {
+		opts.Lease = DefaultLease
+	}
+	if opts.MinBackoff <= 0 {
+		opts.MinBackoff = DefaultMinBackoff
+	}
+	if opts.MaxBackoff <= 0 {
+		opts.MaxBackoff = DefaultMaxBackoff
+	}
+	if opts.Tick <= 0 {
+		opts.Tick = DefaultTick
+	}
+	if opts.Grace <= 0 {
+		opts.Grace = DefaultGrace
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Poller{store: store, ingest: ing, opts: opts}
+}
+
+// Round counts what one round of polling did.
+type Round struct {
+	Sources     int64 `json:"sources"`
+	OK          int64 `json:"ok"`
+	NotModified int64 `json:"not_modified"`
+	Failed      int64 `json:"failed"`
+	New         int64 `json:"new_articles"`
+	Interrupted int64 `json:"interrupted"`
+}
+
+// RunOnce polls every source that is due now, then returns. When ctx ends,
+// no new source is claimed; polls in flight get Options.Grace to finish,
+// and a poll cut short records nothing, so its lease expires and the source
+// is polled again later.
+func (p *Poller) RunOnce(ctx context.Context) (Round, error) {
+	var r Round
+	// Work outlives ctx by the grace period so that a shutdown does not
+	// abort polls that are about to finish.
+	work, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() {
+		t := time.AfterFunc(p.opts.Grace, cancel)
+		context.AfterFunc(work, func() { t.Stop() })
+	})
+	defer stop()
+
+	queue := make(chan *taglines.Source)
+	var wg sync.WaitGroup
+	for range p.opts.Workers {
+		wg.Go(func() {
+			for src := range queue {
+				p.pollOne(work, src, &r)
+			}
+		})
+	}
+	var err error
+	for ctx.Err() == nil {
+		var due []*taglines.Source
+		due, err = p.store.ClaimDueSources(ctx, p.opts.Owner, p.opts.Now(), p.opts.Workers, p.opts.Lease)
+		if err != nil || len(due) == 0 {
+			break
+		}
+		for _, src := range due {
+			queue <- src
+		}
+	}
+	close(queue)
+	wg.Wait()
+	if err != nil && ctx.Err() == nil {
+		return r, err
+	}
+	return r, nil
+}
+
+func (p *Poller) pollOne(ctx context.Context, src *taglines.Source, r *Round) {
+	atomic.AddInt64(&r.Sources, 1)
+	out := p.ingest.Ingest(ctx, src)
+	if out.Interrupted {
+		atomic.AddInt64(&r.Interrupted, 1)
+		return
+	}
+	res := out.Result
+	res.NextPollAt = p.next(src, out)
+	switch res.Status {
+	case taglines.FetchOK:
+		atomic.AddInt64(&r.OK, 1)
+	case taglines.FetchNotModified:
+		atomic.AddInt64(&r.NotModified, 1)
+	default:
+		atomic.AddInt64(&r.Failed, 1)
+	}
+	atomic.AddInt64(&r.New, int64(out.New))
+	// Record even if shutdown began: the articles are stored, and the
+	// source's health must say so.
+	if err := p.store.RecordFetch(context.WithoutCancel(ctx), src.ID, res); err != nil && !errors.Is(err, taglines.ErrNotFound) {
+		p.opts.Logger.Error("record fetch", "source", src.ID, "err", err)
+	}
+}
+
+// next schedules a source's next poll: the interval after a success,
+// exponential backoff with jitter after failures, capped, and never sooner
+// than the server's Retry-After.
+func (p *Poller) next(src *taglines.Source, out ingest.Outcome) time.Time {
+	now := p.opts.Now()
+	if out.Result.Status != taglines.FetchFailed {
+		return now.Add(jitter(p.opts.Interval, 0.1))
+	}
+	delay := p.opts.MinBackoff
+	for i := 0; i < src.ConsecutiveFailures && delay < p.opts.MaxBackoff; i++ {
+		delay *= 2
+	}
+	delay = min(jitter(delay, 0.2), p.opts.MaxBackoff)
+	if out.RetryAfter > delay {
+		delay = min(out.RetryAfter, p.opts.MaxBackoff)
+	}
+	return now.Add(delay)
+}
+
+// jitter spreads d by ±frac so that sources added together do not stay
+// synchronised forever.
+func jitter(d time.Duration, frac float64) time.Duration {
+	return time.Duration(float64(d) * (1 + frac*(2*rand.Float64()-1)))
+}
+
+// Run polls until ctx ends, looking for due sources every Options.Tick.
+// It returns nil after a clean shutdown.
+func (p *Poller) Run(ctx context.Context) error {
+	t := time.NewTicker(p.opts.Tick)
+	defer t.Stop()
+	for {
+		r, err := p.RunOnce(ctx)
+		if err != nil {
+			p.opts.Logger.Error("poll round", "err", err)
+		} else if r.Sources > 0 {
+			p.opts.Logger.Info("poll round", "sources", r.Sources, "new", r.New, "failed", r.Failed, "not_modified", r.NotModified)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
