@@ -1,0 +1,384 @@
+// Package api serves the taglines JSON API under /api/v1/: articles by tag,
+// all articles, the top tags and the health of the sources.
+//
+// Listings are newest first and paged by an opaque cursor: each response's
+// "next_cursor" is passed back as ?cursor= and is null on the last page.
+// Times are RFC 3339 in UTC, or null when unset. Errors are
+// {"error": "..."} with status 400 (bad cursor or limit), 404, 405 or 500.
+package api
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/taglines/taglines"
+)
+
+// Page sizes: DefaultPageSize when neither Options nor ?limit= set one; no
+// response lists more than MaxLimit items.
+const (
+	DefaultPageSize   = 50
+	MaxLimit          = 200
+	DefaultExcerptLen = 1500
+)
+
+// topTagsWindow is how far back /api/v1/tags counts, matching the web home page.
+const topTagsWindow = 7 * 24 * time.Hour
+
+// Options configures the handler returned by New. The zero value is usable:
+// every zero field takes its default.
+type Options struct {
+	Logger     *slog.Logger     // receives one record per 500; default discards
+	Now        func() time.Time // the clock for the top tags' window; default time.Now
+	PageSize   int              // items per page without ?limit=; default DefaultPageSize, at most MaxLimit
+	ExcerptLen int              // bytes of the "excerpt" field; default DefaultExcerptLen
+}
+
+// handler serves the API; it holds no mutable state after New, so it is
+// safe for concurrent use.
+type handler struct {
+	store    taglines.Store
+	log      *slog.Logger
+	now      func() time.Time
+	pageSize int
+	excerpt  int
+	mux      *http.ServeMux
+}
+
+// New returns the JSON API handler for store. It expects requests with their
+// full path, so it is mounted as mux.Handle("/api/", api.New(...)). Routes:
+//
+//	GET /api/v1/tags/{tag}/articles?cursor=&limit=  articles with a tag ({tag}: slug or name, any case)
+//	GET /api/v1/articles?cursor=&limit=             all articles
+//	GET /api/v1/tags?limit=                         top tags of the last 7 days, with counts
+//	GET /api/v1/sources                             every source with its health
+//
+// limit must be an integer from 1 to MaxLimit. The handler is safe for
+// concurrent use.
+func New(store taglines.Store, opts Options) http.Handler {
+	h := &handler{
+		store:    store,
+		log:      opts.Logger,
+		now:      opts.Now,
+		pageSize: opts.PageSize,
+		excerpt:  opts.ExcerptLen,
+	}
+	if h.log == nil {
+		h.log = slog.New(slog.DiscardHandler)
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	if h.pageSize <= 0 {
+		h.pageSize = DefaultPageSize
+	}
+	h.pageSize = min(h.pageSize, MaxLimit)
+	if h.excerpt <= 0 {
+		h.excerpt = DefaultExcerptLen
+	}
+	h.mux = http.NewServeMux()
+	// Patterns carry no method so that get can answer 405 in JSON; the
+	// catch-all keeps the mux's plain-text 404 out of the API.
+	h.mux.Handle("/api/v1/tags/{tag}/articles", h.get(h.tagArticles))
+	h.mux.Handle("/api/v1/articles", h.get(h.articles))
+	h.mux.Handle("/api/v1/tags", h.get(h.topTags))
+	h.mux.Handle("/api/v1/sources", h.get(h.sources))
+	h.mux.Handle("/", h.get(func(w http.ResponseWriter, r *http.Request) {
+		h.fail(w, r, http.StatusNotFound, "no such endpoint: "+r.URL.Path, nil)
+	}))
+	return h
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	h.mux.ServeHTTP(w, r)
+}
+
+// get restricts f to GET and HEAD.
+func (h *handler) get(f http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			h.fail(w, r, http.StatusMethodNotAllowed, "method "+r.Method+" not allowed", nil)
+			return
+		}
+		f(w, r)
+	})
+}
+
+// Wire types. Field names are the API's contract; change them only with a
+// new version prefix.
+type (
+	tagJSON struct {
+		Name string `json:"name"`
+		Slug string `json:"slug"`
+	}
+	sourceRefJSON struct {
+		ID   int64  `json:"id"`
+		Name string `json:"name"`
+	}
+	articleJSON struct {
+		ID        int64         `json:"id"`
+		URL       string        `json:"url"`
+		Title     string        `json:"title"`
+		Source    sourceRefJSON `json:"source"`
+		Section   string        `json:"section"`
+		Published string        `json:"published"`
+		Author    string        `json:"author"`
+		Language  string        `json:"language"`
+		Image     string        `json:"image"`
+		Excerpt   string        `json:"excerpt"`
+		Text      string        `json:"text"`
+		Tags      []tagJSON     `json:"tags"`
+	}
+	articlesJSON struct {
+		Tag        *tagJSON      `json:"tag,omitempty"`
+		Articles   []articleJSON `json:"articles"`
+		NextCursor *string       `json:"next_cursor"`
+	}
+	tagCountJSON struct {
+		Name  string `json:"name"`
+		Slug  string `json:"slug"`
+		Count int    `json:"count"`
+	}
+	topTagsJSON struct {
+		Since string         `json:"since"`
+		Tags  []tagCountJSON `json:"tags"`
+	}
+	sourceJSON struct {
+		ID                  int64   `json:"id"`
+		Name                string  `json:"name"`
+		URL                 string  `json:"url"`
+		Title               string  `json:"title"`
+		SiteURL             string  `json:"site_url"`
+		CreatedAt           *string `json:"created_at"`
+		LastAttemptAt       *string `json:"last_attempt_at"`
+		LastSuccessAt       *string `json:"last_success_at"`
+		Status              string  `json:"status"`
+		HTTPStatus          *int    `json:"http_status"`
+		LastError           string  `json:"last_error"`
+		ConsecutiveFailures int     `json:"consecutive_failures"`
+		Failing             bool    `json:"failing"`
+		NextPollAt          *string `json:"next_poll_at"`
+		ArticleCount        int     `json:"article_count"`
+	}
+	sourcesJSON struct {
+		Sources []sourceJSON `json:"sources"`
+	}
+	errorJSON struct {
+		Error string `json:"error"`
+	}
+)
+
+func (h *handler) tagArticles(w http.ResponseWriter, r *http.Request) {
+	q, ok := h.query(w, r)
+	if !ok {
+		return
+	}
+	t, err := h.store.Tag(r.Context(), r.PathValue("tag"))
+	if errors.Is(err, taglines.ErrNotFound) {
+		h.fail(w, r, http.StatusNotFound, fmt.Sprintf("tag %q not found", r.PathValue("tag")), nil)
+		return
+	}
+	if err != nil {
+		h.storeError(w, r, err)
+		return
+	}
+	q.Tag = t.Slug
+	h.list(w, r, q, &tagJSON{Name: t.Name, Slug: t.Slug})
+}
+
+func (h *handler) articles(w http.ResponseWriter, r *http.Request) {
+	if q, ok := h.query(w, r); ok {
+		h.list(w, r, q, nil)
+	}
+}
+
+// query reads ?cursor= and ?limit=; on bad input it writes the 400 and
+// returns false.
+func (h *handler) query(w http.ResponseWriter, r *http.Request) (taglines.ArticleQuery, bool) {
+	q := taglines.ArticleQuery{}
+	limit, ok := h.limit(w, r)
+	if !ok {
+		return q, false
+	}
+	q.Limit = limit
+	if s := r.URL.Query().Get("cursor"); s != "" {
+		c, err := taglines.ParseCursor(s)
+		if err != nil {
+			h.fail(w, r, http.StatusBadRequest, "invalid cursor", nil)
+			return q, false
+		}
+		q.Before = c
+	}
+	return q, true
+}
+
+func (h *handler) limit(w http.ResponseWriter, r *http.Request) (int, bool) {
+	s := r.URL.Query().Get("limit")
+	if s == "" {
+		return h.pageSize, true
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > MaxLimit {
+		h.fail(w, r, http.StatusBadRequest, fmt.Sprintf("limit must be an integer from 1 to %d", MaxLimit), nil)
+		return 0, false
+	}
+	return n, true
+}
+
+func (h *handler) list(w http.ResponseWriter, r *http.Request, q taglines.ArticleQuery, tag *tagJSON) {
+	limit := q.Limit
+	// One more than asked tells whether a next page exists, so the last
+	// page says null rather than handing out a cursor to an empty page.
+	q.Limit++
+	arts, err := h.store.Articles(r.Context(), q)
+	if err != nil {
+		h.storeError(w, r, err)
+		return
+	}
+	out := articlesJSON{Tag: tag, Articles: make([]articleJSON, 0, min(len(arts), limit))}
+	if len(arts) > limit {
+		arts = arts[:limit]
+		next := taglines.CursorAfter(arts[len(arts)-1]).String()
+		out.NextCursor = &next
+	}
+	for _, a := range arts {
+		out.Articles = append(out.Articles, h.article(a))
+	}
+	h.write(w, r, http.StatusOK, out)
+}
+
+func (h *handler) article(a *taglines.Article) articleJSON {
+	j := articleJSON{
+		ID:        a.ID,
+		URL:       a.URL,
+		Title:     a.Title,
+		Source:    sourceRefJSON{ID: a.SourceID, Name: a.SourceName},
+		Section:   cmp.Or(a.Section, taglines.DefaultSection),
+		Published: a.PublishedAt.UTC().Format(time.RFC3339),
+		Author:    a.Author,
+		Language:  a.Language,
+		Image:     a.ImageURL,
+		Excerpt:   a.Excerpt(h.excerpt),
+		Text:      a.Text,
+		Tags:      make([]tagJSON, 0, len(a.Tags)),
+	}
+	for _, t := range a.Tags {
+		j.Tags = append(j.Tags, tagJSON{Name: t.Name, Slug: t.Slug})
+	}
+	return j
+}
+
+func (h *handler) topTags(w http.ResponseWriter, r *http.Request) {
+	limit, ok := h.limit(w, r)
+	if !ok {
+		return
+	}
+	since := h.now().Add(-topTagsWindow).UTC()
+	top, err := h.store.TopTags(r.Context(), since, limit)
+	if err != nil {
+		h.storeError(w, r, err)
+		return
+	}
+	out := topTagsJSON{Since: since.Format(time.RFC3339), Tags: make([]tagCountJSON, 0, len(top))}
+	for _, t := range top {
+		out.Tags = append(out.Tags, tagCountJSON{Name: t.Name, Slug: t.Slug, Count: t.Count})
+	}
+	h.write(w, r, http.StatusOK, out)
+}
+
+func (h *handler) sources(w http.ResponseWriter, r *http.Request) {
+	srcs, err := h.store.Sources(r.Context())
+	if err != nil {
+		h.storeError(w, r, err)
+		return
+	}
+	out := sourcesJSON{Sources: make([]sourceJSON, 0, len(srcs))}
+	for _, s := range srcs {
+		j := sourceJSON{
+			ID:                  s.ID,
+			Name:                s.Name(),
+			URL:                 s.URL,
+			Title:               s.Title,
+			SiteURL:             s.SiteURL,
+			CreatedAt:           timeOrNull(s.CreatedAt),
+			LastAttemptAt:       timeOrNull(s.LastAttemptAt),
+			LastSuccessAt:       timeOrNull(s.LastSuccessAt),
+			Status:              string(s.Status),
+			LastError:           s.LastError,
+			ConsecutiveFailures: s.ConsecutiveFailures,
+			Failing:             s.Failing(),
+			NextPollAt:          timeOrNull(s.NextPollAt),
+			ArticleCount:        s.ArticleCount,
+		}
+		// FetchNever is the empty string; spell it out for clients.
+		if s.Status == taglines.FetchNever {
+			j.Status = "never"
+		}
+		if s.HTTPStatus != 0 {
+			j.HTTPStatus = &s.HTTPStatus
+		}
+		out.Sources = append(out.Sources, j)
+	}
+	h.write(w, r, http.StatusOK, out)
+}
+
+func timeOrNull(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.UTC().Format(time.RFC3339)
+	return &s
+}
+
+// storeError answers a failed store call: ErrNotFound and ErrInvalid are the
+// client's, anything else is ours and is logged.
+func (h *handler) storeError(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, taglines.ErrNotFound):
+		h.fail(w, r, http.StatusNotFound, "not found", nil)
+	case errors.Is(err, taglines.ErrInvalid):
+		h.fail(w, r, http.StatusBadRequest, "invalid request", nil)
+	default:
+		h.fail(w, r, http.StatusInternalServerError, "internal error", err)
+	}
+}
+
+// fail writes {"error": msg}; a non-nil cause is logged, once, here, and
+// never sent to the client.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, status int, msg string, cause error) {
+	if cause != nil {
+		level := slog.LevelError
+		if errors.Is(r.Context().Err(), context.Canceled) {
+			level = slog.LevelDebug // the client left; not our failure
+		}
+		h.log.LogAttrs(r.Context(), level, "api request failed",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", status), slog.Any("err", cause))
+	}
+	h.write(w, r, status, errorJSON{Error: msg})
+}
+
+func (h *handler) write(w http.ResponseWriter, r *http.Request, status int, v any) {
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(v); err != nil {
+		// Only a programming error (an unencodable type) gets here.
+		h.log.LogAttrs(r.Context(), slog.LevelError, "encode response",
+			slog.String("path", r.URL.Path), slog.Any("err", err))
+		status = http.StatusInternalServerError
+		buf.Reset()
+		buf.WriteString(`{"error":"internal error"}` + "\n")
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes()) // a failed write means the client left; nothing to report
+}

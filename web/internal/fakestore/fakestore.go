@@ -1,0 +1,345 @@
+// Package fakestore is an in-memory taglines.Store for the web and api
+// tests, loaded with the articles of the reference tag pages.
+//
+// It implements the read path faithfully (ordering, tag lookup, cursors,
+// top tags) and the write path only as far as tests need it. It is not a
+// substitute for the storetest suite.
+package fakestore
+
+import (
+	"cmp"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/taglines/taglines"
+)
+
+//go:embed testdata/reference.json
+var referenceJSON []byte
+
+// Now is the instant at which the reference fixture shows the relative
+// times of the reference pages ("a day ago", "6 days ago", "09-07-2025").
+func Now() time.Time { return time.Date(2025, 7, 22, 12, 0, 0, 0, time.UTC) }
+
+var _ taglines.Store = (*Store)(nil)
+
+// Store is an in-memory taglines.Store. The zero value is an empty store;
+// it is safe for concurrent use.
+type Store struct {
+	mu       sync.Mutex
+	sources  []*taglines.Source
+	articles []*taglines.Article
+	err      error // returned by every read when set, to test error pages
+	nextID   int64
+}
+
+// New returns a store holding the reference fixture (testdata/reference.json).
+func New() *Store {
+	var fx struct {
+		Sources  []*taglines.Source
+		Articles []*taglines.Article
+	}
+	if err := json.Unmarshal(referenceJSON, &fx); err != nil {
+		panic(fmt.Sprintf("fakestore: bad embedded fixture: %v", err))
+	}
+	s := &Store{sources: fx.Sources, articles: fx.Articles}
+	for _, a := range s.articles {
+		s.nextID = max(s.nextID, a.ID)
+	}
+	for _, src := range s.sources {
+		s.nextID = max(s.nextID, src.ID)
+	}
+	return s
+}
+
+// Fail makes every read return err until Fail(nil).
+func (s *Store) Fail(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.err = err
+}
+
+// Add stores articles as given, keeping their IDs if set; it is the test
+// shortcut for AddArticles.
+func (s *Store) Add(articles ...*taglines.Article) {
+	if _, err := s.AddArticles(context.Background(), articles); err != nil {
+		panic(err)
+	}
+}
+
+func (s *Store) AddSource(_ context.Context, src *taglines.Source) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, o := range s.sources {
+		if o.URL == src.URL {
+			return fmt.Errorf("source %s: %w", src.URL, taglines.ErrConflict)
+		}
+	}
+	s.nextID++
+	src.ID = s.nextID
+	c := *src
+	s.sources = append(s.sources, &c)
+	return nil
+}
+
+func (s *Store) Source(_ context.Context, id int64) (*taglines.Source, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return nil, s.err
+	}
+	for _, src := range s.sources {
+		if src.ID == id {
+			return s.withCount(src), nil
+		}
+	}
+	return nil, fmt.Errorf("source %d: %w", id, taglines.ErrNotFound)
+}
+
+func (s *Store) SourceByURL(_ context.Context, url string) (*taglines.Source, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return nil, s.err
+	}
+	for _, src := range s.sources {
+		if src.URL == url {
+			return s.withCount(src), nil
+		}
+	}
+	return nil, fmt.Errorf("source %s: %w", url, taglines.ErrNotFound)
+}
+
+func (s *Store) Sources(context.Context) ([]*taglines.Source, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return nil, s.err
+	}
+	out := make([]*taglines.Source, 0, len(s.sources))
+	for _, src := range s.sources {
+		out = append(out, s.withCount(src))
+	}
+	slices.SortFunc(out, func(a, b *taglines.Source) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// withCount returns a copy of src with ArticleCount filled; s.mu is held.
+func (s *Store) withCount(src *taglines.Source) *taglines.Source {
+	c := *src
+	c.ArticleCount = 0
+	for _, a := range s.articles {
+		if a.SourceID == src.ID {
+			c.ArticleCount++
+		}
+	}
+	return &c
+}
+
+func (s *Store) RemoveSource(_ context.Context, id int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.sources)
+	s.sources = slices.DeleteFunc(s.sources, func(src *taglines.Source) bool { return src.ID == id })
+	if len(s.sources) == n {
+		return fmt.Errorf("source %d: %w", id, taglines.ErrNotFound)
+	}
+	s.articles = slices.DeleteFunc(s.articles, func(a *taglines.Article) bool { return a.SourceID == id })
+	return nil
+}
+
+// ClaimDueSources returns the due sources without leasing them: the pages
+// never poll.
+func (s *Store) ClaimDueSources(_ context.Context, _ string, now time.Time, limit int, _ time.Duration) ([]*taglines.Source, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*taglines.Source
+	for _, src := range s.sources {
+		if len(out) < limit && !src.NextPollAt.After(now) {
+			c := *src
+			out = append(out, &c)
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) RecordFetch(_ context.Context, id int64, r taglines.FetchResult) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, src := range s.sources {
+		if src.ID != id {
+			continue
+		}
+		src.LastAttemptAt, src.Status, src.HTTPStatus, src.LastError, src.NextPollAt = r.At, r.Status, r.HTTPStatus, r.Err, r.NextPollAt
+		if r.Status == taglines.FetchFailed {
+			src.ConsecutiveFailures++
+		} else {
+			src.ConsecutiveFailures = 0
+			src.LastSuccessAt = r.At
+		}
+		return nil
+	}
+	return fmt.Errorf("source %d: %w", id, taglines.ErrNotFound)
+}
+
+func (s *Store) KnownURLs(_ context.Context, sourceID int64, urls []string) (map[string]bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	known := make(map[string]bool)
+	for _, a := range s.articles {
+		if a.SourceID == sourceID && slices.Contains(urls, a.URL) {
+			known[a.URL] = true
+		}
+	}
+	return known, nil
+}
+
+func (s *Store) AddArticles(_ context.Context, articles []*taglines.Article) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, a := range articles {
+		if slices.ContainsFunc(s.articles, func(o *taglines.Article) bool { return o.SourceID == a.SourceID && o.URL == a.URL }) {
+			continue
+		}
+		if a.ID == 0 {
+			s.nextID++
+			a.ID = s.nextID
+		}
+		s.nextID = max(s.nextID, a.ID)
+		s.articles = append(s.articles, copyArticle(a))
+		n++
+	}
+	return n, nil
+}
+
+func (s *Store) Article(_ context.Context, id int64) (*taglines.Article, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return nil, s.err
+	}
+	for _, a := range s.articles {
+		if a.ID == id {
+			return s.read(a), nil
+		}
+	}
+	return nil, fmt.Errorf("article %d: %w", id, taglines.ErrNotFound)
+}
+
+// Articles follows the Store contract: newest first by (PublishedAt, ID),
+// strictly after q.Before, at most q.Limit (default 50).
+func (s *Store) Articles(_ context.Context, q taglines.ArticleQuery) ([]*taglines.Article, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return nil, s.err
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	slug := taglines.TagSlug(q.Tag)
+	var out []*taglines.Article
+	for _, a := range s.articles {
+		if slug != "" && !slices.ContainsFunc(a.Tags, func(t taglines.Tag) bool { return t.Slug == slug }) {
+			continue
+		}
+		if c := q.Before; c != nil && !(a.PublishedAt.Before(c.PublishedAt) || a.PublishedAt.Equal(c.PublishedAt) && a.ID < c.ID) {
+			continue
+		}
+		out = append(out, s.read(a))
+	}
+	slices.SortFunc(out, func(a, b *taglines.Article) int {
+		return cmp.Or(b.PublishedAt.Compare(a.PublishedAt), cmp.Compare(b.ID, a.ID))
+	})
+	return out[:min(limit, len(out))], nil
+}
+
+// read returns a copy of a with SourceName filled; s.mu is held.
+func (s *Store) read(a *taglines.Article) *taglines.Article {
+	c := copyArticle(a)
+	for _, src := range s.sources {
+		if src.ID == a.SourceID {
+			c.SourceName = src.Name()
+		}
+	}
+	return c
+}
+
+func copyArticle(a *taglines.Article) *taglines.Article {
+	c := *a
+	c.Tags = slices.Clone(a.Tags)
+	return &c
+}
+
+func (s *Store) Tag(_ context.Context, nameOrSlug string) (taglines.Tag, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return taglines.Tag{}, s.err
+	}
+	slug := taglines.TagSlug(nameOrSlug)
+	for _, a := range s.articles {
+		for _, t := range a.Tags {
+			if slug != "" && t.Slug == slug {
+				return t, nil
+			}
+		}
+	}
+	return taglines.Tag{}, fmt.Errorf("tag %q: %w", nameOrSlug, taglines.ErrNotFound)
+}
+
+func (s *Store) TopTags(_ context.Context, since time.Time, limit int) ([]taglines.TagCount, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return nil, s.err
+	}
+	counts := make(map[taglines.Tag]int)
+	for _, a := range s.articles {
+		if a.PublishedAt.Before(since) {
+			continue
+		}
+		for _, t := range a.Tags {
+			counts[t]++
+		}
+	}
+	out := make([]taglines.TagCount, 0, len(counts))
+	for t, n := range counts {
+		out = append(out, taglines.TagCount{Tag: t, Count: n})
+	}
+	slices.SortFunc(out, func(a, b taglines.TagCount) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Slug, b.Slug))
+	})
+	return out[:min(limit, len(out))], nil
+}
+
+func (s *Store) Stats(context.Context) (taglines.Stats, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return taglines.Stats{}, s.err
+	}
+	st := taglines.Stats{Sources: len(s.sources), Articles: len(s.articles)}
+	tags := make(map[string]bool)
+	for _, a := range s.articles {
+		for _, t := range a.Tags {
+			tags[t.Slug] = true
+		}
+	}
+	st.Tags = len(tags)
+	for _, src := range s.sources {
+		if src.Failing() {
+			st.FailingSources++
+		}
+	}
+	return st, nil
+}
+
+func (s *Store) Close() error { return nil }

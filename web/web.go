@@ -1,0 +1,439 @@
+// Package web serves the taglines HTML pages: the latest articles, the tag
+// page "Latest news with #Tag", and the health of the sources.
+//
+// Pages are rendered on the server from embedded html/template files and
+// one embedded stylesheet; they need no JavaScript and load nothing from
+// other origins. The handler assumes it is mounted at the site root.
+package web
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"html/template"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/taglines/taglines"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static/style.css
+var styleCSS []byte
+
+// Defaults applied by New to zero Options fields.
+const (
+	DefaultSiteName   = "taglines"
+	DefaultPageSize   = 20
+	DefaultExcerptLen = 1500
+)
+
+// topTagsWindow and topTagsLimit shape the home page's tag list: a week of
+// articles is enough to show what is in the news without stale stories.
+const (
+	topTagsWindow = 7 * 24 * time.Hour
+	topTagsLimit  = 30
+)
+
+// stylePath is where the stylesheet is served; pages link it with a content
+// hash in the query so it can be cached for a long time yet change on deploy.
+const stylePath = "/static/style.css"
+
+// Options configures the handler returned by New. The zero value is usable:
+// every zero field takes its default.
+type Options struct {
+	Logger     *slog.Logger     // receives one record per failed request; default discards
+	Now        func() time.Time // the clock for relative times; default time.Now
+	SiteName   string           // shown in titles and the header; default DefaultSiteName
+	PageSize   int              // articles per page; default DefaultPageSize
+	ExcerptLen int              // excerpt bytes per article; default DefaultExcerptLen
+}
+
+// handler serves the pages; it holds no mutable state after New, so it is
+// safe for concurrent use.
+type handler struct {
+	store     taglines.Store
+	log       *slog.Logger
+	now       func() time.Time
+	site      string
+	pageSize  int
+	excerpt   int
+	pages     map[string]*template.Template
+	styleHref string
+	styleETag string
+	mux       *http.ServeMux
+}
+
+// New returns the HTML handler for store. Routes:
+//
+//	GET /                 latest articles and the top tags of the last 7 days
+//	GET /tag/{tag}        "Latest news with #Tag"; {tag} is a slug or name, any case
+//	GET /sources          the sources and their fetch health
+//	GET /healthz          200 "ok", without touching the store
+//	GET /static/style.css the stylesheet
+//
+// Listings page with ?before=<taglines.Cursor>; a malformed cursor is a 400.
+// Unknown paths and tags are 404 pages, other methods 405; a store error is
+// a 500 page and one log record. Every response carries a strict
+// Content-Security-Policy and X-Content-Type-Options: nosniff.
+// The handler is safe for concurrent use.
+func New(store taglines.Store, opts Options) http.Handler {
+	h := &handler{
+		store:    store,
+		log:      opts.Logger,
+		now:      opts.Now,
+		site:     opts.SiteName,
+		pageSize: opts.PageSize,
+		excerpt:  opts.ExcerptLen,
+	}
+	if h.log == nil {
+		h.log = slog.New(slog.DiscardHandler)
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	if h.site == "" {
+		h.site = DefaultSiteName
+	}
+	if h.pageSize <= 0 {
+		h.pageSize = DefaultPageSize
+	}
+	if h.excerpt <= 0 {
+		h.excerpt = DefaultExcerptLen
+	}
+	sum := sha256.Sum256(styleCSS)
+	h.styleETag = `"` + hex.EncodeToString(sum[:8]) + `"`
+	h.styleHref = stylePath + "?v=" + hex.EncodeToString(sum[:8])
+	h.pages = parsePages()
+
+	h.mux = http.NewServeMux()
+	// Patterns carry no method so that get can answer 405 with our page;
+	// the catch-all "/" turns the mux's plain-text 404 into ours too.
+	h.mux.Handle("/{$}", h.get(h.home))
+	h.mux.Handle("/tag/{tag}", h.get(h.tag))
+	h.mux.Handle("/sources", h.get(h.sources))
+	h.mux.Handle("/healthz", h.get(h.healthz))
+	h.mux.Handle(stylePath, h.get(h.style))
+	h.mux.Handle("/", h.get(func(w http.ResponseWriter, r *http.Request) {
+		h.fail(w, r, http.StatusNotFound, "There is no page at "+r.URL.Path+".", nil)
+	}))
+	return h
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	hd := w.Header()
+	// Everything the pages load comes from this origin, and nothing else
+	// may frame them or redirect their forms.
+	hd.Set("Content-Security-Policy", "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	h.mux.ServeHTTP(w, r)
+}
+
+// get restricts f to GET and HEAD.
+func (h *handler) get(f http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			h.fail(w, r, http.StatusMethodNotAllowed, "This page can only be read.", nil)
+			return
+		}
+		f(w, r)
+	})
+}
+
+func parsePages() map[string]*template.Template {
+	pages := make(map[string]*template.Template)
+	for _, name := range []string{"home", "tag", "sources", "error"} {
+		// Each page gets its own set because each defines "content".
+		pages[name] = template.Must(template.New(name).ParseFS(templateFS,
+			"templates/layout.html", "templates/entries.html", "templates/"+name+".html"))
+	}
+	return pages
+}
+
+// page is what layout.html renders; Body is the page's own view.
+type page struct {
+	Site      string
+	Title     string
+	StyleHref string
+	Canonical string
+	Body      any
+}
+
+// entry is one article as the stream shows it, in the reference order:
+// source, time, section, source again (as a tag when the article has it),
+// title, excerpt; then the article's tags.
+type entry struct {
+	Source     string
+	SourceHref string // the source's tag page, or "" if the article lacks that tag
+	When       string // RelTime
+	Datetime   string // RFC 3339, for <time datetime>
+	Exact      string // the full date and time, for the tooltip
+	Section    string
+	Title      string
+	URL        string
+	Excerpt    string
+	Tags       []tagLink
+}
+
+type tagLink struct {
+	Name  string
+	Href  string
+	Count int
+}
+
+type listing struct {
+	Tag     taglines.Tag
+	TopTags []tagLink
+	Entries []entry
+	Newest  string // link back to the first page, when on a later one
+	Older   string // link to the next page, if there is one
+}
+
+func (h *handler) healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = io.WriteString(w, "ok\n") // a failed write means the client left
+}
+
+func (h *handler) style(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("ETag", h.styleETag)
+	if r.URL.Query().Get("v") != "" {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	}
+	http.ServeContent(w, r, "style.css", time.Time{}, bytes.NewReader(styleCSS))
+}
+
+func (h *handler) home(w http.ResponseWriter, r *http.Request) {
+	now := h.now()
+	before, ok := h.cursor(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	top, err := h.store.TopTags(ctx, now.Add(-topTagsWindow), topTagsLimit)
+	if err != nil {
+		h.storeError(w, r, err)
+		return
+	}
+	l, err := h.listing(ctx, "/", "", before, now)
+	if err != nil {
+		h.storeError(w, r, err)
+		return
+	}
+	if before == nil {
+		for _, t := range top {
+			l.TopTags = append(l.TopTags, tagLink{Name: t.Name, Href: tagHref(t.Tag), Count: t.Count})
+		}
+	}
+	h.render(w, r, http.StatusOK, "home", page{Title: "Latest news", Canonical: "/", Body: l})
+}
+
+func (h *handler) tag(w http.ResponseWriter, r *http.Request) {
+	now := h.now()
+	before, ok := h.cursor(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	t, err := h.store.Tag(ctx, r.PathValue("tag"))
+	if errors.Is(err, taglines.ErrNotFound) {
+		h.fail(w, r, http.StatusNotFound, "No article carries the tag #"+strings.TrimLeft(r.PathValue("tag"), "#")+".", nil)
+		return
+	}
+	if err != nil {
+		h.storeError(w, r, err)
+		return
+	}
+	l, err := h.listing(ctx, tagHref(t), t.Slug, before, now)
+	if err != nil {
+		h.storeError(w, r, err)
+		return
+	}
+	l.Tag = t
+	h.render(w, r, http.StatusOK, "tag", page{Title: "Latest news with " + t.String(), Canonical: tagHref(t), Body: l})
+}
+
+// cursor parses ?before=; on a malformed cursor it writes the 400 page and
+// returns false.
+func (h *handler) cursor(w http.ResponseWriter, r *http.Request) (*taglines.Cursor, bool) {
+	s := r.URL.Query().Get("before")
+	if s == "" {
+		return nil, true
+	}
+	c, err := taglines.ParseCursor(s)
+	if err != nil {
+		h.fail(w, r, http.StatusBadRequest, "This page link is malformed. Start again from the newest articles.", nil)
+		return nil, false
+	}
+	return c, true
+}
+
+// listing reads one page of articles for path (tag slug, or "" for all).
+func (h *handler) listing(ctx context.Context, path, tag string, before *taglines.Cursor, now time.Time) (*listing, error) {
+	// One more than a page tells whether an Older link leads anywhere.
+	arts, err := h.store.Articles(ctx, taglines.ArticleQuery{Tag: tag, Before: before, Limit: h.pageSize + 1})
+	if err != nil {
+		return nil, err
+	}
+	l := &listing{}
+	if before != nil {
+		l.Newest = path
+	}
+	if len(arts) > h.pageSize {
+		arts = arts[:h.pageSize]
+		l.Older = path + "?before=" + taglines.CursorAfter(arts[len(arts)-1]).String()
+	}
+	for _, a := range arts {
+		l.Entries = append(l.Entries, h.entry(a, now))
+	}
+	return l, nil
+}
+
+func (h *handler) entry(a *taglines.Article, now time.Time) entry {
+	e := entry{
+		Source:   a.SourceName,
+		When:     RelTime(a.PublishedAt, now),
+		Datetime: a.PublishedAt.UTC().Format(time.RFC3339),
+		Exact:    a.PublishedAt.In(now.Location()).Format("02-01-2006 15:04 MST"),
+		Section:  cmp.Or(a.Section, taglines.DefaultSection),
+		Title:    a.Title,
+		URL:      a.URL,
+		Excerpt:  a.Excerpt(h.excerpt),
+	}
+	if e.Title == "" {
+		e.Title = a.URL
+	}
+	// The reference repeats the source as a tag; link it only when the
+	// article really carries that tag, so the link never leads to a 404.
+	src, _ := taglines.NewTag(a.SourceName)
+	for _, t := range a.Tags {
+		e.Tags = append(e.Tags, tagLink{Name: t.Name, Href: tagHref(t)})
+		if src.Slug != "" && t.Slug == src.Slug {
+			e.SourceHref = tagHref(t)
+		}
+	}
+	return e
+}
+
+type sourceRow struct {
+	Name, URL, SiteURL   string
+	LastFetch, LastExact string
+	Status, StatusClass  string
+	HTTPStatus           int
+	Error                string
+	Failures             int
+	Failing              bool
+	NextPoll             string
+	Articles             int
+}
+
+func (h *handler) sources(w http.ResponseWriter, r *http.Request) {
+	now := h.now()
+	srcs, err := h.store.Sources(r.Context())
+	if err != nil {
+		h.storeError(w, r, err)
+		return
+	}
+	rows := make([]sourceRow, 0, len(srcs))
+	for _, s := range srcs {
+		row := sourceRow{
+			Name:       s.Name(),
+			URL:        s.URL,
+			SiteURL:    s.SiteURL,
+			LastFetch:  "never",
+			Status:     string(s.Status),
+			HTTPStatus: s.HTTPStatus,
+			Error:      s.LastError,
+			Failures:   s.ConsecutiveFailures,
+			Failing:    s.Failing(),
+			NextPoll:   "—",
+			Articles:   s.ArticleCount,
+		}
+		row.StatusClass = row.Status
+		if row.Status == "" {
+			row.Status, row.StatusClass = "never polled", "never"
+		}
+		if !s.LastAttemptAt.IsZero() {
+			row.LastFetch = RelTime(s.LastAttemptAt, now)
+			row.LastExact = s.LastAttemptAt.In(now.Location()).Format("02-01-2006 15:04:05 MST")
+		}
+		// RelTime speaks only of the past; the next poll is shown as a clock time.
+		switch {
+		case s.NextPollAt.IsZero():
+		case !s.NextPollAt.After(now):
+			row.NextPoll = "due"
+		default:
+			row.NextPoll = s.NextPollAt.In(now.Location()).Format("02-01-2006 15:04 MST")
+		}
+		rows = append(rows, row)
+	}
+	h.render(w, r, http.StatusOK, "sources", page{Title: "Sources", Canonical: "/sources", Body: rows})
+}
+
+// storeError answers a failed store call: ErrNotFound and ErrInvalid are the
+// client's, anything else is ours and is logged.
+func (h *handler) storeError(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, taglines.ErrNotFound):
+		h.fail(w, r, http.StatusNotFound, "Nothing is stored here.", nil)
+	case errors.Is(err, taglines.ErrInvalid):
+		h.fail(w, r, http.StatusBadRequest, "The request was not understood.", nil)
+	default:
+		h.fail(w, r, http.StatusInternalServerError, "Something went wrong on our side. Try again in a moment.", err)
+	}
+}
+
+type errorView struct {
+	Status  int
+	Text    string
+	Message string
+}
+
+// fail renders the error page; a non-nil cause is logged, once, here.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, status int, msg string, cause error) {
+	if cause != nil {
+		level := slog.LevelError
+		if errors.Is(r.Context().Err(), context.Canceled) {
+			level = slog.LevelDebug // the client left; not our failure
+		}
+		h.log.LogAttrs(r.Context(), level, "web request failed",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", status), slog.Any("err", cause))
+	}
+	v := errorView{Status: status, Text: http.StatusText(status), Message: msg}
+	h.render(w, r, status, "error", page{Title: v.Text, Body: v})
+}
+
+// render executes a page into a buffer first, so a template error becomes a
+// clean 500 instead of half a page.
+func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	p.Site = h.site
+	p.StyleHref = h.styleHref
+	var buf bytes.Buffer
+	if err := h.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		h.log.LogAttrs(r.Context(), slog.LevelError, "render page",
+			slog.String("page", name), slog.String("path", r.URL.Path), slog.Any("err", err))
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes()) // a failed write means the client left; nothing to report
+}
+
+// tagHref is the path of t's page; the slug is escaped because tag names
+// may hold any letter.
+func tagHref(t taglines.Tag) string { return "/tag/" + url.PathEscape(t.Slug) }
