@@ -5,6 +5,9 @@ package feed
 
 import (
 	"bytes"
+	"encoding/xml"
+	"errors"
+	"io"
 	"fmt"
 	"html"
 	"net/url"
@@ -112,8 +115,42 @@ func Parse(data []byte, base string) (f *Feed, err error) {
 		}
 		f.Items = append(f.Items, it)
 	}
+	if len(f.Items) == 0 && len(gf.Items) == 0 {
+		// gofeed's reader is lenient and can return an empty feed for a
+		// document that is broken, not empty; say what is broken.
+		if err := xmlSyntaxError(data); err != nil {
+			return nil, fmt.Errorf("parse feed %s: malformed XML: %w", base, err)
+		}
+	}
 	return f, nil
 }
+
+// xmlSyntaxError returns the first well-formedness error of an XML document,
+// or nil for a well-formed one or a document that is not XML (JSON Feed).
+func xmlSyntaxError(data []byte) error {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 || trimmed[0] == '{' {
+		return nil
+	}
+	dec := xml.NewDecoder(bytes.NewReader(trimmed))
+	dec.Strict = true
+	dec.CharsetReader = func(string, io.Reader) (io.Reader, error) {
+		return nil, errCharsetSkipped
+	}
+	for {
+		_, err := dec.Token()
+		switch {
+		case err == io.EOF:
+			return nil
+		case errors.Is(err, errCharsetSkipped):
+			return nil // a non-UTF-8 declaration: well-formedness is not the question
+		case err != nil:
+			return err
+		}
+	}
+}
+
+var errCharsetSkipped = errors.New("charset not checked")
 
 // clean unescapes entities left in text fields and collapses whitespace.
 func clean(s string) string {

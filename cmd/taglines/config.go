@@ -1,0 +1,65 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/taglines/taglines/fetch"
+	"github.com/taglines/taglines/poll"
+)
+
+// Config is the whole configuration of a taglines process. Flags override
+// TAGLINES_* environment variables, which override these defaults; each
+// stage receives only its own part as that package's Options.
+type Config struct {
+	DB        string        `help:"Database: an SQLite file path, or a postgres:// URL (default taglines.db in the working directory; a temporary file for serve --demo)." env:"TAGLINES_DB"`
+	LogLevel  string        `help:"Log level: debug, info, warn, error." env:"TAGLINES_LOG_LEVEL" default:"info" enum:"debug,info,warn,error"`
+	Workers   int           `help:"Sources polled at once." env:"TAGLINES_WORKERS" default:"16"`
+	Interval  time.Duration `help:"Time between polls of a healthy source." env:"TAGLINES_INTERVAL" default:"15m"`
+	Timeout   time.Duration `help:"Timeout of one HTTP request, body included." env:"TAGLINES_TIMEOUT" default:"20s"`
+	UserAgent string        `help:"User-Agent sent to publishers; keep a contact URL in it." env:"TAGLINES_USER_AGENT" default:"${user_agent}"`
+}
+
+// Validate reports the first setting that cannot work.
+func (c *Config) Validate() error {
+	switch {
+	case c.Workers < 1 || c.Workers > 1024:
+		return fmt.Errorf("config: --workers %d is outside 1..1024", c.Workers)
+	case c.Interval < time.Second:
+		return fmt.Errorf("config: --interval %s is under a second", c.Interval)
+	case c.Timeout < 100*time.Millisecond:
+		return fmt.Errorf("config: --timeout %s is under 100ms", c.Timeout)
+	case strings.TrimSpace(c.UserAgent) == "":
+		return fmt.Errorf("config: --user-agent is empty")
+	}
+	return nil
+}
+
+func (c *Config) isPostgres() bool {
+	return strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://")
+}
+
+func (c *Config) logLevel() slog.Level {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(c.LogLevel)) // validated by kong's enum
+	return l
+}
+
+func (c *Config) fetchOptions() fetch.Options {
+	return fetch.Options{UserAgent: c.UserAgent, Timeout: c.Timeout}
+}
+
+func (c *Config) pollOptions() poll.Options {
+	return poll.Options{Workers: c.Workers, Interval: c.Interval}
+}
+
+// validateAddr checks a listen address before anything starts.
+func validateAddr(addr string) error {
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return fmt.Errorf("config: --addr %q: %w", addr, err)
+	}
+	return nil
+}

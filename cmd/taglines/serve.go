@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/api"
+	"github.com/taglines/taglines/testpub"
+	"github.com/taglines/taglines/web"
+)
+
+type serveCmd struct {
+	Addr string `help:"Address of the web server." env:"TAGLINES_ADDR" default:"127.0.0.1:8080"`
+	Demo bool   `help:"Start a simulated network of publishers on loopback and subscribe to it: an offline demo."`
+}
+
+func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
+	if err := validateAddr(c.Addr); err != nil {
+		return err
+	}
+	log := m.logger(cfg)
+	hc := m.HTTPClient
+	var demo *testpub.Network
+	if c.Demo {
+		var err error
+		demo, err = testpub.Start(testpub.Demo(m.now()), testpub.Options{})
+		if err != nil {
+			return fmt.Errorf("demo publishers: %w", err)
+		}
+		defer demo.Close()
+		hc = demo.Client()
+		if cfg.DB == "" {
+			dir, err := os.MkdirTemp("", "taglines-demo-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(dir)
+			cfg.DB = filepath.Join(dir, "demo.db")
+		}
+		log.Info("demo: simulated publishers on loopback", "publishers", len(demo.Publishers()), "db", cfg.DB)
+	}
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if demo != nil {
+		for _, p := range demo.Publishers() {
+			err := store.AddSource(ctx, &taglines.Source{URL: demo.FeedURL(p), Title: p.Name})
+			if err != nil && !errors.Is(err, taglines.ErrConflict) {
+				return err
+			}
+		}
+	}
+
+	mux := http.NewServeMux()
+	mux.Handle("/api/", api.New(store, api.Options{Logger: log}))
+	mux.Handle("/", web.New(store, web.Options{Logger: log, Now: m.now}))
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	log.Info("serving", "url", "http://"+ln.Addr().String(), "db", cfg.DB)
+	if m.Ready != nil {
+		m.Ready(ln.Addr().String())
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	polled := make(chan error, 1)
+	go func() { polled <- m.pollerWith(store, cfg, log, hc).Run(ctx) }()
+
+	select {
+	case <-ctx.Done():
+		err = nil
+	case err = <-serveErr:
+		cancel() // the server failed: stop polling too
+	}
+	shutdownCtx, done := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer done()
+	if serr := srv.Shutdown(shutdownCtx); serr != nil && err == nil {
+		err = serr
+	}
+	if perr := <-polled; perr != nil && err == nil {
+		err = perr
+	}
+	log.Info("stopped")
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
