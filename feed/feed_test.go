@@ -80,7 +80,7 @@ func TestParseResolvesRelativeLinks(t *testing.T) {
 }
 
 func TestParseMalformed(t *testing.T) {
-	for _, name := range []string{"null-items.json", "truncated.xml"} {
+	for _, name := range []string{"null-items.json", "truncated.xml", "mismatched.xml"} {
 		t.Run(name, func(t *testing.T) {
 			f, err := Parse(readFile(t, name), "https://example.com/feed")
 			if err == nil && (f == nil || len(f.Items) != 0) {
