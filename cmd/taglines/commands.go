@@ -7,12 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"os"
-	"time"
 
 	"github.com/taglines/taglines"
-	"github.com/taglines/taglines/extract"
 	"github.com/taglines/taglines/fetch"
 	"github.com/taglines/taglines/ingest"
 	"github.com/taglines/taglines/poll"
@@ -54,49 +51,6 @@ func (m *Main) pollerWith(store taglines.Store, cfg *Config, log *slog.Logger, h
 func owner() string {
 	host, _ := os.Hostname()
 	return fmt.Sprintf("%s:%d", host, os.Getpid())
-}
-
-type extractCmd struct {
-	URL  string `help:"The page's address, for resolving links."`
-	File string `arg:"" help:"HTML file, or - for standard input."`
-}
-
-// extractJSON is the output of `taglines extract`, a public interface.
-type extractJSON struct {
-	*extract.Result
-	Published *string `json:"published"`
-}
-
-func (c *extractCmd) Run(m *Main) error {
-	var r io.Reader = m.Stdin
-	if c.File != "-" {
-		f, err := os.Open(c.File)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		r = f
-	}
-	page, err := io.ReadAll(io.LimitReader(r, extract.MaxInput))
-	if err != nil {
-		return fmt.Errorf("read %s: %w", c.File, err)
-	}
-	var pageURL *url.URL
-	if c.URL != "" {
-		if pageURL, err = url.Parse(c.URL); err != nil {
-			return fmt.Errorf("--url: %w", err)
-		}
-	}
-	res, err := extract.Page(page, "", pageURL)
-	if err != nil && res == nil {
-		return err
-	}
-	out := extractJSON{Result: res}
-	if !res.Published.IsZero() {
-		p := res.Published.Format(time.RFC3339)
-		out.Published = &p
-	}
-	return writeJSON(m.Stdout, out)
 }
 
 type statsCmd struct{}

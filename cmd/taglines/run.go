@@ -48,6 +48,9 @@ type cli struct {
 	Poll    pollCmd    `cmd:"" help:"Poll due sources (forever, or one round with --once)."`
 	Extract extractCmd `cmd:"" help:"Extract the article of one HTML page and print it as JSON."`
 	Stats   statsCmd   `cmd:"" help:"Print counts of the store as JSON."`
+	Tag     tagCmd     `cmd:"" help:"Tag an article (JSON from extract, or plain text) and print its hashtags, entities and section as JSON."`
+	Dedup   dedupCmd   `cmd:"" help:"Find near-duplicates and story clusters in a JSONL file of articles, in order, as ingest would."`
+	Bench   benchCmd   `cmd:"" help:"Benchmarks of the pipeline's stages."`
 }
 
 // Run parses args and runs the chosen command until it ends or ctx does.

@@ -1,0 +1,10 @@
+package main
+
+// benchCmd groups the benchmarks that measure each stage on files or on
+// testpub; each prints its figures.
+type benchCmd struct {
+	Ingest  benchIngestCmd  `cmd:"" help:"Ingest N sources x M items from testpub and report throughput, CPU, memory and requests."`
+	Extract benchExtractCmd `cmd:"" help:"Score extraction on a labelled page set (F1, precision, recall, title, date) and its speed."`
+	Tag     benchTagCmd     `cmd:"" help:"Score entity recognition and sections on held-out data and the tagger's speed."`
+	Dedup   benchDedupCmd   `cmd:"" help:"Score near-duplicates and story clusters on labelled sets and the cost per article."`
+}
