@@ -11,7 +11,10 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Default limits, chosen for news feeds and article pages: a feed over 8 MiB
@@ -43,12 +46,26 @@ type Options struct {
 	Timeout      time.Duration // whole request, body included
 	MaxFeedBytes int64
 	MaxPageBytes int64
+	// Per-host politeness: requests per second, burst, and requests in
+	// flight at once to one host.
+	HostRate        float64
+	HostBurst       int
+	HostConcurrency int
+	// IgnoreRobots skips robots.txt for pages (feeds are always fetched:
+	// a publisher that lists a feed asks for it to be read).
+	IgnoreRobots bool
+	// Now is the clock for Retry-After and robots.txt expiry; nil means
+	// time.Now.
+	Now func() time.Time
 }
 
-// Client performs fetches. It is safe for concurrent use.
+// Client performs fetches, politely: per host it keeps a rate limit, a cap
+// on requests in flight, any Retry-After the host sent, and its robots.txt.
+// It is safe for concurrent use.
 type Client struct {
-	hc   *http.Client
-	opts Options
+	hc    *http.Client
+	opts  Options
+	hosts *hosts
 }
 
 // New returns a Client that sends its requests through hc (nil means a new
@@ -67,13 +84,30 @@ func New(hc *http.Client, opts Options) *Client {
 	if opts.MaxPageBytes <= 0 {
 		opts.MaxPageBytes = DefaultMaxPageBytes
 	}
+	if opts.HostRate <= 0 {
+		opts.HostRate = DefaultHostRate
+	}
+	if opts.HostBurst <= 0 {
+		opts.HostBurst = DefaultHostBurst
+	}
+	if opts.HostConcurrency <= 0 {
+		opts.HostConcurrency = DefaultHostConcurrency
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
 	c := &http.Client{}
 	if hc != nil {
 		*c = *hc
 	}
 	c.CheckRedirect = checkRedirect
-	return &Client{hc: c, opts: opts}
+	return &Client{hc: c, opts: opts, hosts: &hosts{
+		rate: rate.Limit(opts.HostRate), burst: opts.HostBurst, concurrency: opts.HostConcurrency,
+		m: map[string]*host{},
+	}}
 }
+
+func (c *Client) now() time.Time { return c.opts.Now() }
 
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= maxRedirects {
@@ -115,12 +149,20 @@ func (c *Client) Feed(ctx context.Context, rawURL string, v Validators) (*Respon
 		"application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
 }
 
-// Page fetches an article page.
+// Page fetches an article page. Returns ErrDisallowed (wrapped) if the
+// site's robots.txt forbids it.
 func (c *Client) Page(ctx context.Context, rawURL string) (*Response, error) {
+	u, err := parseHTTP(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.allowed(ctx, u); err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
+	}
 	return c.get(ctx, rawURL, Validators{}, c.opts.MaxPageBytes, "text/html, application/xhtml+xml;q=0.9, */*;q=0.5")
 }
 
-func (c *Client) get(ctx context.Context, rawURL string, v Validators, maxBytes int64, accept string) (*Response, error) {
+func parseHTTP(rawURL string) (*url.URL, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("fetch %q: %w", rawURL, err)
@@ -128,11 +170,24 @@ func (c *Client) get(ctx context.Context, rawURL string, v Validators, maxBytes 
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, fmt.Errorf("fetch %s: unsupported scheme %q", rawURL, u.Scheme)
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
-	defer cancel()
+	if u.Host == "" {
+		return nil, fmt.Errorf("fetch %s: no host", rawURL)
+	}
+	return u, nil
+}
+
+// do sends one polite request; the caller closes the body. The returned
+// response's context stays live until the body is closed.
+func (c *Client) do(ctx context.Context, u *url.URL, v Validators, accept string) (*http.Response, error) {
+	h := c.hosts.get(u.Host)
+	release, err := h.acquire(ctx, u.Host, c.now())
+	if err != nil {
+		return nil, err
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
+		release()
+		return nil, err
 	}
 	req.Header.Set("User-Agent", c.opts.UserAgent)
 	req.Header.Set("Accept", accept)
@@ -143,6 +198,40 @@ func (c *Client) get(ctx context.Context, rawURL string, v Validators, maxBytes 
 		req.Header.Set("If-Modified-Since", v.LastModified)
 	}
 	resp, err := c.hc.Do(req)
+	if err != nil {
+		release()
+		return nil, err
+	}
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+		if d := RetryAfter(resp.Header.Get("Retry-After"), c.now()); d > 0 {
+			h.block(c.now().Add(d))
+		}
+	}
+	resp.Body = &releasingBody{ReadCloser: resp.Body, release: release}
+	return resp, nil
+}
+
+// releasingBody frees the host's connection slot when the body is closed.
+type releasingBody struct {
+	io.ReadCloser
+	once    sync.Once
+	release func()
+}
+
+func (b *releasingBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.once.Do(b.release)
+	return err
+}
+
+func (c *Client) get(ctx context.Context, rawURL string, v Validators, maxBytes int64, accept string) (*Response, error) {
+	u, err := parseHTTP(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
+	defer cancel()
+	resp, err := c.do(ctx, u, v, accept)
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
 	}

@@ -47,10 +47,6 @@ func TestFeedConditional(t *testing.T) {
 func TestErrors(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/500", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", 500) })
-	mux.HandleFunc("/429", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Retry-After", "120")
-		w.WriteHeader(http.StatusTooManyRequests)
-	})
 	mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop", http.StatusFound) })
 	mux.HandleFunc("/huge", func(w http.ResponseWriter, r *http.Request) {
 		chunk := []byte(strings.Repeat("x", 64<<10))
@@ -79,10 +75,6 @@ func TestErrors(t *testing.T) {
 		{"server error", "/500", func(err error) bool {
 			var se *StatusError
 			return errors.As(err, &se) && se.StatusCode == 500
-		}},
-		{"too many requests keeps Retry-After", "/429", func(err error) bool {
-			var se *StatusError
-			return errors.As(err, &se) && se.StatusCode == 429 && se.RetryAfter == "120"
 		}},
 		{"redirect loop", "/loop", func(err error) bool { return err != nil && strings.Contains(err.Error(), "redirect") }},
 		{"body cap", "/huge", func(err error) bool { return errors.Is(err, ErrTooLarge) }},

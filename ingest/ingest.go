@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
-	"strconv"
 	"sync"
 	"time"
 
@@ -87,9 +86,13 @@ func (in *Ingester) Ingest(ctx context.Context, src *taglines.Source) Outcome {
 	resp, err := in.fetch.Feed(ctx, src.URL, fetch.Validators{ETag: src.ETag, LastModified: src.LastModified})
 	if err != nil {
 		var se *fetch.StatusError
-		if errors.As(err, &se) {
-			out.RetryAfter = parseRetryAfter(se.RetryAfter, in.opts.Now())
+		var be *fetch.HostBackoffError
+		switch {
+		case errors.As(err, &se):
+			out.RetryAfter = fetch.RetryAfter(se.RetryAfter, in.opts.Now())
 			return fail(se.StatusCode, err)
+		case errors.As(err, &be):
+			out.RetryAfter = be.Until.Sub(in.opts.Now())
 		}
 		return fail(0, err)
 	}
@@ -245,18 +248,4 @@ func (in *Ingester) fromPage(ctx context.Context, a *taglines.Article, pageURL s
 	a.Language = r.Language
 	a.SiteName = r.SiteName
 	return nil
-}
-
-// parseRetryAfter reads a Retry-After header in seconds or as an HTTP date.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil && s > 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := time.Parse(time.RFC1123, v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
 }

@@ -40,11 +40,16 @@ func (m *Main) poller(store taglines.Store, cfg *Config, log *slog.Logger) *poll
 }
 
 func (m *Main) pollerWith(store taglines.Store, cfg *Config, log *slog.Logger, hc *http.Client) *poll.Poller {
-	fetcher := fetch.New(hc, cfg.fetchOptions())
+	if hc == nil {
+		hc = cfg.httpClient()
+	}
+	opts := cfg.fetchOptions()
+	opts.Now = m.now
+	fetcher := fetch.New(hc, opts)
 	ing := ingest.New(store, fetcher, ingest.Options{Logger: log, Now: m.now})
-	opts := cfg.pollOptions()
-	opts.Logger, opts.Now, opts.Owner = log, m.now, owner()
-	return poll.New(store, ing, opts)
+	popts := cfg.pollOptions()
+	popts.Logger, popts.Now, popts.Owner = log, m.now, owner()
+	return poll.New(store, ing, popts)
 }
 
 // owner names this process in source leases, for operators reading them.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"strings"
 	"time"
 
@@ -21,6 +22,10 @@ type Config struct {
 	Interval  time.Duration `help:"Time between polls of a healthy source." env:"TAGLINES_INTERVAL" default:"15m"`
 	Timeout   time.Duration `help:"Timeout of one HTTP request, body included." env:"TAGLINES_TIMEOUT" default:"20s"`
 	UserAgent string        `help:"User-Agent sent to publishers; keep a contact URL in it." env:"TAGLINES_USER_AGENT" default:"${user_agent}"`
+
+	HostRate             float64 `help:"Requests per second to one host." env:"TAGLINES_HOST_RATE" default:"2"`
+	HostConcurrency      int     `help:"Requests in flight to one host." env:"TAGLINES_HOST_CONCURRENCY" default:"2"`
+	AllowPrivateNetworks bool    `help:"Let sources reach loopback, private, link-local and CGNAT addresses (off: a feed URL must not reach your own network)." env:"TAGLINES_ALLOW_PRIVATE_NETWORKS"`
 }
 
 // Validate reports the first setting that cannot work.
@@ -34,6 +39,10 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("config: --timeout %s is under 100ms", c.Timeout)
 	case strings.TrimSpace(c.UserAgent) == "":
 		return fmt.Errorf("config: --user-agent is empty")
+	case c.HostRate <= 0 || c.HostRate > 1000:
+		return fmt.Errorf("config: --host-rate %g is outside (0, 1000]", c.HostRate)
+	case c.HostConcurrency < 1 || c.HostConcurrency > 64:
+		return fmt.Errorf("config: --host-concurrency %d is outside 1..64", c.HostConcurrency)
 	}
 	return nil
 }
@@ -49,7 +58,16 @@ func (c *Config) logLevel() slog.Level {
 }
 
 func (c *Config) fetchOptions() fetch.Options {
-	return fetch.Options{UserAgent: c.UserAgent, Timeout: c.Timeout}
+	return fetch.Options{UserAgent: c.UserAgent, Timeout: c.Timeout, HostRate: c.HostRate,
+		HostBurst: max(1, int(2*c.HostRate)), HostConcurrency: c.HostConcurrency}
+}
+
+// httpClient is the client for publishers when no test or demo supplies one.
+func (c *Config) httpClient() *http.Client {
+	return &http.Client{Transport: fetch.NewTransport(fetch.TransportOptions{
+		AllowPrivateNetworks: c.AllowPrivateNetworks,
+		HeaderTimeout:        c.Timeout,
+	})}
 }
 
 func (c *Config) pollOptions() poll.Options {

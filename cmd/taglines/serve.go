@@ -36,6 +36,10 @@ func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 		}
 		defer demo.Close()
 		hc = demo.Client()
+		// The simulated publishers are on loopback and want to be read
+		// within a minute; real publishers keep the polite defaults.
+		cfg.HostRate = max(cfg.HostRate, 50)
+		cfg.HostConcurrency = max(cfg.HostConcurrency, 4)
 		if cfg.DB == "" {
 			dir, err := os.MkdirTemp("", "taglines-demo-")
 			if err != nil {
