@@ -39,7 +39,10 @@ type Source struct {
 	LastError           string
 	ConsecutiveFailures int
 	NextPollAt          time.Time
-	ArticleCount        int // filled by Store.Sources and Store.Source
+	// ItemsPerDay is the publishing rate last seen in the feed; negative
+	// when unknown. It drives adaptive polling.
+	ItemsPerDay  float64
+	ArticleCount int // filled by Store.Sources and Store.Source
 }
 
 // Failing reports whether the most recent poll of s failed.
@@ -65,4 +68,7 @@ type FetchResult struct {
 	Title        string // empty keeps the stored title
 	SiteURL      string
 	NextPollAt   time.Time
+	// ItemsPerDay is the rate seen in this fetch; negative keeps the
+	// stored one (a 304 or a failure says nothing new about it).
+	ItemsPerDay float64
 }

@@ -11,6 +11,8 @@ import (
 	"html"
 	"io"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,7 +24,10 @@ type Feed struct {
 	Title    string
 	SiteURL  string
 	Language string
-	Items    []Item
+	// TTL is how long the publisher says the feed may be cached (RSS
+	// <ttl>); zero if it says nothing.
+	TTL   time.Duration
+	Items []Item
 }
 
 // Item is one entry of a feed. URL is absolute; times are zero when the feed
@@ -61,6 +66,7 @@ func Parse(data []byte, base string) (f *Feed, err error) {
 		Title:    clean(gf.Title),
 		Language: gf.Language,
 		SiteURL:  resolve(baseURL, gf.Link),
+		TTL:      ttl(data),
 	}
 	if site, err := url.Parse(f.SiteURL); err == nil && site.IsAbs() && baseURL == nil {
 		baseURL = site
@@ -151,6 +157,25 @@ func xmlSyntaxError(data []byte) error {
 }
 
 var errCharsetSkipped = errors.New("charset not checked")
+
+// ttlPattern finds RSS's channel-level <ttl> (minutes), which gofeed does
+// not carry over to its universal Feed.
+var ttlPattern = regexp.MustCompile(`<ttl>\s*(\d{1,6})\s*</ttl>`)
+
+// ttl reads <ttl> from the head of the document, where the channel's
+// elements come before its items.
+func ttl(data []byte) time.Duration {
+	head := data[:min(len(data), 64<<10)]
+	m := ttlPattern.FindSubmatch(head)
+	if m == nil {
+		return 0
+	}
+	minutes, err := strconv.Atoi(string(m[1]))
+	if err != nil {
+		return 0
+	}
+	return time.Duration(minutes) * time.Minute
+}
 
 // clean unescapes entities left in text fields and collapses whitespace.
 func clean(s string) string {

@@ -135,3 +135,22 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestTTL(t *testing.T) {
+	tests := []struct {
+		doc  string
+		want time.Duration
+	}{
+		{`<rss version="2.0"><channel><title>t</title><ttl>60</ttl><item><link>https://e.com/1</link></item></channel></rss>`, time.Hour},
+		{`<rss version="2.0"><channel><title>t</title><item><link>https://e.com/1</link></item></channel></rss>`, 0},
+	}
+	for _, tt := range tests {
+		f, err := Parse([]byte(tt.doc), "https://e.com/feed")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.TTL != tt.want {
+			t.Errorf("Parse(%q).TTL = %v, want %v", tt.doc, f.TTL, tt.want)
+		}
+	}
+}

@@ -11,6 +11,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -140,6 +142,9 @@ type Response struct {
 	ContentType  string
 	ETag         string
 	LastModified string
+	// MaxAge is how long the response may be cached, from Cache-Control
+	// max-age or Expires; zero if the server said nothing or no-cache.
+	MaxAge time.Duration
 }
 
 // Feed fetches a feed with a conditional GET. A 304 comes back as a Response
@@ -242,6 +247,7 @@ func (c *Client) get(ctx context.Context, rawURL string, v Validators, maxBytes 
 		ContentType:  resp.Header.Get("Content-Type"),
 		ETag:         resp.Header.Get("ETag"),
 		LastModified: resp.Header.Get("Last-Modified"),
+		MaxAge:       maxAge(resp.Header, c.now()),
 	}
 	switch {
 	case resp.StatusCode == http.StatusNotModified:
@@ -263,4 +269,35 @@ func (c *Client) get(ctx context.Context, rawURL string, v Validators, maxBytes 
 	}
 	r.Body = body
 	return r, nil
+}
+
+// maxAge reads a response's freshness lifetime: Cache-Control max-age (or
+// s-maxage) first, as RFC 9111 ranks them, then Expires against Date.
+func maxAge(h http.Header, now time.Time) time.Duration {
+	for _, directive := range strings.Split(strings.ToLower(h.Get("Cache-Control")), ",") {
+		directive = strings.TrimSpace(directive)
+		switch {
+		case directive == "no-cache" || directive == "no-store":
+			return 0
+		case strings.HasPrefix(directive, "max-age="), strings.HasPrefix(directive, "s-maxage="):
+			v := directive[strings.IndexByte(directive, '=')+1:]
+			if secs, err := strconv.Atoi(strings.Trim(v, `"`)); err == nil && secs > 0 {
+				return time.Duration(secs) * time.Second
+			}
+		}
+	}
+	if exp := h.Get("Expires"); exp != "" {
+		t, err := http.ParseTime(exp)
+		if err != nil {
+			return 0
+		}
+		date := now
+		if d, err := http.ParseTime(h.Get("Date")); err == nil {
+			date = d
+		}
+		if t.After(date) {
+			return t.Sub(date)
+		}
+	}
+	return 0
 }

@@ -92,3 +92,25 @@ func TestErrors(t *testing.T) {
 		t.Error("Page(file://) succeeded, want unsupported scheme")
 	}
 }
+
+func TestMaxAge(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		h    http.Header
+		want time.Duration
+	}{
+		{"max-age", http.Header{"Cache-Control": {"public, max-age=600"}}, 10 * time.Minute},
+		{"s-maxage", http.Header{"Cache-Control": {"s-maxage=60"}}, time.Minute},
+		{"no-cache wins", http.Header{"Cache-Control": {"no-cache"}, "Expires": {"Mon, 23 Nov 2026 13:00:00 GMT"}}, 0},
+		{"expires against date", http.Header{"Expires": {"Mon, 23 Nov 2026 13:00:00 GMT"}, "Date": {"Mon, 23 Nov 2026 12:30:00 GMT"}}, 30 * time.Minute},
+		{"expires in the past", http.Header{"Expires": {"Mon, 23 Nov 2026 11:00:00 GMT"}}, 0},
+		{"expires junk", http.Header{"Expires": {"0"}}, 0},
+		{"nothing", http.Header{}, 0},
+	}
+	for _, tt := range tests {
+		if got := maxAge(tt.h, now); got != tt.want {
+			t.Errorf("maxAge(%s) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

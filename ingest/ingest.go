@@ -61,6 +61,12 @@ type Outcome struct {
 	Items      int                  // items in the feed
 	New        int                  // articles stored
 	PageErrors int                  // pages that failed and fell back to feed text
+	// ItemsPerDay is the publishing rate seen in the feed's item dates over
+	// the last week; negative when the feed gave too few dates to tell.
+	ItemsPerDay float64
+	// MinInterval is the publisher's own "do not ask before": Cache-Control,
+	// Expires or RSS <ttl>, whichever is longest.
+	MinInterval time.Duration
 	// Interrupted is set when ctx ended before the source was done: nothing
 	// was stored and the source should simply be retried later.
 	Interrupted bool
@@ -71,7 +77,7 @@ type Outcome struct {
 // the two re-reads the feed and stores nothing twice.
 func (in *Ingester) Ingest(ctx context.Context, src *taglines.Source) Outcome {
 	log := in.opts.Logger.With("source", src.ID, "url", src.URL)
-	out := Outcome{Result: taglines.FetchResult{At: in.opts.Now()}}
+	out := Outcome{Result: taglines.FetchResult{At: in.opts.Now()}, ItemsPerDay: -1}
 	fail := func(httpStatus int, err error) Outcome {
 		if ctx.Err() != nil {
 			out.Interrupted = true
@@ -97,6 +103,7 @@ func (in *Ingester) Ingest(ctx context.Context, src *taglines.Source) Outcome {
 		return fail(0, err)
 	}
 	out.Result.HTTPStatus = resp.StatusCode
+	out.MinInterval = resp.MaxAge
 	if resp.NotModified {
 		out.Result.Status = taglines.FetchNotModified
 		return out
@@ -106,6 +113,8 @@ func (in *Ingester) Ingest(ctx context.Context, src *taglines.Source) Outcome {
 		return fail(resp.StatusCode, err)
 	}
 	out.Items = len(f.Items)
+	out.ItemsPerDay = itemsPerDay(f.Items, in.opts.Now())
+	out.MinInterval = max(out.MinInterval, f.TTL)
 
 	items := in.newItems(f.Items)
 	urls := make([]string, 0, len(items))
@@ -248,4 +257,37 @@ func (in *Ingester) fromPage(ctx context.Context, a *taglines.Article, pageURL s
 	a.Language = r.Language
 	a.SiteName = r.SiteName
 	return nil
+}
+
+// itemsPerDay estimates a feed's publishing rate from its items' dates:
+// the items of the last week over the span they cover (at least a day, so
+// a burst does not look like a torrent). Returns -1 when fewer than two
+// items are dated.
+func itemsPerDay(items []feed.Item, now time.Time) float64 {
+	const week = 7 * 24 * time.Hour
+	var n int
+	oldest := now
+	dated := 0
+	for _, it := range items {
+		if it.Published.IsZero() || it.Published.After(now) {
+			continue
+		}
+		dated++
+		if now.Sub(it.Published) <= week {
+			n++
+			if it.Published.Before(oldest) {
+				oldest = it.Published
+			}
+		}
+	}
+	if dated < 2 {
+		return -1
+	}
+	if n == 0 {
+		return 0
+	}
+	span := max(now.Sub(oldest), 24*time.Hour)
+	// A feed that lists only its latest items covers less than its real
+	// output: a full feed whose oldest item is recent means "at least".
+	return float64(n) / span.Hours() * 24
 }

@@ -19,13 +19,15 @@ import (
 
 // Defaults for Options.
 const (
-	DefaultWorkers    = 16
-	DefaultInterval   = 15 * time.Minute
-	DefaultLease      = 5 * time.Minute
-	DefaultMinBackoff = time.Minute
-	DefaultMaxBackoff = 24 * time.Hour
-	DefaultTick       = 5 * time.Second
-	DefaultGrace      = 15 * time.Second
+	DefaultWorkers     = 16
+	DefaultInterval    = 15 * time.Minute
+	DefaultMinInterval = 5 * time.Minute
+	DefaultMaxInterval = 6 * time.Hour
+	DefaultLease       = 5 * time.Minute
+	DefaultMinBackoff  = time.Minute
+	DefaultMaxBackoff  = 24 * time.Hour
+	DefaultTick        = 5 * time.Second
+	DefaultGrace       = 15 * time.Second
 )
 
 // Ingester polls one source; *ingest.Ingester is the real one.
@@ -35,16 +37,21 @@ type Ingester interface {
 
 // Options configure a Poller. The zero value selects the defaults.
 type Options struct {
-	Owner      string        // names this process in leases; default "poller"
-	Workers    int           // sources polled at once
-	Interval   time.Duration // between polls of a healthy source
-	Lease      time.Duration // how long a claim lasts if its poller dies
-	MinBackoff time.Duration // first delay after a failure, doubled per failure
-	MaxBackoff time.Duration // cap on the delay of a failing source
-	Tick       time.Duration // how often Run looks for due sources
-	Grace      time.Duration // how long in-flight polls may finish after shutdown
-	Logger     *slog.Logger
-	Now        func() time.Time
+	Owner   string // names this process in leases; default "poller"
+	Workers int    // sources polled at once
+	// Interval is the time between polls of a healthy source whose
+	// publishing rate is not known yet; once it is, the interval follows it
+	// between MinInterval and MaxInterval.
+	Interval    time.Duration
+	MinInterval time.Duration
+	MaxInterval time.Duration
+	Lease       time.Duration // how long a claim lasts if its poller dies
+	MinBackoff  time.Duration // first delay after a failure, doubled per failure
+	MaxBackoff  time.Duration // cap on the delay of a failing source
+	Tick        time.Duration // how often Run looks for due sources
+	Grace       time.Duration // how long in-flight polls may finish after shutdown
+	Logger      *slog.Logger
+	Now         func() time.Time
 }
 
 // Poller schedules polls. It is safe for concurrent use, though one Run per
@@ -65,6 +72,12 @@ func New(store taglines.Store, ing Ingester, opts Options) *Poller {
 	}
 	if opts.Interval <= 0 {
 		opts.Interval = DefaultInterval
+	}
+	if opts.MinInterval <= 0 {
+		opts.MinInterval = min(DefaultMinInterval, opts.Interval)
+	}
+	if opts.MaxInterval <= 0 {
+		opts.MaxInterval = max(DefaultMaxInterval, opts.Interval)
 	}
 	if opts.Lease <= 0 {
 		opts.Lease = DefaultLease
@@ -153,6 +166,7 @@ func (p *Poller) pollOne(ctx context.Context, src *taglines.Source, r *Round) {
 	}
 	res := out.Result
 	res.NextPollAt = p.next(src, out)
+	res.ItemsPerDay = out.ItemsPerDay
 	switch res.Status {
 	case taglines.FetchOK:
 		atomic.AddInt64(&r.OK, 1)
@@ -169,13 +183,14 @@ func (p *Poller) pollOne(ctx context.Context, src *taglines.Source, r *Round) {
 	}
 }
 
-// next schedules a source's next poll: the interval after a success,
-// exponential backoff with jitter after failures, capped, and never sooner
-// than the server's Retry-After.
+// next schedules a source's next poll: after a success, an interval that
+// follows the source's publishing rate, never sooner than the publisher's
+// cache lifetime; after failures, exponential backoff with jitter, capped,
+// and never sooner than the server's Retry-After.
 func (p *Poller) next(src *taglines.Source, out ingest.Outcome) time.Time {
 	now := p.opts.Now()
 	if out.Result.Status != taglines.FetchFailed {
-		return now.Add(jitter(p.opts.Interval, 0.1))
+		return now.Add(jitter(p.interval(src, out), 0.1))
 	}
 	delay := p.opts.MinBackoff
 	for i := 0; i < src.ConsecutiveFailures && delay < p.opts.MaxBackoff; i++ {
@@ -186,6 +201,27 @@ func (p *Poller) next(src *taglines.Source, out ingest.Outcome) time.Time {
 		delay = min(out.RetryAfter, p.opts.MaxBackoff)
 	}
 	return now.Add(delay)
+}
+
+// interval is the adaptive polling interval: about half the average gap
+// between items, so a new article waits on average a quarter of its
+// source's gap, clamped to [MinInterval, MaxInterval] and raised to the
+// publisher's own cache lifetime (still capped, so a year-long max-age
+// does not silence a source).
+func (p *Poller) interval(src *taglines.Source, out ingest.Outcome) time.Duration {
+	d := p.opts.Interval
+	rate := out.ItemsPerDay
+	if rate < 0 {
+		rate = src.ItemsPerDay // a 304 carries no dates: keep the last rate
+	}
+	switch {
+	case rate > 0:
+		d = time.Duration(float64(24*time.Hour) / rate / 2)
+	case rate == 0:
+		d = p.opts.MaxInterval // dated items, none this week
+	}
+	d = min(max(d, p.opts.MinInterval, out.MinInterval), p.opts.MaxInterval)
+	return d
 }
 
 // jitter spreads d by ±frac so that sources added together do not stay
