@@ -1,7 +1,113 @@
 package main
 
-import "errors"
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
 
-type benchIngestCmd struct{}
+	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/testpub"
+)
 
-func (c *benchIngestCmd) Run() error { return errors.New("bench ingest: not built yet") }
+type benchIngestCmd struct {
+	Sources int  `help:"Simulated publishers, one feed each." default:"1000"`
+	Items   int  `help:"Items per feed." default:"20"`
+	Pages   bool `help:"Fetch and extract every article page (otherwise store the feeds' own text)." negatable:"" default:"true"`
+	JSON    bool `help:"Print the figures as JSON."`
+}
+
+// ingestFigures is what `bench ingest` measures.
+type ingestFigures struct {
+	Sources        int              `json:"sources"`
+	Items          int              `json:"items"`
+	Pages          bool             `json:"pages"`
+	Workers        int              `json:"workers"`
+	Articles       int64            `json:"articles"`
+	FirstRound     float64          `json:"first_round_s"`
+	ArticlesPerSec float64          `json:"articles_per_s"`
+	SecondRound    float64          `json:"second_round_s"`
+	SecondNew      int64            `json:"second_round_new"`
+	CPUSeconds     float64          `json:"cpu_s"`
+	PeakRSSMiB     float64          `json:"peak_rss_mib"`
+	Requests       testpub.Requests `json:"requests_first_round"`
+	Requests2      testpub.Requests `json:"requests_second_round"`
+	Failed         int64            `json:"failed_sources"`
+	DB             string           `json:"db"`
+}
+
+// Run measures ingestion against testpub in this process: the figures
+// include testpub's own CPU and memory, so they are an upper bound on
+// taglines' share.
+func (c *benchIngestCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
+	if c.Sources < 1 || c.Items < 1 {
+		return fmt.Errorf("bench ingest: --sources and --items must be positive")
+	}
+	now := m.now()
+	pubs := testpub.Synthetic(c.Sources, c.Items, now)
+	network, err := testpub.Start(pubs, testpub.Options{})
+	if err != nil {
+		return err
+	}
+	defer network.Close()
+	if cfg.DB == "" {
+		dir, err := os.MkdirTemp("", "taglines-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		cfg.DB = filepath.Join(dir, "bench.db")
+	}
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	for _, p := range pubs {
+		if err := store.AddSource(ctx, &taglines.Source{URL: network.FeedURL(p)}); err != nil {
+			return fmt.Errorf("bench ingest: add source: %w", err)
+		}
+	}
+	log := m.logger(cfg)
+	poller := m.pollerWith(store, cfg, log, network.Client(), !c.Pages)
+
+	cpu0 := cpuSeconds()
+	start := time.Now()
+	r1, err := poller.RunOnce(ctx)
+	if err != nil {
+		return err
+	}
+	first := time.Since(start)
+	req1 := network.Requests()
+	network.ResetRequests()
+
+	// The second round comes after every source's interval: nothing has
+	// changed, so every feed should answer 304.
+	m.Now = func() time.Time { return now.Add(25 * time.Hour) }
+	start = time.Now()
+	r2, err := poller.RunOnce(ctx)
+	if err != nil {
+		return err
+	}
+	second := time.Since(start)
+
+	f := ingestFigures{
+		Sources: c.Sources, Items: c.Items, Pages: c.Pages, Workers: cfg.Workers,
+		Articles: r1.New, FirstRound: first.Seconds(), ArticlesPerSec: float64(r1.New) / first.Seconds(),
+		SecondRound: second.Seconds(), SecondNew: r2.New,
+		CPUSeconds: cpuSeconds() - cpu0, PeakRSSMiB: peakRSSMiB(),
+		Requests: req1, Requests2: network.Requests(), Failed: r1.Failed, DB: cfg.DB,
+	}
+	if c.JSON {
+		return json.NewEncoder(m.Stdout).Encode(f)
+	}
+	fmt.Fprintf(m.Stdout, "bench ingest: %d sources x %d items, pages=%v, workers=%d: %d articles in %.2fs = %.0f articles/s; "+
+		"cpu %.1fs; peak RSS %.0f MiB; requests feed=%d page=%d other=%d errors=%d; "+
+		"unchanged second round %.2fs (%d feeds 304, %d new); failed sources %d\n",
+		f.Sources, f.Items, f.Pages, f.Workers, f.Articles, f.FirstRound, f.ArticlesPerSec,
+		f.CPUSeconds, f.PeakRSSMiB, req1.FeedOK, req1.PageOK, req1.Other, req1.Errors,
+		f.SecondRound, f.Requests2.FeedNotModified, f.SecondNew, f.Failed)
+	return nil
+}

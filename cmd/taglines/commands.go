@@ -36,17 +36,19 @@ func (c *pollCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 
 // poller wires the ingestion pipeline to a store; hc nil means m.HTTPClient.
 func (m *Main) poller(store taglines.Store, cfg *Config, log *slog.Logger) *poll.Poller {
-	return m.pollerWith(store, cfg, log, m.HTTPClient)
+	return m.pollerWith(store, cfg, log, m.HTTPClient, false)
 }
 
-func (m *Main) pollerWith(store taglines.Store, cfg *Config, log *slog.Logger, hc *http.Client) *poll.Poller {
+// pollerWith wires the pipeline with a given HTTP client (nil: the guarded
+// default); skipPages stores feed text instead of fetching pages.
+func (m *Main) pollerWith(store taglines.Store, cfg *Config, log *slog.Logger, hc *http.Client, skipPages bool) *poll.Poller {
 	if hc == nil {
 		hc = cfg.httpClient()
 	}
 	opts := cfg.fetchOptions()
 	opts.Now = m.now
 	fetcher := fetch.New(hc, opts)
-	ing := ingest.New(store, fetcher, ingest.Options{Logger: log, Now: m.now})
+	ing := ingest.New(store, fetcher, ingest.Options{Logger: log, Now: m.now, SkipPages: skipPages})
 	popts := cfg.pollOptions()
 	popts.Logger, popts.Now, popts.Owner = log, m.now, owner()
 	return poll.New(store, ing, popts)

@@ -88,7 +88,7 @@ func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	polled := make(chan error, 1)
-	go func() { polled <- m.pollerWith(store, cfg, log, hc).Run(ctx) }()
+	go func() { polled <- m.pollerWith(store, cfg, log, hc, false).Run(ctx) }()
 
 	select {
 	case <-ctx.Done():
