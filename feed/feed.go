@@ -45,11 +45,26 @@ type Item struct {
 	Image      string
 }
 
-// Parse reads a feed of any supported format. base is the URL the feed was
-// fetched from; relative links are resolved against the feed's own link or,
-// failing that, base. Items without a usable link are dropped, since an
-// article is identified by its address.
-func Parse(data []byte, base string) (f *Feed, err error) {
+// Parse reads a feed of any supported format, in any charset (see
+// ToUTF8; contentType is the HTTP header, or empty). base is the URL the
+// feed was fetched from; relative links are resolved against the feed's own
+// link or, failing that, base. Items without a usable link are dropped,
+// since an article is identified by its address. A document cut off in the
+// middle yields its complete items.
+func Parse(data []byte, base, contentType string) (f *Feed, err error) {
+	data = ToUTF8(data, contentType)
+	f, err = parse(data, base)
+	if err != nil {
+		if fixed := repairTruncated(data); fixed != nil {
+			if f2, err2 := parse(fixed, base); err2 == nil && len(f2.Items) > 0 {
+				return f2, nil
+			}
+		}
+	}
+	return f, err
+}
+
+func parse(data []byte, base string) (f *Feed, err error) {
 	// gofeed panics on some malformed JSON feeds ({"items":[null]}); a feed
 	// is untrusted input, so a panic is just a parse error.
 	defer func() {
@@ -68,7 +83,10 @@ func Parse(data []byte, base string) (f *Feed, err error) {
 		SiteURL:  resolve(baseURL, gf.Link),
 		TTL:      ttl(data),
 	}
-	if site, err := url.Parse(f.SiteURL); err == nil && site.IsAbs() && baseURL == nil {
+	// RSS says nothing about relative links; readers resolve them against
+	// the channel's link, the site. Atom and JSON Feed links are relative
+	// to the document itself.
+	if site, err := url.Parse(f.SiteURL); err == nil && site.IsAbs() && (baseURL == nil || gf.FeedType == "rss") {
 		baseURL = site
 	}
 	for _, gi := range gf.Items {
@@ -87,9 +105,13 @@ func Parse(data []byte, base string) (f *Feed, err error) {
 		}
 		if gi.PublishedParsed != nil {
 			it.Published = *gi.PublishedParsed
+		} else if t, ok := ParseDate(gi.Published); ok {
+			it.Published = t
 		}
 		if gi.UpdatedParsed != nil {
 			it.Updated = *gi.UpdatedParsed
+		} else if t, ok := ParseDate(gi.Updated); ok {
+			it.Updated = t
 		}
 		if it.Published.IsZero() {
 			it.Published = it.Updated

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -42,7 +43,7 @@ func TestParse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			f, err := Parse(readFile(t, tt.file), tt.base)
+			f, err := Parse(readFile(t, tt.file), tt.base, "")
 			if err != nil {
 				t.Fatalf("Parse(%s) error: %v", tt.file, err)
 			}
@@ -70,7 +71,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestParseResolvesRelativeLinks(t *testing.T) {
-	f, err := Parse(readFile(t, "rss2.xml"), "https://www.rt.com/rss/")
+	f, err := Parse(readFile(t, "rss2.xml"), "https://www.rt.com/rss/", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,13 +83,13 @@ func TestParseResolvesRelativeLinks(t *testing.T) {
 func TestParseMalformed(t *testing.T) {
 	for _, name := range []string{"null-items.json", "truncated.xml", "mismatched.xml"} {
 		t.Run(name, func(t *testing.T) {
-			f, err := Parse(readFile(t, name), "https://example.com/feed")
+			f, err := Parse(readFile(t, name), "https://example.com/feed", "")
 			if err == nil && (f == nil || len(f.Items) != 0) {
 				t.Errorf("Parse(%s) = %+v, nil; want an error or no items", name, f)
 			}
 		})
 	}
-	if _, err := Parse([]byte("<html><body>not a feed</body></html>"), "https://example.com/"); err == nil {
+	if _, err := Parse([]byte("<html><body>not a feed</body></html>"), "https://example.com/", ""); err == nil {
 		t.Error("Parse(html page) succeeded, want an error")
 	}
 }
@@ -119,12 +120,39 @@ func TestOPMLRoundTrip(t *testing.T) {
 	}
 }
 
+func TestBillionLaughs(t *testing.T) {
+	// encoding/xml does not expand entities declared in a DTD, so the
+	// document costs what its bytes cost; it must not blow up either way.
+	f, err := Parse(readFile(t, "billion-laughs.xml"), "https://e.com/feed", "")
+	if err != nil {
+		return
+	}
+	for _, it := range f.Items {
+		if len(it.Title) > 1000 {
+			t.Fatalf("entity expanded into a %d-byte title", len(it.Title))
+		}
+	}
+	if len(f.Title) > 1000 {
+		t.Fatalf("entity expanded into a %d-byte feed title", len(f.Title))
+	}
+}
+
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"rss2.xml", "atom.xml", "rdf.xml", "jsonfeed.json", "null-items.json", "truncated.xml"} {
-		f.Add(readFile(f, name))
+	files, err := filepath.Glob(filepath.Join("testdata", "*.*"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, name := range files {
+		if strings.HasSuffix(name, ".md") {
+			continue
+		}
+		f.Add(readFile(f, filepath.Base(name)))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		feed, err := Parse(data, "https://example.com/feed")
+		feed, err := Parse(data, "https://example.com/feed", "")
+		if err == nil && feed == nil {
+			t.Fatal("Parse returned neither a feed nor an error")
+		}
 		if err != nil {
 			return
 		}
@@ -145,7 +173,7 @@ func TestTTL(t *testing.T) {
 		{`<rss version="2.0"><channel><title>t</title><item><link>https://e.com/1</link></item></channel></rss>`, 0},
 	}
 	for _, tt := range tests {
-		f, err := Parse([]byte(tt.doc), "https://e.com/feed")
+		f, err := Parse([]byte(tt.doc), "https://e.com/feed", "")
 		if err != nil {
 			t.Fatal(err)
 		}

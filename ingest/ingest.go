@@ -108,7 +108,7 @@ func (in *Ingester) Ingest(ctx context.Context, src *taglines.Source) Outcome {
 		out.Result.Status = taglines.FetchNotModified
 		return out
 	}
-	f, err := feed.Parse(resp.Body, resp.URL)
+	f, err := feed.Parse(resp.Body, resp.URL, resp.ContentType)
 	if err != nil {
 		return fail(resp.StatusCode, err)
 	}
