@@ -28,6 +28,9 @@ type Feed struct {
 	// <ttl>); zero if it says nothing.
 	TTL   time.Duration
 	Items []Item
+	// Sitemaps are the child sitemaps of a sitemap index, newest first;
+	// empty for feeds.
+	Sitemaps []string
 }
 
 // Item is one entry of a feed. URL is absolute; times are zero when the feed
@@ -53,6 +56,9 @@ type Item struct {
 // middle yields its complete items.
 func Parse(data []byte, base, contentType string) (f *Feed, err error) {
 	data = ToUTF8(data, contentType)
+	if isSitemap(data) {
+		return parseSitemap(data, base)
+	}
 	f, err = parse(data, base)
 	if err != nil {
 		if fixed := repairTruncated(data); fixed != nil {
@@ -220,6 +226,14 @@ func linkFromGUID(guid string) string {
 		return guid
 	}
 	return ""
+}
+
+func parseURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil
+	}
+	return u
 }
 
 // resolve makes ref absolute against base; it returns "" for anything that
