@@ -10,9 +10,10 @@ import (
 // processes sharing one database. Errors wrap ErrNotFound, ErrConflict or
 // ErrInvalid where those apply.
 type Store interface {
-	// AddSource stores a new source and sets its ID and CreatedAt. A new
-	// source is due at once. Returns ErrConflict if a source with the same
-	// URL exists.
+	// AddSource stores a new source and sets its ID, CreatedAt and
+	// NextPollAt. The source is due at s.NextPollAt or, if that is zero, at
+	// once under any clock (the Unix epoch). Returns ErrConflict if a
+	// source with the same URL exists.
 	AddSource(ctx context.Context, s *Source) error
 	// Source returns the source with the given ID, or ErrNotFound.
 	Source(ctx context.Context, id int64) (*Source, error)

@@ -1,0 +1,158 @@
+// Package postgres implements taglines.Store on PostgreSQL through pgx.
+//
+// Several processes may share one database: sources are leased with
+// FOR UPDATE SKIP LOCKED, and migrations run under an advisory lock. The
+// store keeps to the schema that the connection's search_path selects, so
+// several stores (tests, tenants) can share a database in separate schemas.
+//
+// Times are stored as timestamptz, to the microsecond, NULL for the zero
+// time, and are returned in UTC.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/taglines/taglines"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is a taglines.Store in a PostgreSQL database. It is safe for
+// concurrent use by many goroutines and by many processes sharing the
+// database. Its zero value is not usable: create one with Open.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+var _ taglines.Store = (*Store)(nil)
+
+// Open connects to the database at url (a postgres:// URL or a key=value
+// connection string, as pgx accepts; a search_path parameter selects the
+// schema) and applies any pending migrations, under an advisory lock so that
+// processes starting together apply each migration once. Close the Store
+// when done.
+func Open(ctx context.Context, url string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	if err := migrate(ctx, cfg.ConnConfig.Copy()); err != nil {
+		return nil, fmt.Errorf("open postgres %s/%s: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Database, err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres %s/%s: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Database, err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open postgres %s/%s: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Database, err)
+	}
+	return &Store{pool: pool}, nil
+}
+
+// migrate applies the embedded migrations through a database/sql handle of
+// its own, whose connections (and so the advisory lock) end with it.
+//
+// The lock is held around all of goose's work, not taken through goose's
+// session locker: goose checks for pending migrations, creating its version
+// table, before it takes that lock, so processes starting together would
+// race to create the table and the losers wait a second to retry.
+func migrate(ctx context.Context, cfg *pgx.ConnConfig) (err error) {
+	db := stdlib.OpenDB(*cfg)
+	defer func() { _ = db.Close() }()
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	// Closing the connection ends the session and so releases the lock
+	// whatever happens to the unlock.
+	defer func() { _ = conn.Close() }()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1, hashtext(coalesce(current_schema(), '')))`,
+		migrationLockKey); err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
+	defer func() {
+		_, uerr := conn.ExecContext(context.WithoutCancel(ctx),
+			`SELECT pg_advisory_unlock($1, hashtext(coalesce(current_schema(), '')))`, migrationLockKey)
+		if uerr != nil && err == nil {
+			err = fmt.Errorf("migration unlock: %w", uerr)
+		}
+	}()
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// migrationLockKey is the first key of the advisory lock that serialises
+// migrations; the second is the schema's, so that separate schemas migrate
+// in parallel.
+const migrationLockKey = 0x7461676c // "tagl"
+
+// Close closes the store's connections, waiting for those in use to be
+// returned.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// translate maps driver errors to the taglines sentinels, keeping the
+// driver's message.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return taglines.ErrNotFound
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505": // unique_violation
+			return fmt.Errorf("%w: %w", taglines.ErrConflict, err)
+		case "23503": // foreign_key_violation
+			return fmt.Errorf("%w: %w", taglines.ErrNotFound, err)
+		case "22021", "22P05": // text with NUL bytes or invalid UTF-8
+			return fmt.Errorf("%w: %w", taglines.ErrInvalid, err)
+		}
+	}
+	return err
+}
+
+// ts is t as stored: to the microsecond, or NULL for the zero time.
+func ts(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return micro(t)
+}
+
+// micro is t in UTC to the microsecond, as timestamptz keeps it.
+func micro(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// timeOf is the inverse of ts.
+func timeOf(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}

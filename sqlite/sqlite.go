@@ -1,0 +1,195 @@
+// Package sqlite implements taglines.Store on SQLite, through the pure-Go
+// driver modernc.org/sqlite, in one database file.
+//
+// Writes go through a single connection, so goroutines of one process queue
+// in Go for it and never meet SQLITE_BUSY; reads use a separate pool of
+// read-only connections, which WAL mode lets run beside the writer. Write
+// transactions begin IMMEDIATE and every connection waits up to
+// busyTimeout for a lock, for the rare case of a second process (a CLI
+// command beside the server) writing to the same file.
+//
+// Times are stored as INTEGER microseconds since the Unix epoch, NULL for
+// the zero time, and are returned in UTC.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"github.com/taglines/taglines"
+	sqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// busyTimeout bounds how long a connection waits for another process's
+// lock before failing with SQLITE_BUSY.
+const busyTimeout = 30 * time.Second
+
+// Store is a taglines.Store in one SQLite file. It is safe for concurrent
+// use by many goroutines. Its zero value is not usable: create one with Open.
+type Store struct {
+	w *sql.DB // exactly one connection: every write goes through it
+	r *sql.DB // read-only connections
+}
+
+var _ taglines.Store = (*Store)(nil)
+
+// Open opens the SQLite database at path, creating the file if it does not
+// exist, and applies any pending migrations before it returns. path is a
+// file name: ":memory:" is rejected with ErrInvalid because the writer and
+// the readers must share the database. Close the Store when done.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" || path == ":memory:" || strings.HasPrefix(path, "file:") || strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("open sqlite %q: need a plain file name: %w", path, taglines.ErrInvalid)
+	}
+	w, err := openDB(path, false)
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	if err := migrate(ctx, w); err != nil {
+		_ = w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	r, err := openDB(path, true)
+	if err != nil {
+		_ = w.Close()
+		return nil, err
+	}
+	n := max(4, runtime.GOMAXPROCS(0))
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	if err := r.PingContext(ctx); err != nil {
+		_ = w.Close()
+		_ = r.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return &Store{w: w, r: r}, nil
+}
+
+func openDB(path string, readOnly bool) (*sql.DB, error) {
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		// Take the write lock at BEGIN: a deferred transaction that reads
+		// and then writes can fail with SQLITE_BUSY whatever the timeout.
+		q.Set("_txlock", "immediate")
+	}
+	db, err := sql.Open("sqlite", path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return db, nil
+}
+
+func migrate(ctx context.Context, db *sql.DB) error {
+	fsys, ferr := fs.Sub(migrations, "migrations")
+	if ferr != nil {
+		return fmt.Errorf("migrations: %w", ferr)
+	}
+	p, perr := goose.NewProvider(goose.DialectSQLite3, db, fsys, goose.WithDisableGlobalRegistry(true))
+	if perr != nil {
+		return fmt.Errorf("migrations: %w", perr)
+	}
+	// SQLite has no advisory lock to serialise processes that open a new
+	// file together, but goose applies each migration in a transaction
+	// with its version row: a process that loses the race fails its
+	// transaction, and finds nothing pending when it looks again.
+	var err error
+	for range 3 {
+		if _, err = p.Up(ctx); err == nil {
+			return nil
+		}
+		if pending, perr := p.HasPending(ctx); perr == nil && !pending {
+			return nil
+		}
+	}
+	return fmt.Errorf("migrate: %w", err)
+}
+
+// Close closes the store's connections, first letting SQLite refresh the
+// statistics its query planner uses. Calls in flight may fail.
+func (s *Store) Close() error {
+	_, err := s.w.Exec(`PRAGMA optimize`)
+	return errors.Join(err, s.r.Close(), s.w.Close())
+}
+
+// write runs fn in an immediate transaction on the write connection and
+// commits it if fn returns nil.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// translate maps driver errors to the taglines sentinels, keeping the
+// driver's message.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return taglines.ErrNotFound
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("%w: %w", taglines.ErrConflict, err)
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return fmt.Errorf("%w: %w", taglines.ErrNotFound, err)
+		}
+	}
+	return err
+}
+
+// micro is t as stored: microseconds since the epoch, or NULL for the zero time.
+func micro(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMicro()
+}
+
+// timeOf is the inverse of micro.
+func timeOf(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return time.UnixMicro(n.Int64).UTC()
+}
+
+// placeholders returns "?, ?, ..." with n marks.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
