@@ -169,6 +169,9 @@ type (
 		Failing             bool    `json:"failing"`
 		NextPollAt          *string `json:"next_poll_at"`
 		ArticleCount        int     `json:"article_count"`
+		// ItemsPerDay is the publishing rate seen in the feed; null if
+		// not known yet.
+		ItemsPerDay *float64 `json:"items_per_day"`
 	}
 	sourcesJSON struct {
 		Sources []sourceJSON `json:"sources"`
@@ -326,6 +329,9 @@ func (h *handler) sources(w http.ResponseWriter, r *http.Request) {
 		}
 		if s.HTTPStatus != 0 {
 			j.HTTPStatus = &s.HTTPStatus
+		}
+		if s.ItemsPerDay >= 0 {
+			j.ItemsPerDay = &s.ItemsPerDay
 		}
 		out.Sources = append(out.Sources, j)
 	}

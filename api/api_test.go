@@ -272,7 +272,7 @@ func TestSources(t *testing.T) {
 		"id": float64(5), "name": "Yahoo", "url": "https://www.yahoo.com/news/rss", "title": "Yahoo", "site_url": "",
 		"created_at": "2025-03-01T00:00:00Z", "last_attempt_at": "2025-07-22T08:40:00Z", "last_success_at": "2025-07-21T08:00:00Z",
 		"status": "failed", "http_status": float64(503), "last_error": "503 Service Unavailable",
-		"consecutive_failures": float64(3), "failing": true, "next_poll_at": "2025-07-22T12:40:00Z", "article_count": float64(0),
+		"consecutive_failures": float64(3), "failing": true, "next_poll_at": "2025-07-22T12:40:00Z", "article_count": float64(0), "items_per_day": float64(0),
 	}
 	if !reflect.DeepEqual(failing, wantFailing) {
 		t.Errorf("failing source =\n%v\nwant\n%v", failing, wantFailing)

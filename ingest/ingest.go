@@ -21,6 +21,9 @@ import (
 	"github.com/taglines/taglines/fetch"
 )
 
+// maxChildSitemaps bounds the child sitemaps of an index read per poll.
+const maxChildSitemaps = 2
+
 // Options configure an Ingester. The zero value is usable.
 type Options struct {
 	// PageConcurrency bounds the article pages fetched at once for one
@@ -111,6 +114,19 @@ func (in *Ingester) Ingest(ctx context.Context, src *taglines.Source) Outcome {
 	f, err := feed.Parse(resp.Body, resp.URL, resp.ContentType)
 	if err != nil {
 		return fail(resp.StatusCode, err)
+	}
+	if len(f.Sitemaps) > 0 {
+		// A sitemap index: its newest children hold the recent articles.
+		for _, child := range f.Sitemaps[:min(len(f.Sitemaps), maxChildSitemaps)] {
+			r, err := in.fetch.Feed(ctx, child, fetch.Validators{})
+			if err != nil {
+				log.Debug("child sitemap", "url", child, "err", err)
+				continue
+			}
+			if cf, err := feed.Parse(r.Body, r.URL, r.ContentType); err == nil {
+				f.Items = append(f.Items, cf.Items...)
+			}
+		}
 	}
 	out.Items = len(f.Items)
 	out.ItemsPerDay = itemsPerDay(f.Items, in.opts.Now())

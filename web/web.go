@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -337,6 +338,7 @@ type sourceRow struct {
 	Failures             int
 	Failing              bool
 	NextPoll             string
+	PerDay               string // publishing rate, "" if unknown
 	Articles             int
 }
 
@@ -361,6 +363,9 @@ func (h *handler) sources(w http.ResponseWriter, r *http.Request) {
 			Failing:    s.Failing(),
 			NextPoll:   "—",
 			Articles:   s.ArticleCount,
+		}
+		if s.ItemsPerDay >= 0 {
+			row.PerDay = strconv.FormatFloat(s.ItemsPerDay, 'f', 1, 64)
 		}
 		row.StatusClass = row.Status
 		if row.Status == "" {

@@ -68,6 +68,11 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer network.Close()
+	h := &harness{t: t, db: filepath.Join(t.TempDir(), "e2e.db"), clock: clk, hc: network.Client()}
+	for _, p := range pubs {
+		h.run("sources", "add", network.FeedURL(p))
+	}
+	// The faults start after subscribing, as they do in life.
 	broken, failing := pubs[nPubs], pubs[nPubs+1]
 	if err := network.SetFault(broken, testpub.Fault{Kind: testpub.FaultMalformed}); err != nil {
 		t.Fatal(err)
@@ -75,10 +80,7 @@ func TestEndToEnd(t *testing.T) {
 	if err := network.SetFault(failing, testpub.Fault{Kind: testpub.FaultStatus, Status: 500}); err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, db: filepath.Join(t.TempDir(), "e2e.db"), clock: clk, hc: network.Client()}
-	for _, p := range pubs {
-		h.run("sources", "add", network.FeedURL(p))
-	}
+	network.ResetRequests()
 
 	// Round one: every healthy article stored once, with its page's text.
 	start := time.Now()

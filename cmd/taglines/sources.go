@@ -13,6 +13,8 @@ import (
 
 	"github.com/taglines/taglines"
 	"github.com/taglines/taglines/feed"
+	"github.com/taglines/taglines/fetch"
+	"github.com/taglines/taglines/ingest"
 )
 
 type sourcesCmd struct {
@@ -24,7 +26,8 @@ type sourcesCmd struct {
 }
 
 type sourcesAddCmd struct {
-	URL string `arg:"" help:"Feed URL (http or https)."`
+	URL   string `arg:"" help:"Feed, sitemap or site URL (http or https); a site's feed is discovered."`
+	Force bool   `help:"Add the URL as it is, without fetching it (for a feed that is down now)."`
 }
 
 func (c *sourcesAddCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
@@ -32,8 +35,23 @@ func (c *sourcesAddCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	if err != nil {
 		return err
 	}
+	title := ""
+	if !c.Force {
+		hc := m.HTTPClient
+		if hc == nil {
+			hc = cfg.httpClient()
+		}
+		found, f, err := ingest.Discover(ctx, fetch.New(hc, cfg.fetchOptions()), u)
+		if err != nil {
+			return fmt.Errorf("sources add: %w (use --force to add it anyway)", err)
+		}
+		if found != u {
+			fmt.Fprintf(m.Stderr, "discovered feed %s\n", found)
+		}
+		u, title = found, f.Title
+	}
 	return withStore(ctx, cfg, func(store taglines.Store) error {
-		s := &taglines.Source{URL: u}
+		s := &taglines.Source{URL: u, Title: title}
 		if err := store.AddSource(ctx, s); err != nil {
 			if errors.Is(err, taglines.ErrConflict) {
 				return fmt.Errorf("source %s is already subscribed", u)
@@ -74,6 +92,7 @@ type sourceJSON struct {
 	LastSuccessAt       *time.Time `json:"last_success_at"`
 	NextPollAt          *time.Time `json:"next_poll_at"`
 	Articles            int        `json:"articles"`
+	ItemsPerDay         *float64   `json:"items_per_day"`
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -98,13 +117,16 @@ func (c *sourcesListCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 					LastAttemptAt: timePtr(s.LastAttemptAt), LastSuccessAt: timePtr(s.LastSuccessAt),
 					NextPollAt: timePtr(s.NextPollAt), Articles: s.ArticleCount,
 				})
+				if s.ItemsPerDay >= 0 {
+					out[len(out)-1].ItemsPerDay = &s.ItemsPerDay
+				}
 			}
 			enc := json.NewEncoder(m.Stdout)
 			enc.SetIndent("", "  ")
 			return enc.Encode(out)
 		}
 		tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tSTATUS\tHTTP\tFAILS\tLAST FETCH\tARTICLES\tERROR")
+		fmt.Fprintln(tw, "ID\tNAME\tSTATUS\tHTTP\tFAILS\tLAST FETCH\tNEXT POLL\tPER DAY\tARTICLES\tERROR")
 		now := m.now()
 		for _, s := range srcs {
 			last := "never"
@@ -115,8 +137,16 @@ func (c *sourcesListCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 			if s.HTTPStatus != 0 {
 				httpStatus = strconv.Itoa(s.HTTPStatus)
 			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%d\t%s\n", s.ID, truncate(s.Name(), 40), statusText(s),
-				httpStatus, s.ConsecutiveFailures, last, s.ArticleCount, truncate(s.LastError, 60))
+			next := "due"
+			if s.NextPollAt.After(now) {
+				next = "in " + s.NextPollAt.Sub(now).Round(time.Second).String()
+			}
+			perDay := "-"
+			if s.ItemsPerDay >= 0 {
+				perDay = strconv.FormatFloat(s.ItemsPerDay, 'f', 1, 64)
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%d\t%s\n", s.ID, truncate(s.Name(), 40), statusText(s),
+				httpStatus, s.ConsecutiveFailures, last, next, perDay, s.ArticleCount, truncate(s.LastError, 60))
 		}
 		return tw.Flush()
 	})
