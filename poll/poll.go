@@ -9,6 +9,8 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,6 +41,9 @@ type Ingester interface {
 type Options struct {
 	Owner   string // names this process in leases; default "poller"
 	Workers int    // sources polled at once
+	// HostConcurrency bounds the sources of one host polled at once
+	// (default 2, as fetch's connections per host).
+	HostConcurrency int
 	// Interval is the time between polls of a healthy source whose
 	// publishing rate is not known yet; once it is, the interval follows it
 	// between MinInterval and MaxInterval.
@@ -69,6 +74,9 @@ func New(store taglines.Store, ing Ingester, opts Options) *Poller {
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = DefaultWorkers
+	}
+	if opts.HostConcurrency <= 0 {
+		opts.HostConcurrency = 2
 	}
 	if opts.Interval <= 0 {
 		opts.Interval = DefaultInterval
@@ -117,6 +125,11 @@ type Round struct {
 // no new source is claimed; polls in flight get Options.Grace to finish,
 // and a poll cut short records nothing, so its lease expires and the source
 // is polled again later.
+//
+// Sources are dispatched so that at most Options.HostConcurrency of them
+// are polled at once per host: fifty feeds of one slow or rate-limited
+// publisher occupy that many workers, not all of them, and the other
+// hosts' sources keep their schedule.
 func (p *Poller) RunOnce(ctx context.Context) (Round, error) {
 	var r Round
 	// Work outlives ctx by the grace period so that a shutdown does not
@@ -130,31 +143,78 @@ func (p *Poller) RunOnce(ctx context.Context) (Round, error) {
 	defer stop()
 
 	queue := make(chan *taglines.Source)
+	done := make(chan string, p.opts.Workers)
 	var wg sync.WaitGroup
 	for range p.opts.Workers {
 		wg.Go(func() {
 			for src := range queue {
 				p.pollOne(work, src, &r)
+				done <- hostOf(src.URL)
 			}
 		})
 	}
-	var err error
-	for ctx.Err() == nil {
-		var due []*taglines.Source
-		due, err = p.store.ClaimDueSources(ctx, p.opts.Owner, p.opts.Now(), p.opts.Workers, p.opts.Lease)
-		if err != nil || len(due) == 0 {
-			break
+	defer func() {
+		close(queue)
+		wg.Wait()
+	}()
+
+	var (
+		pending   []*taglines.Source
+		inflight  = map[string]int{}
+		busy      int
+		exhausted bool
+		err       error
+	)
+	maxPending := 4 * p.opts.Workers
+	for {
+		if !exhausted && ctx.Err() == nil && len(pending) < maxPending && busy < p.opts.Workers {
+			var due []*taglines.Source
+			due, err = p.store.ClaimDueSources(ctx, p.opts.Owner, p.opts.Now(), p.opts.Workers, p.opts.Lease)
+			if err != nil || len(due) == 0 {
+				exhausted = true
+			}
+			pending = append(pending, due...)
 		}
-		for _, src := range due {
+		if ctx.Err() != nil {
+			pending = nil // claimed but not started: their leases expire
+		}
+		// Start every pending source whose host has room, oldest first.
+		next := -1
+		if busy < p.opts.Workers {
+			for i, src := range pending {
+				if inflight[hostOf(src.URL)] < p.opts.HostConcurrency {
+					next = i
+					break
+				}
+			}
+		}
+		switch {
+		case next >= 0:
+			src := pending[next]
+			pending = append(pending[:next], pending[next+1:]...)
+			inflight[hostOf(src.URL)]++
+			busy++
 			queue <- src
+		case busy > 0:
+			h := <-done
+			inflight[h]--
+			busy--
+		case exhausted || ctx.Err() != nil:
+			if err != nil && ctx.Err() == nil {
+				return r, err
+			}
+			return r, nil
 		}
 	}
-	close(queue)
-	wg.Wait()
-	if err != nil && ctx.Err() == nil {
-		return r, err
+}
+
+// hostOf is the host a source's polls go to, for per-host dispatch.
+func hostOf(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return rawURL
 	}
-	return r, nil
+	return strings.ToLower(u.Host)
 }
 
 func (p *Poller) pollOne(ctx context.Context, src *taglines.Source, r *Round) {

@@ -71,7 +71,7 @@ func (c *Config) httpClient() *http.Client {
 }
 
 func (c *Config) pollOptions() poll.Options {
-	return poll.Options{Workers: c.Workers, Interval: c.Interval}
+	return poll.Options{Workers: c.Workers, Interval: c.Interval, HostConcurrency: c.HostConcurrency}
 }
 
 // validateAddr checks a listen address before anything starts.

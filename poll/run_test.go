@@ -1,0 +1,177 @@
+package poll_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/ingest"
+	"github.com/taglines/taglines/poll"
+	"github.com/taglines/taglines/sqlite"
+)
+
+// fakeIngester records polls and holds each for a while, as a fetch would.
+type fakeIngester struct {
+	delay    time.Duration
+	mu       sync.Mutex
+	polls    map[int64]int
+	inflight map[string]int
+	maxHost  map[string]int
+	order    []string // host of each finished poll
+}
+
+func newFake(delay time.Duration) *fakeIngester {
+	return &fakeIngester{delay: delay, polls: map[int64]int{}, inflight: map[string]int{}, maxHost: map[string]int{}}
+}
+
+func (f *fakeIngester) Ingest(ctx context.Context, src *taglines.Source) ingest.Outcome {
+	u, _ := url.Parse(src.URL)
+	f.mu.Lock()
+	f.polls[src.ID]++
+	f.inflight[u.Host]++
+	f.maxHost[u.Host] = max(f.maxHost[u.Host], f.inflight[u.Host])
+	f.mu.Unlock()
+	select {
+	case <-time.After(f.delay):
+	case <-ctx.Done():
+		return ingest.Outcome{Interrupted: true}
+	}
+	f.mu.Lock()
+	f.inflight[u.Host]--
+	f.order = append(f.order, u.Host)
+	f.mu.Unlock()
+	return ingest.Outcome{Result: taglines.FetchResult{At: time.Now(), Status: taglines.FetchOK, HTTPStatus: 200}, ItemsPerDay: -1}
+}
+
+func openStore(t *testing.T, urls []string) taglines.Store {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "poll.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	for _, u := range urls {
+		if err := st.AddSource(context.Background(), &taglines.Source{URL: u}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return st
+}
+
+func TestRunOncePerHost(t *testing.T) {
+	var urls []string
+	for i := range 30 {
+		urls = append(urls, fmt.Sprintf("https://big.example/feed/%d.xml", i)) // one host, many feeds
+	}
+	for i := range 30 {
+		urls = append(urls, fmt.Sprintf("https://site%d.example/feed.xml", i))
+	}
+	st := openStore(t, urls)
+	fake := newFake(10 * time.Millisecond)
+	p := poll.New(st, fake, poll.Options{Workers: 8, HostConcurrency: 2})
+	r, err := p.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Sources != 60 || r.OK != 60 {
+		t.Fatalf("RunOnce = %+v, want 60 sources polled ok", r)
+	}
+	for id, n := range fake.polls {
+		if n != 1 {
+			t.Errorf("source %d polled %d times in one round", id, n)
+		}
+	}
+	if m := fake.maxHost["big.example"]; m > 2 {
+		t.Errorf("%d polls of one host at once, want <= 2", m)
+	}
+	// The one-host feeds queue behind each other; the other hosts must not
+	// wait for them: all of them finish before the big host's last feeds.
+	lastOther, lastBig := 0, 0
+	for i, h := range fake.order {
+		if h == "big.example" {
+			lastBig = i
+		} else {
+			lastOther = i
+		}
+	}
+	if lastOther > lastBig {
+		t.Errorf("other hosts finished at %d, after the big host's last poll at %d: they waited behind it", lastOther, lastBig)
+	}
+	// Nothing is due any more in this round.
+	again, err := p.RunOnce(context.Background())
+	if err != nil || again.Sources != 0 {
+		t.Errorf("second RunOnce = %+v, %v; want nothing due", again, err)
+	}
+}
+
+// TestTwoPollersShareAStore runs two pollers on one database at once, as
+// two processes would: every source is polled exactly once.
+func TestTwoPollersShareAStore(t *testing.T) {
+	var urls []string
+	for i := range 80 {
+		urls = append(urls, fmt.Sprintf("https://s%d.example/feed.xml", i))
+	}
+	st := openStore(t, urls)
+	fake := newFake(2 * time.Millisecond)
+	var total atomic.Int64
+	var wg sync.WaitGroup
+	for _, owner := range []string{"a", "b"} {
+		p := poll.New(st, fake, poll.Options{Owner: owner, Workers: 4})
+		wg.Go(func() {
+			r, err := p.RunOnce(context.Background())
+			if err != nil {
+				t.Error(err)
+			}
+			total.Add(r.Sources)
+		})
+	}
+	wg.Wait()
+	if total.Load() != 80 || len(fake.polls) != 80 {
+		t.Fatalf("two pollers polled %d sources (%d distinct), want 80", total.Load(), len(fake.polls))
+	}
+	for id, n := range fake.polls {
+		if n != 1 {
+			t.Errorf("source %d polled %d times", id, n)
+		}
+	}
+}
+
+// TestShutdown cancels a round: polls in flight finish within the grace
+// period and are recorded; nothing new starts.
+func TestShutdown(t *testing.T) {
+	var urls []string
+	for i := range 40 {
+		urls = append(urls, fmt.Sprintf("https://s%d.example/feed.xml", i))
+	}
+	st := openStore(t, urls)
+	fake := newFake(50 * time.Millisecond)
+	p := poll.New(st, fake, poll.Options{Workers: 4, Grace: 5 * time.Second})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(20*time.Millisecond, cancel)
+	r, err := p.RunOnce(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Sources == 0 || r.Sources >= 40 || r.Interrupted != 0 || r.OK != r.Sources {
+		t.Fatalf("RunOnce cancelled early = %+v, want some polls finished and recorded, none interrupted", r)
+	}
+	srcs, err := st.Sources(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	recorded := 0
+	for _, s := range srcs {
+		if s.Status == taglines.FetchOK {
+			recorded++
+		}
+	}
+	if int64(recorded) != r.OK {
+		t.Errorf("%d sources recorded ok, want the %d polls that finished", recorded, r.OK)
+	}
+}
