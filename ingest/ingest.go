@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"runtime"
 	"sync"
 	"time"
 
@@ -41,6 +42,10 @@ type Ingester struct {
 	store taglines.Store
 	fetch *fetch.Client
 	opts  Options
+	// parsing bounds the pages parsed and extracted at once across all
+	// sources: the work is CPU-bound and each parse tree is large, so more
+	// in parallel than there are cores only costs memory.
+	parsing chan struct{}
 }
 
 // New returns an Ingester writing to store through fetcher.
@@ -54,7 +59,7 @@ func New(store taglines.Store, fetcher *fetch.Client, opts Options) *Ingester {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Ingester{store: store, fetch: fetcher, opts: opts}
+	return &Ingester{store: store, fetch: fetcher, opts: opts, parsing: make(chan struct{}, 2*runtime.GOMAXPROCS(0))}
 }
 
 // Outcome is the result of one poll of one source.
@@ -253,7 +258,13 @@ func (in *Ingester) fromPage(ctx context.Context, a *taglines.Article, pageURL s
 		return err
 	}
 	u, _ := url.Parse(resp.URL)
+	select {
+	case in.parsing <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 	r, err := extract.Page(resp.Body, resp.ContentType, u)
+	<-in.parsing
 	if err != nil {
 		return err
 	}

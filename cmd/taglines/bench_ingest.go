@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"time"
 
 	"github.com/taglines/taglines"
@@ -17,6 +18,9 @@ type benchIngestCmd struct {
 	Items   int  `help:"Items per feed." default:"20"`
 	Pages   bool `help:"Fetch and extract every article page (otherwise store the feeds' own text)." negatable:"" default:"true"`
 	JSON    bool `help:"Print the figures as JSON."`
+
+	CPUProfile string `help:"Write a CPU profile of the first round to this file." type:"path"`
+	MemProfile string `help:"Write a heap profile at the end of the first round to this file." type:"path"`
 }
 
 // ingestFigures is what `bench ingest` measures.
@@ -73,6 +77,16 @@ func (c *benchIngestCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	log := m.logger(cfg)
 	poller := m.pollerWith(store, cfg, log, network.Client(), !c.Pages)
 
+	if c.CPUProfile != "" {
+		f, err := os.Create(c.CPUProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
 	cpu0 := cpuSeconds()
 	start := time.Now()
 	r1, err := poller.RunOnce(ctx)
@@ -80,6 +94,14 @@ func (c *benchIngestCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 		return err
 	}
 	first := time.Since(start)
+	if c.CPUProfile != "" {
+		pprof.StopCPUProfile()
+	}
+	if c.MemProfile != "" {
+		if err := writeHeapProfile(c.MemProfile); err != nil {
+			return err
+		}
+	}
 	req1 := network.Requests()
 	network.ResetRequests()
 
@@ -110,4 +132,13 @@ func (c *benchIngestCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 		f.CPUSeconds, f.PeakRSSMiB, req1.FeedOK, req1.PageOK, req1.Other, req1.Errors,
 		f.SecondRound, f.Requests2.FeedNotModified, f.SecondNew, f.Failed)
 	return nil
+}
+
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return pprof.Lookup("allocs").WriteTo(f, 0)
 }
