@@ -1,10 +1,13 @@
 package fetch
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -112,5 +115,34 @@ func TestMaxAge(t *testing.T) {
 		if got := maxAge(tt.h, now); got != tt.want {
 			t.Errorf("maxAge(%s) = %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestGzipBomb: a small compressed body that inflates far past the cap
+// stops at the cap, while reading, not after inflating it all.
+func TestGzipBomb(t *testing.T) {
+	var bomb bytes.Buffer
+	zw := gzip.NewWriter(&bomb)
+	zeros := make([]byte, 1<<20)
+	for range 256 { // 256 MiB of zeros, ~250 KiB compressed
+		_, _ = zw.Write(zeros)
+	}
+	_ = zw.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Header().Set("Content-Type", "application/rss+xml")
+		_, _ = w.Write(bomb.Bytes())
+	}))
+	defer srv.Close()
+	c := New(srv.Client(), Options{MaxFeedBytes: 2 << 20})
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := c.Feed(context.Background(), srv.URL, Validators{})
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("Feed(gzip bomb) error = %v, want ErrTooLarge", err)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<20 {
+		t.Errorf("reading the bomb allocated %d MiB, want about the 2 MiB cap", grew>>20)
 	}
 }
