@@ -24,14 +24,32 @@ var (
 		`)$`)
 	// junkInline matches boilerplate run into article sentences, as when an
 	// ad label or a photo credit sits between two paragraphs of the source.
-	junkInline = []*regexp.Regexp{
-		regexp.MustCompile(`(^|[.!?'"’”]\s+)Advertisement\s+`),
-		regexp.MustCompile(`()\s*\(\s*(?:AP|AFP|Reuters|Getty Images|EPA)\s*(?:Photo|Images)?\s*\)`),
-		regexp.MustCompile(`(^|[.!?'"’”]\s+)(Photo |Image )?Credit:\s*`),
+	junkInline = []struct {
+		hint []string // one must occur for the pattern to be tried
+		re   *regexp.Regexp
+	}{
+		{[]string{"Advertisement"}, regexp.MustCompile(`(^|[.!?'"’”]\s+)Advertisement\s+`)},
+		// An ad label where a paragraph ended: "peace deal Advertisement".
+		{[]string{"Advertisement"}, regexp.MustCompile(`(\s)Advertisement\s*$`)},
+		{[]string{"TO FOLLOW"}, regexp.MustCompile(`(\s)TO FOLLOW\.?\s*$`)},
+		{[]string{"AP", "AFP", "Reuters", "Getty", "EPA"}, regexp.MustCompile(`()\s*\(\s*(?:AP|AFP|Reuters|Getty Images|EPA)\s*(?:Photo|Images)?\s*\)`)},
+		{[]string{"Credit:"}, regexp.MustCompile(`(^|[.!?'"’”]\s+)(Photo |Image )?Credit:\s*`)},
 		// A promotion sentence pitching a free trial or a newsletter.
-		regexp.MustCompile(`(^|[.!?'"’”]\s+)([A-Z][^.!?]{0,120}\b(journalism|reporting|subscribers?)\b[^.!?]{0,40}[.!?]\s+)?(Try|Get|Sign up|Subscribe)\b[^.!?]{0,120}\b(free for \d+ (day|week|month)s?|newsletter|unlimited access)\b[^.!?]*[.!?]`),
+		{[]string{"free for", "newsletter", "unlimited access"}, regexp.MustCompile(`(^|[.!?'"’”]\s+)([A-Z][^.!?]{0,120}\b(journalism|reporting|subscribers?)\b[^.!?]{0,40}[.!?]\s+)?(Try|Get|Sign up|Subscribe)\b[^.!?]{0,120}\b(free for \d+ (day|week|month)s?|newsletter|unlimited access)\b[^.!?]*[.!?]`)},
 	}
 )
+
+// maxJunkParagraph is longer than any paragraph junkParagraph can match.
+const maxJunkParagraph = 600
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
 
 // Clean drops boilerplate paragraphs, strips boilerplate run into sentences,
 // and joins the paragraphs with blank lines.
@@ -39,14 +57,16 @@ func Clean(paras []string) string {
 	out := make([]string, 0, len(paras))
 	for _, p := range paras {
 		p = strings.TrimSpace(p)
-		if p == "" || junkParagraph.MatchString(p) {
+		if p == "" || len(p) < maxJunkParagraph && junkParagraph.MatchString(p) {
 			continue
 		}
-		for _, re := range junkInline {
-			p = re.ReplaceAllString(p, "$1")
+		for _, j := range junkInline {
+			if containsAny(p, j.hint) {
+				p = j.re.ReplaceAllString(p, "$1")
+			}
 		}
 		p = strings.Join(strings.Fields(p), " ")
-		if p == "" || junkParagraph.MatchString(p) {
+		if p == "" || len(p) < maxJunkParagraph && junkParagraph.MatchString(p) {
 			continue
 		}
 		out = append(out, p)

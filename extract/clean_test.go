@@ -47,3 +47,23 @@ func TestFragment(t *testing.T) {
 		}
 	}
 }
+
+func TestCleanTrailingLabels(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []string
+		want string
+	}{
+		{"ad label ends paragraph", []string{"Putin offered to help broker a peace deal Advertisement"}, "Putin offered to help broker a peace deal"},
+		{"ad label before capital", []string{"He visited Kursk. Advertisement Appearing on television, he spoke."}, "He visited Kursk. Appearing on television, he spoke."},
+		{"wire placeholder ends paragraph", []string{"Moscow confirmed its readiness to continue the TO FOLLOW"}, "Moscow confirmed its readiness to continue the"},
+		{"the word in a sentence stays", []string{"The Advertisement Standards Authority ruled on Monday."}, "The Advertisement Standards Authority ruled on Monday."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Clean(tt.in); got != tt.want {
+				t.Errorf("Clean(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}

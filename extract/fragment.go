@@ -13,13 +13,27 @@ func Fragment(fragment string) string {
 	if len(fragment) > MaxInput {
 		fragment = fragment[:MaxInput]
 	}
-	nodes, err := html.ParseFragment(strings.NewReader(fragment), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
-	if err != nil {
+	root := fragmentRoot(fragment)
+	if root == nil {
 		return Clean([]string{fragment})
+	}
+	return Clean(texts(dropBoilerplateLines(walkParas(root, false))))
+}
+
+// fragmentRoot parses an HTML fragment under a <div>, or returns nil.
+func fragmentRoot(fragment string) *html.Node {
+	ctx := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
+	nodes, err := html.ParseFragment(strings.NewReader(fragment), ctx)
+	if err != nil {
+		nodes, err = html.ParseFragment(strings.NewReader(string(flatten([]byte(fragment), maxDepth))), ctx)
+		if err != nil {
+			return nil
+		}
 	}
 	root := &html.Node{Type: html.ElementNode, Data: "div"}
 	for _, n := range nodes {
 		root.AppendChild(n)
 	}
-	return Clean(paragraphs(root))
+	bound(root)
+	return root
 }

@@ -1,7 +1,363 @@
 package main
 
-import "errors"
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
 
-type benchExtractCmd struct{}
+	readability "codeberg.org/readeck/go-readability/v2"
+	"codeberg.org/readeck/go-readability/v2/render"
 
-func (c *benchExtractCmd) Run() error { return errors.New("bench extract: not built yet") }
+	"github.com/taglines/taglines/extract"
+)
+
+// benchExtractCmd scores extraction on a labelled page set in the layout of
+// trafilatura's evaluation (evaldata.json plus pages/*.html.gz), with the
+// metric trafilatura defines: a `with` snippet found in the text is a true
+// positive, one missing a false negative; a `without` snippet found is a
+// false positive, one absent a true negative.
+type benchExtractCmd struct {
+	Data     string `default:"../shared/data/extraction/trafilatura-dev" help:"Directory holding evaldata.json and pages/."`
+	Baseline bool   `help:"Score plain go-readability (the library taglines starts from) instead of taglines."`
+	Failures int    `help:"Print up to N pages with missed or leaked snippets, for study."`
+	Verbose  bool   `help:"With --failures, print the missed and leaked snippets and the metadata mismatches."`
+}
+
+// evalPage is one entry of evaldata.json.
+type evalPage struct {
+	File    string   `json:"file"`
+	With    []string `json:"with"`
+	Without []string `json:"without"`
+	Title   string   `json:"title"`
+	Date    string   `json:"date"`
+	Author  names    `json:"author"`
+}
+
+// names is an author field: a string ("A, B") or a list of names.
+type names []string
+
+func (n *names) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		if s != "" {
+			*n = names{s}
+		}
+		return nil
+	}
+	var l []string
+	if err := json.Unmarshal(b, &l); err != nil {
+		return err
+	}
+	*n = l
+	return nil
+}
+
+// extracted is what one extractor returned for a page, reduced to what is scored.
+type extracted struct {
+	text, title, date string
+	authors           []string
+}
+
+// score accumulates the figures of one set.
+type score struct {
+	pages, tp, fp, tn, fn  int
+	titles, titleOK        int
+	dates, dateOK          int
+	authors, authorOK      int
+	errors                 int
+	extractTime            time.Duration
+	missed, leaked, badMsg []string
+}
+
+func (s *score) add(o *score) {
+	s.pages += o.pages
+	s.tp, s.fp, s.tn, s.fn = s.tp+o.tp, s.fp+o.fp, s.tn+o.tn, s.fn+o.fn
+	s.titles, s.titleOK = s.titles+o.titles, s.titleOK+o.titleOK
+	s.dates, s.dateOK = s.dates+o.dates, s.dateOK+o.dateOK
+	s.authors, s.authorOK = s.authors+o.authors, s.authorOK+o.authorOK
+	s.errors += o.errors
+	s.extractTime += o.extractTime
+}
+
+func (c *benchExtractCmd) Run(ctx context.Context, m *Main) error {
+	raw, err := os.ReadFile(filepath.Join(c.Data, "evaldata.json"))
+	if err != nil {
+		return fmt.Errorf("bench extract: %w", err)
+	}
+	var eval map[string]evalPage
+	if err := json.Unmarshal(raw, &eval); err != nil {
+		return fmt.Errorf("bench extract: evaldata.json: %w", err)
+	}
+	keys := make([]string, 0, len(eval))
+	for k := range eval {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+
+	run := c.taglines
+	name := "taglines"
+	if c.Baseline {
+		run, name = baseline, "go-readability v2.1.3 (baseline)"
+	}
+
+	// The timed extraction runs on one core; reading and gunzipping the
+	// pages is outside the timer, one page at a time so the peak RSS is the
+	// extractor's and not the data set's.
+	prev := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(prev)
+
+	sets := map[string]*score{}
+	var failures []*pageFailure
+	for _, key := range keys {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		ev := eval[key]
+		set, pageURL := "main", key
+		if i := strings.Index(key, "::"); i > 0 && !strings.Contains(key[:i], "/") {
+			set, pageURL = key[:i], ""
+		}
+		page, err := readGz(filepath.Join(c.Data, "pages", ev.File+".gz"))
+		if err != nil {
+			return fmt.Errorf("bench extract: %w", err)
+		}
+		var u *url.URL
+		if pageURL != "" {
+			u, _ = url.Parse(strings.TrimSpace(pageURL))
+		}
+		start := time.Now()
+		got, err := run(page, u)
+		elapsed := time.Since(start)
+		s := sets[set]
+		if s == nil {
+			s = &score{}
+			sets[set] = s
+		}
+		ps := scorePage(ev, got)
+		ps.extractTime = elapsed
+		if err != nil {
+			ps.errors++
+		}
+		s.add(ps)
+		if c.Failures > 0 && (len(ps.missed) > 0 || len(ps.leaked) > 0 || (c.Verbose && len(ps.badMsg) > 0)) {
+			failures = append(failures, &pageFailure{key: key, file: ev.File, s: ps})
+		}
+	}
+	hwm := peakRSS()
+
+	names := make([]string, 0, len(sets))
+	total := &score{}
+	for n, s := range sets {
+		names = append(names, n)
+		total.add(s)
+	}
+	sort.Strings(names)
+	fmt.Fprintf(m.Stdout, "extractor: %s\ndata: %s (%d pages)\n\n", name, c.Data, total.pages)
+	tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "set\tpages\tF1\tprecision\trecall\taccuracy\ttitle\tdate\tauthor\terrors\tpages/s\t")
+	for _, n := range append(names, "all") {
+		s := total
+		if n != "all" {
+			s = sets[n]
+		}
+		p, r, f, a := s.metrics()
+		fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%s\t%s\t%s\t%d\t%.0f\t\n", n, s.pages, f, p, r, a,
+			ratio(s.titleOK, s.titles), ratio(s.dateOK, s.dates), ratio(s.authorOK, s.authors),
+			s.errors, float64(s.pages)/s.extractTime.Seconds())
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "\ntp %d fp %d tn %d fn %d; extraction %.2fs on 1 core; peak RSS %.1f MiB\n",
+		total.tp, total.fp, total.tn, total.fn, total.extractTime.Seconds(), float64(hwm)/(1<<20))
+
+	for i, f := range failures {
+		if i == c.Failures {
+			break
+		}
+		fmt.Fprintf(m.Stdout, "\n%s (%s): %d missed, %d leaked\n", f.key, f.file, len(f.s.missed), len(f.s.leaked))
+		if c.Verbose {
+			for _, s := range f.s.missed {
+				fmt.Fprintf(m.Stdout, "  - missed %q\n", clip(s, 100))
+			}
+			for _, s := range f.s.leaked {
+				fmt.Fprintf(m.Stdout, "  + leaked %q\n", clip(s, 100))
+			}
+			for _, s := range f.s.badMsg {
+				fmt.Fprintf(m.Stdout, "  ! %s\n", s)
+			}
+		}
+	}
+	return nil
+}
+
+type pageFailure struct {
+	key, file string
+	s         *score
+}
+
+// metrics returns precision, recall, F1 and accuracy as trafilatura defines them.
+func (s *score) metrics() (p, r, f, a float64) {
+	p = float64(s.tp) / float64(max(1, s.tp+s.fp))
+	r = float64(s.tp) / float64(max(1, s.tp+s.fn))
+	f = 2 * float64(s.tp) / float64(max(1, 2*s.tp+s.fp+s.fn))
+	a = float64(s.tp+s.tn) / float64(max(1, s.tp+s.tn+s.fp+s.fn))
+	return p, r, f, a
+}
+
+func ratio(ok, n int) string {
+	if n == 0 {
+		return "-"
+	}
+	return strconv.FormatFloat(float64(ok)/float64(n), 'f', 3, 64) + " (" + strconv.Itoa(n) + ")"
+}
+
+// scorePage compares one extraction with the expectations of its page.
+// Snippets and text are compared whitespace-normalised; title, date and
+// author exactly after whitespace normalisation, on pages that have one.
+// An author matches if it is the first author or the whole list joined in
+// one of the usual ways ("A, B", "A; B", "A and B").
+func scorePage(ev evalPage, got extracted) *score {
+	s := &score{pages: 1}
+	text := norm(got.text)
+	for _, w := range ev.With {
+		if strings.Contains(text, norm(w)) {
+			s.tp++
+		} else {
+			s.fn++
+			s.missed = append(s.missed, w)
+		}
+	}
+	for _, w := range ev.Without {
+		if strings.Contains(text, norm(w)) {
+			s.fp++
+			s.leaked = append(s.leaked, w)
+		} else {
+			s.tn++
+		}
+	}
+	if want := norm(ev.Title); want != "" {
+		s.titles++
+		if norm(got.title) == want {
+			s.titleOK++
+		} else {
+			s.badMsg = append(s.badMsg, fmt.Sprintf("title %q, want %q", norm(got.title), want))
+		}
+	}
+	if want := norm(ev.Date); want != "" {
+		s.dates++
+		if got.date == want {
+			s.dateOK++
+		} else {
+			s.badMsg = append(s.badMsg, fmt.Sprintf("date %q, want %q", got.date, want))
+		}
+	}
+	if len(ev.Author) > 0 {
+		s.authors++
+		ok := false
+		for _, sep := range []string{", ", "; ", " and ", " & "} {
+			want := norm(strings.Join(ev.Author, sep))
+			if len(got.authors) > 0 && (norm(strings.Join(got.authors, sep)) == want ||
+				len(ev.Author) == 1 && norm(got.authors[0]) == want) {
+				ok = true
+			}
+		}
+		if ok {
+			s.authorOK++
+		} else {
+			s.badMsg = append(s.badMsg, fmt.Sprintf("author %q, want %q", got.authors, ev.Author))
+		}
+	}
+	return s
+}
+
+func norm(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+func (c *benchExtractCmd) taglines(page []byte, u *url.URL) (extracted, error) {
+	r, err := extract.Page(page, "", u)
+	if r == nil {
+		return extracted{}, err
+	}
+	e := extracted{text: r.Text, title: r.Title, authors: r.Authors}
+	if len(e.authors) == 0 && r.Author != "" {
+		e.authors = []string{r.Author}
+	}
+	if !r.Published.IsZero() {
+		e.date = r.Published.Format("2006-01-02")
+	}
+	return e, err
+}
+
+// baseline is plain go-readability: its text, title, byline and date.
+func baseline(page []byte, u *url.URL) (extracted, error) {
+	art, err := readability.FromReader(bytes.NewReader(page), u)
+	if err != nil {
+		return extracted{}, err
+	}
+	e := extracted{title: art.Title()}
+	if art.Node != nil {
+		e.text = render.InnerText(art.Node)
+	}
+	if b := strings.TrimSpace(art.Byline()); b != "" {
+		e.authors = []string{b}
+	}
+	if t, err := art.PublishedTime(); err == nil {
+		e.date = t.Format("2006-01-02")
+	}
+	return e, nil
+}
+
+func readGz(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return b, nil
+}
+
+// peakRSS returns the process's peak resident set size in bytes (VmHWM),
+// or 0 where /proc is not available.
+func peakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			f := strings.Fields(rest)
+			if len(f) > 0 {
+				kb, _ := strconv.ParseInt(f[0], 10, 64)
+				return kb << 10
+			}
+		}
+	}
+	return 0
+}
