@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"code.dny.dev/ssrf"
@@ -44,6 +45,7 @@ func NewTransport(opts TransportOptions) *http.Transport {
 	if opts.DialContext != nil {
 		dial = opts.DialContext
 	}
+	dial = localhostDial(dial)
 	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           dial,
@@ -54,5 +56,18 @@ func NewTransport(opts TransportOptions) *http.Transport {
 		MaxIdleConnsPerHost:   4,
 		IdleConnTimeout:       90 * time.Second,
 		ForceAttemptHTTP2:     true,
+	}
+}
+
+// localhostDial resolves *.localhost names to loopback itself, as RFC 6761
+// asks and browsers do (the system resolver usually does not); the SSRF
+// guard still refuses them unless private networks are allowed.
+func localhostDial(dial func(ctx context.Context, network, addr string) (net.Conn, error)) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		host, port, err := net.SplitHostPort(addr)
+		if err == nil && strings.HasSuffix(strings.TrimSuffix(strings.ToLower(host), "."), ".localhost") {
+			addr = net.JoinHostPort("127.0.0.1", port)
+		}
+		return dial(ctx, network, addr)
 	}
 }

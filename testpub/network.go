@@ -214,6 +214,23 @@ func (n *Network) DialContext(ctx context.Context, network, addr string) (net.Co
 	return d.DialContext(ctx, "tcp", n.addr)
 }
 
+// OPMLPath is where the listener's own address (not a publisher's host)
+// serves the OPML list of every publisher's feed.
+const OPMLPath = "/opml.xml"
+
+// OPML returns the subscription list of every publisher's feed, in
+// publisher order, as an OPML 2.0 document.
+func (n *Network) OPML() []byte {
+	var b strings.Builder
+	b.WriteString("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\"><head><title>testpub</title></head><body>\n")
+	for _, p := range n.Publishers() {
+		fmt.Fprintf(&b, "<outline type=\"rss\" text=\"%s\" title=\"%s\" xmlUrl=\"%s\" htmlUrl=\"%s\"/>\n",
+			escape(p.Name), escape(p.Name), escape(n.FeedURL(p)), escape(n.HomeURL(p)))
+	}
+	b.WriteString("</body></opml>\n")
+	return []byte(b.String())
+}
+
 // Client returns an HTTP client whose transport (shared by all Clients of n)
 // dials through DialContext and ignores proxy settings. It follows
 // redirects like http.DefaultClient (at most ten) and has no timeout.
@@ -294,6 +311,14 @@ func (n *Network) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		host = h
 	}
 	s := n.sites[strings.TrimSuffix(host, ".")]
+	if s == nil && r.Host == n.addr && r.URL.Path == OPMLPath {
+		// The listener's own address lists the network, so a process
+		// that did not start it can subscribe to it.
+		n.counts.other.Add(1)
+		w.Header().Set("Content-Type", "text/x-opml; charset=utf-8")
+		_, _ = w.Write(n.OPML())
+		return
+	}
 	if s == nil {
 		n.counts.errors.Add(1)
 		http.Error(w, "testpub: unknown host "+host, http.StatusNotFound)

@@ -51,6 +51,7 @@ type cli struct {
 	Tag     tagCmd     `cmd:"" help:"Tag an article (JSON from extract, or plain text) and print its hashtags, entities and section as JSON."`
 	Dedup   dedupCmd   `cmd:"" help:"Find near-duplicates and story clusters in a JSONL file of articles, in order, as ingest would."`
 	Bench   benchCmd   `cmd:"" help:"Benchmarks of the pipeline's stages."`
+	Testpub testpubCmd `cmd:"" help:"Serve simulated publishers on loopback (for trying and benchmarking)."`
 }
 
 // Run parses args and runs the chosen command until it ends or ctx does.
