@@ -199,6 +199,8 @@ func remoteTestpub(ctx context.Context, addr string) ([]string, *http.Client, er
 			return d.DialContext(ctx, network, addr)
 		},
 		MaxIdleConnsPerHost: 4,
+		MaxIdleConns:        512, // as fetch.NewTransport: not one idle connection per host
+		IdleConnTimeout:     30 * time.Second,
 	}
 	return feeds, &http.Client{Transport: tr}, nil
 }
