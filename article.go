@@ -27,6 +27,7 @@ type Article struct {
 	ImageURL    string
 	SiteName    string
 	Section     string
+	SourceUsed  string    // which text was kept: "page" or "feed"
 	PublishedAt time.Time // the publisher's time; the fetch time if it gave none
 	FetchedAt   time.Time
 	Tags        []Tag

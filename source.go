@@ -28,6 +28,11 @@ type Source struct {
 	SiteURL   string // the publisher's home page, from the feed
 	CreatedAt time.Time
 
+	// Operator settings, kept by AddSource and UpdateSource.
+	Folder     string // the OPML folder the source came from or goes to
+	Rules      string // extraction rules as JSON (see extract.ParseRules); "" for none
+	PreferFeed bool   // use the feed's full text instead of fetching pages
+
 	// Conditional GET validators from the last successful response.
 	ETag         string
 	LastModified string

@@ -21,6 +21,16 @@ type Store interface {
 	SourceByURL(ctx context.Context, url string) (*Source, error)
 	// Sources lists every source by ID, with its health and ArticleCount.
 	Sources(ctx context.Context) ([]*Source, error)
+	// UpdateSource writes the operator settings of s (Title, SiteURL,
+	// Folder, Rules, PreferFeed) to the source with s.ID, or returns
+	// ErrNotFound.
+	UpdateSource(ctx context.Context, s *Source) error
+	// SourceState returns the state a stage stored for a source under key,
+	// or nil if there is none.
+	SourceState(ctx context.Context, sourceID int64, key string) ([]byte, error)
+	// SetSourceState stores a stage's state for a source under key,
+	// replacing what was there. Returns ErrNotFound if the source is gone.
+	SetSourceState(ctx context.Context, sourceID int64, key string, data []byte) error
 	// RemoveSource deletes a source and its articles, or returns ErrNotFound.
 	RemoveSource(ctx context.Context, id int64) error
 

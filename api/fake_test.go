@@ -141,3 +141,13 @@ func newFake() *fakeStore {
 		},
 	}
 }
+
+func (s *fakeStore) UpdateSource(context.Context, *taglines.Source) error {
+	return taglines.ErrNotFound
+}
+func (s *fakeStore) SourceState(context.Context, int64, string) ([]byte, error) {
+	return nil, nil
+}
+func (s *fakeStore) SetSourceState(context.Context, int64, string, []byte) error {
+	return taglines.ErrNotFound
+}

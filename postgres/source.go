@@ -3,6 +3,7 @@ package postgres
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -13,7 +14,7 @@ import (
 
 const sourceColumns = `s.id, s.url, s.title, s.site_url, s.created_at, s.etag, s.last_modified,
 	s.last_attempt_at, s.last_success_at, s.status, s.http_status, s.last_error,
-	s.consecutive_failures, s.next_poll_at, s.items_per_day`
+	s.consecutive_failures, s.next_poll_at, s.items_per_day, s.folder, s.rules, s.prefer_feed`
 
 // scanSource reads sourceColumns, then extra destinations.
 func scanSource(row pgx.Row, extra ...any) (*taglines.Source, error) {
@@ -25,7 +26,7 @@ func scanSource(row pgx.Row, extra ...any) (*taglines.Source, error) {
 	)
 	dest := []any{&src.ID, &src.URL, &src.Title, &src.SiteURL, &created, &src.ETag, &src.LastModified,
 		&attempt, &success, &status, &src.HTTPStatus, &src.LastError,
-		&src.ConsecutiveFailures, &next, &src.ItemsPerDay}
+		&src.ConsecutiveFailures, &next, &src.ItemsPerDay, &src.Folder, &src.Rules, &src.PreferFeed}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -52,8 +53,8 @@ func (s *Store) AddSource(ctx context.Context, src *taglines.Source) error {
 	}
 	var id int64
 	err := s.pool.QueryRow(ctx,
-		`INSERT INTO sources (url, title, site_url, created_at, next_poll_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		src.URL, src.Title, src.SiteURL, now, next).Scan(&id)
+		`INSERT INTO sources (url, title, site_url, created_at, next_poll_at, folder, rules, prefer_feed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		src.URL, src.Title, src.SiteURL, now, next, src.Folder, src.Rules, src.PreferFeed).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("add source %s: %w", src.URL, translate(err))
 	}
@@ -221,6 +222,49 @@ func (s *Store) RecordFetch(ctx context.Context, sourceID int64, r taglines.Fetc
 	}
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("record fetch of source %d: %w", sourceID, taglines.ErrNotFound)
+	}
+	return nil
+}
+
+// UpdateSource writes the operator settings of src, or returns ErrNotFound.
+func (s *Store) UpdateSource(ctx context.Context, src *taglines.Source) error {
+	tag, err := s.pool.Exec(ctx,
+		`UPDATE sources SET title = $1, site_url = $2, folder = $3, rules = $4, prefer_feed = $5 WHERE id = $6`,
+		src.Title, src.SiteURL, src.Folder, src.Rules, src.PreferFeed, src.ID)
+	if err != nil {
+		return fmt.Errorf("update source %d: %w", src.ID, translate(err))
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("update source %d: %w", src.ID, taglines.ErrNotFound)
+	}
+	return nil
+}
+
+// SourceState returns a stage's state for a source, or nil if none.
+func (s *Store) SourceState(ctx context.Context, sourceID int64, key string) ([]byte, error) {
+	var data []byte
+	err := s.pool.QueryRow(ctx, `SELECT data FROM source_state WHERE source_id = $1 AND key = $2`, sourceID, key).Scan(&data)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("source %d state %q: %w", sourceID, key, err)
+	}
+	return data, nil
+}
+
+// SetSourceState stores a stage's state for a source, or returns
+// ErrNotFound if the source is gone.
+func (s *Store) SetSourceState(ctx context.Context, sourceID int64, key string, data []byte) error {
+	if data == nil {
+		data = []byte{}
+	}
+	_, err := s.pool.Exec(ctx, `
+		INSERT INTO source_state (source_id, key, data, updated_at) VALUES ($1, $2, $3, now())
+		ON CONFLICT (source_id, key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+		sourceID, key, data)
+	if err != nil {
+		return fmt.Errorf("set source %d state %q: %w", sourceID, key, translate(err))
 	}
 	return nil
 }

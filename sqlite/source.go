@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -13,13 +14,13 @@ import (
 
 const sourceColumns = `s.id, s.url, s.title, s.site_url, s.created_at, s.etag, s.last_modified,
 	s.last_attempt_at, s.last_success_at, s.status, s.http_status, s.last_error,
-	s.consecutive_failures, s.next_poll_at, s.items_per_day`
+	s.consecutive_failures, s.next_poll_at, s.items_per_day, s.folder, s.rules, s.prefer_feed`
 
 // returningColumns are sourceColumns for RETURNING, which takes no table
 // qualifiers.
 const returningColumns = `id, url, title, site_url, created_at, etag, last_modified,
 	last_attempt_at, last_success_at, status, http_status, last_error,
-	consecutive_failures, next_poll_at, items_per_day`
+	consecutive_failures, next_poll_at, items_per_day, folder, rules, prefer_feed`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -32,7 +33,7 @@ func scanSource(row scanner, extra ...any) (*taglines.Source, error) {
 	)
 	dest := []any{&src.ID, &src.URL, &src.Title, &src.SiteURL, &created, &src.ETag, &src.LastModified,
 		&attempt, &success, &status, &src.HTTPStatus, &src.LastError,
-		&src.ConsecutiveFailures, &next, &src.ItemsPerDay}
+		&src.ConsecutiveFailures, &next, &src.ItemsPerDay, &src.Folder, &src.Rules, &src.PreferFeed}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -58,8 +59,8 @@ func (s *Store) AddSource(ctx context.Context, src *taglines.Source) error {
 	next := firstPoll(src.NextPollAt)
 	var id int64
 	err := s.w.QueryRowContext(ctx,
-		`INSERT INTO sources (url, title, site_url, created_at, next_poll_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-		src.URL, src.Title, src.SiteURL, now.UnixMicro(), next.UnixMicro()).Scan(&id)
+		`INSERT INTO sources (url, title, site_url, created_at, next_poll_at, folder, rules, prefer_feed) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		src.URL, src.Title, src.SiteURL, now.UnixMicro(), next.UnixMicro(), src.Folder, src.Rules, src.PreferFeed).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("add source %s: %w", src.URL, translate(err))
 	}
@@ -243,4 +244,49 @@ func firstPoll(t time.Time) time.Time {
 		return time.Unix(0, 0).UTC()
 	}
 	return t.UTC().Truncate(time.Microsecond)
+}
+
+// UpdateSource writes the operator settings of src, or returns ErrNotFound.
+func (s *Store) UpdateSource(ctx context.Context, src *taglines.Source) error {
+	res, err := s.w.ExecContext(ctx,
+		`UPDATE sources SET title = ?, site_url = ?, folder = ?, rules = ?, prefer_feed = ? WHERE id = ?`,
+		src.Title, src.SiteURL, src.Folder, src.Rules, src.PreferFeed, src.ID)
+	if err != nil {
+		return fmt.Errorf("update source %d: %w", src.ID, translate(err))
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("update source %d: %w", src.ID, err)
+	} else if n == 0 {
+		return fmt.Errorf("update source %d: %w", src.ID, taglines.ErrNotFound)
+	}
+	return nil
+}
+
+// SourceState returns a stage's state for a source, or nil if none.
+func (s *Store) SourceState(ctx context.Context, sourceID int64, key string) ([]byte, error) {
+	var data []byte
+	err := s.r.QueryRowContext(ctx, `SELECT data FROM source_state WHERE source_id = ? AND key = ?`, sourceID, key).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("source %d state %q: %w", sourceID, key, err)
+	}
+	return data, nil
+}
+
+// SetSourceState stores a stage's state for a source, or returns
+// ErrNotFound if the source is gone.
+func (s *Store) SetSourceState(ctx context.Context, sourceID int64, key string, data []byte) error {
+	if data == nil {
+		data = []byte{}
+	}
+	_, err := s.w.ExecContext(ctx, `
+		INSERT INTO source_state (source_id, key, data, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (source_id, key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+		sourceID, key, data, time.Now().UnixMicro())
+	if err != nil {
+		return fmt.Errorf("set source %d state %q: %w", sourceID, key, translate(err))
+	}
+	return nil
 }

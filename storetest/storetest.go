@@ -41,6 +41,9 @@ func Run(t *testing.T, open func(t *testing.T) taglines.Store) {
 		{"RecordFetchReleasesLease", testRecordFetchReleasesLease},
 		{"RecordFetchInvalid", testRecordFetchInvalid},
 		{"ItemsPerDay", testItemsPerDay},
+		{"SourceSettings", testSourceSettings},
+		{"SourceState", testSourceState},
+		{"SourceUsed", testSourceUsed},
 		{"AddSourceNextPoll", testAddSourceNextPoll},
 		{"KnownURLs", testKnownURLs},
 		{"AddArticles", testAddArticles},
@@ -1231,6 +1234,75 @@ func testAddSourceNextPoll(t *testing.T, st taglines.Store) {
 	for _, d := range due {
 		if d.ID == src.ID {
 			t.Errorf("source scheduled for %v claimed a second early", later)
+		}
+	}
+}
+
+func testSourceSettings(t *testing.T, st taglines.Store) {
+	src := &taglines.Source{URL: "https://settings.example/feed.xml", Folder: "World", Rules: `{"drop":[".ad"]}`, PreferFeed: true}
+	if err := st.AddSource(t.Context(), src); err != nil {
+		t.Fatal(err)
+	}
+	got := getSource(t, st, src.ID)
+	if got.Folder != "World" || got.Rules != `{"drop":[".ad"]}` || !got.PreferFeed {
+		t.Errorf("new source settings = folder %q rules %q prefer %v", got.Folder, got.Rules, got.PreferFeed)
+	}
+	got.Title, got.Folder, got.Rules, got.PreferFeed = "Renamed", "Europe", "", false
+	if err := st.UpdateSource(t.Context(), got); err != nil {
+		t.Fatal(err)
+	}
+	again := getSource(t, st, src.ID)
+	if again.Title != "Renamed" || again.Folder != "Europe" || again.Rules != "" || again.PreferFeed {
+		t.Errorf("updated source = %+v", again)
+	}
+	if again.URL != src.URL || !again.CreatedAt.Equal(got.CreatedAt) {
+		t.Errorf("UpdateSource changed what it must not: %+v", again)
+	}
+	err := st.UpdateSource(t.Context(), &taglines.Source{ID: src.ID + 1000})
+	wantErr(t, "UpdateSource(missing)", err, taglines.ErrNotFound)
+}
+
+func testSourceState(t *testing.T, st taglines.Store) {
+	src := addSource(t, st, "https://state.example/feed.xml")
+	data, err := st.SourceState(t.Context(), src.ID, "boilerplate")
+	if err != nil || data != nil {
+		t.Fatalf("SourceState(none) = %q, %v; want nil, nil", data, err)
+	}
+	for _, want := range [][]byte{{0, 1, 2, 255}, {9}} {
+		if err := st.SetSourceState(t.Context(), src.ID, "boilerplate", want); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.SourceState(t.Context(), src.ID, "boilerplate")
+		if err != nil || string(got) != string(want) {
+			t.Errorf("SourceState = %v, %v; want %v", got, err, want)
+		}
+	}
+	if other, err := st.SourceState(t.Context(), src.ID, "other"); err != nil || other != nil {
+		t.Errorf("SourceState(other key) = %v, %v; want nil", other, err)
+	}
+	err = st.SetSourceState(t.Context(), src.ID+1000, "boilerplate", []byte{1})
+	wantErr(t, "SetSourceState(missing source)", err, taglines.ErrNotFound)
+	if err := st.RemoveSource(t.Context(), src.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.SourceState(t.Context(), src.ID, "boilerplate"); err != nil || got != nil {
+		t.Errorf("state of a removed source = %v, %v; want gone", got, err)
+	}
+}
+
+func testSourceUsed(t *testing.T, st taglines.Store) {
+	src := addSource(t, st, "https://used.example/feed.xml")
+	arts := []*taglines.Article{
+		{SourceID: src.ID, URL: "https://used.example/1", Title: "one", Text: "t", SourceUsed: "page"},
+		{SourceID: src.ID, URL: "https://used.example/2", Title: "two", Text: "t", SourceUsed: "feed"},
+	}
+	if _, err := st.AddArticles(t.Context(), arts); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range arts {
+		got, err := st.Article(t.Context(), a.ID)
+		if err != nil || got.SourceUsed != a.SourceUsed {
+			t.Errorf("Article(%d).SourceUsed = %q, %v; want %q", a.ID, got.SourceUsed, err, a.SourceUsed)
 		}
 	}
 }

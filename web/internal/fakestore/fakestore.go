@@ -343,3 +343,14 @@ func (s *Store) Stats(context.Context) (taglines.Stats, error) {
 }
 
 func (s *Store) Close() error { return nil }
+
+// UpdateSource is not used by the pages; it reports ErrNotFound.
+func (s *Store) UpdateSource(context.Context, *taglines.Source) error { return taglines.ErrNotFound }
+
+// SourceState is not used by the pages; it returns no state.
+func (s *Store) SourceState(context.Context, int64, string) ([]byte, error) { return nil, nil }
+
+// SetSourceState is not used by the pages; it reports ErrNotFound.
+func (s *Store) SetSourceState(context.Context, int64, string, []byte) error {
+	return taglines.ErrNotFound
+}
