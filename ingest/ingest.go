@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/url"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -153,7 +154,12 @@ func (in *Ingester) Ingest(ctx context.Context, src *taglines.Source) Outcome {
 		}
 	}
 
+	px, err := in.sourceExtraction(ctx, src, len(fresh) > 0)
+	if err != nil {
+		return fail(resp.StatusCode, err)
+	}
 	articles := make([]*taglines.Article, len(fresh))
+	raw := make([]string, len(fresh)) // page texts before boilerplate removal, to learn from
 	var pageErrs int
 	var mu sync.Mutex
 	sem := make(chan struct{}, in.opts.PageConcurrency)
@@ -162,17 +168,18 @@ func (in *Ingester) Ingest(ctx context.Context, src *taglines.Source) Outcome {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			a, err := in.article(ctx, src, it)
+			a, pageText, err := in.article(ctx, src, px, it)
 			if err != nil {
 				mu.Lock()
 				pageErrs++
 				mu.Unlock()
 				log.Debug("page fell back to feed text", "page", it.URL, "err", err)
 			}
-			articles[i] = a
+			articles[i], raw[i] = a, pageText
 		})
 	}
 	wg.Wait()
+	px.learnAndClean(raw, articles)
 	if ctx.Err() != nil {
 		// Pages cut short by shutdown would be stored with feed text only;
 		// store nothing and let the source be polled again.
@@ -186,6 +193,9 @@ func (in *Ingester) Ingest(ctx context.Context, src *taglines.Source) Outcome {
 		return fail(resp.StatusCode, fmt.Errorf("store articles: %w", err))
 	}
 	out.New = n
+	if err := in.saveBoilerplate(ctx, src, px); err != nil {
+		log.Warn("boilerplate state not saved", "err", err) // a cache: the next poll relearns
+	}
 	out.Result.Status = taglines.FetchOK
 	out.Result.ETag = resp.ETag
 	out.Result.LastModified = resp.LastModified
@@ -212,10 +222,12 @@ func (in *Ingester) newItems(items []feed.Item) []feed.Item {
 	return out
 }
 
-// article builds the stored article of a feed item, from its page when the
-// page can be fetched and read, else from the feed's own text. The returned
-// error only reports the fallback; the article is always usable.
-func (in *Ingester) article(ctx context.Context, src *taglines.Source, it feed.Item) (*taglines.Article, error) {
+// article builds the stored article of a feed item from its page or its
+// feed's text, whichever is fuller (extract.Choose), with the source's
+// learnt boilerplate removed later (learnAndClean). It also returns the page's text as
+// extracted, before that removal, for the learner. The error only reports
+// that the page could not be used; the article is always usable.
+func (in *Ingester) article(ctx context.Context, src *taglines.Source, px *pageExtraction, it feed.Item) (*taglines.Article, string, error) {
 	now := in.opts.Now()
 	a := &taglines.Article{
 		SourceID:    src.ID,
@@ -229,18 +241,22 @@ func (in *Ingester) article(ctx context.Context, src *taglines.Source, it feed.I
 		FetchedAt:   now,
 		Tags:        enrich.FeedTags(it.Categories),
 	}
+	feedText := extract.Fragment(it.Content)
+	if summary := extract.Fragment(it.Summary); len(feedText) < len(summary) {
+		feedText = summary
+	}
 	var pageErr error
-	if in.opts.SkipPages {
+	switch {
+	case in.opts.SkipPages:
 		pageErr = errors.New("page fetching disabled")
-	} else {
-		pageErr = in.fromPage(ctx, a, it.URL)
+	case src.PreferFeed && len(feedText) >= fullFeedText:
+		// The source says its feed carries the whole text: no page fetch.
+	default:
+		pageErr = in.fromPage(ctx, a, px, it.URL)
 	}
-	if a.Text == "" {
-		a.Text = extract.Fragment(it.Content)
-		if len(a.Text) < len(it.Summary)/2 || a.Text == "" {
-			a.Text = extract.Fragment(it.Summary)
-		}
-	}
+	pageText := a.Text
+	choice := extract.Choose(feedText, a.Text, src.PreferFeed)
+	a.Text, a.SourceUsed = choice.Text, choice.SourceUsed
 	if a.Section == "" {
 		a.Section = taglines.DefaultSection
 	}
@@ -249,10 +265,10 @@ func (in *Ingester) article(ctx context.Context, src *taglines.Source, it feed.I
 		// fetch time is the honest upper bound.
 		a.PublishedAt = now
 	}
-	return a, pageErr
+	return a, pageText, pageErr
 }
 
-func (in *Ingester) fromPage(ctx context.Context, a *taglines.Article, pageURL string) error {
+func (in *Ingester) fromPage(ctx context.Context, a *taglines.Article, px *pageExtraction, pageURL string) error {
 	resp, err := in.fetch.Page(ctx, pageURL)
 	if err != nil {
 		return err
@@ -263,7 +279,7 @@ func (in *Ingester) fromPage(ctx context.Context, a *taglines.Article, pageURL s
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	r, err := extract.Page(resp.Body, resp.ContentType, u)
+	r, err := extract.PageWith(resp.Body, resp.ContentType, u, extract.Options{Rules: px.rules})
 	<-in.parsing
 	if err != nil {
 		return err
@@ -317,4 +333,82 @@ func itemsPerDay(items []feed.Item, now time.Time) float64 {
 	// A feed that lists only its latest items covers less than its real
 	// output: a full feed whose oldest item is recent means "at least".
 	return float64(n) / span.Hours() * 24
+}
+
+// fullFeedText is the length from which a feed item's text counts as the
+// whole article (as extract.Choose judges it).
+const fullFeedText = 500
+
+// boilerplateKey names the learner's state in the store.
+const boilerplateKey = "extract.boilerplate"
+
+// pageExtraction is what extraction uses for one source during one poll:
+// its rules and its boilerplate learner. Both are safe to share between
+// the poll's page goroutines.
+type pageExtraction struct {
+	rules       *extract.Rules
+	boilerplate *extract.Boilerplate
+	learnt      bool // the learner saw new pages in this poll
+}
+
+// sourceExtraction loads a source's rules and learnt boilerplate. Broken
+// rules fail the poll, so the operator sees the error on the source rather
+// than articles extracted without them; an unreadable learner starts anew.
+func (in *Ingester) sourceExtraction(ctx context.Context, src *taglines.Source, needed bool) (*pageExtraction, error) {
+	px := &pageExtraction{}
+	if !needed {
+		return px, nil
+	}
+	if src.Rules != "" {
+		r, err := extract.ParseRules([]byte(src.Rules))
+		if err != nil {
+			return nil, fmt.Errorf("source rules: %w", err)
+		}
+		px.rules = r
+	}
+	px.boilerplate = extract.NewBoilerplate(extract.BoilerplateConfig{})
+	data, err := in.store.SourceState(ctx, src.ID, boilerplateKey)
+	if err != nil {
+		return nil, fmt.Errorf("boilerplate state: %w", err)
+	}
+	if len(data) > 0 {
+		if err := px.boilerplate.UnmarshalBinary(data); err != nil {
+			in.opts.Logger.Warn("boilerplate state unreadable, relearning", "source", src.ID, "err", err)
+			px.boilerplate = extract.NewBoilerplate(extract.BoilerplateConfig{})
+		}
+	}
+	return px, nil
+}
+
+// learnAndClean teaches the source's learner the lines of this poll's
+// pages, as extracted before any removal (so a line it knows keeps its
+// support), then removes what it knows from every new article: a promo
+// that recurs across this batch is gone from the batch itself.
+func (px *pageExtraction) learnAndClean(pageTexts []string, articles []*taglines.Article) {
+	if px.boilerplate == nil {
+		return
+	}
+	for _, t := range pageTexts {
+		if t != "" {
+			px.boilerplate.Learn(strings.Split(t, "\n\n"))
+			px.learnt = true
+		}
+	}
+	for _, a := range articles {
+		if a != nil {
+			a.Text = px.boilerplate.Clean(a.Text)
+		}
+	}
+}
+
+// saveBoilerplate stores what the learner learnt in this poll.
+func (in *Ingester) saveBoilerplate(ctx context.Context, src *taglines.Source, px *pageExtraction) error {
+	if px.boilerplate == nil || !px.learnt {
+		return nil
+	}
+	data, err := px.boilerplate.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	return in.store.SetSourceState(ctx, src.ID, boilerplateKey, data)
 }

@@ -169,6 +169,13 @@ func TestEndToEnd(t *testing.T) {
 		if len(a.Text) < 200 {
 			t.Errorf("article %q has %d bytes of text, want the extracted page", a.Title, len(a.Text))
 		}
+		// Promos that every page of a publisher carries are learnt and
+		// dropped, whatever their wording.
+		for _, junk := range []string{"top stories in your inbox", testpub.BoilerNewsletter, testpub.BoilerCookies, "Advertisement"} {
+			if strings.Contains(a.Text, junk) {
+				t.Errorf("article %q still contains boilerplate %q", a.Title, junk)
+			}
+		}
 	}
 	var tag struct{ Name, Slug string }
 	for _, a := range api.Articles {
