@@ -1,0 +1,315 @@
+package ner
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Case classes of a word in unlabelled news text, learnt by the training
+// command: a capitalised word that is usually written in lower case ("The",
+// "Police" at a sentence start) is rarely a name.
+const (
+	caseUnknown = iota
+	caseLower   // almost always lower case
+	caseMixed
+	caseCapital // almost always capitalised mid-sentence
+	caseUpper   // almost always all capitals (acronyms)
+)
+
+// Gazetteer types, as bits.
+const (
+	gazPER = 1 << iota
+	gazLOC
+	gazORG
+	gazMISC
+	gazFirst // a first name
+)
+
+var gazNames = [...]string{"PER", "LOC", "ORG", "MISC", "FIRST"}
+
+// maxGazLen is the longest gazetteer entry in words.
+const maxGazLen = 5
+
+// hasher builds 32-bit feature keys without allocating: FNV-1a over a
+// template byte and string values.
+type hasher uint64
+
+const fnvOffset, fnvPrime = 14695981039346656037, 1099511628211
+
+func newHash(template byte) hasher {
+	return hasher((fnvOffset ^ uint64(template)) * fnvPrime)
+}
+
+func (h hasher) str(s string) hasher {
+	x := uint64(h)
+	for i := 0; i < len(s); i++ {
+		x ^= uint64(s[i])
+		x *= fnvPrime
+	}
+	x ^= 0xff // separator
+	x *= fnvPrime
+	return hasher(x)
+}
+
+func (h hasher) key() uint32 {
+	x := uint64(h)
+	return uint32(x ^ x>>32)
+}
+
+// tokenInfo is what the features need of one word, computed once.
+type tokenInfo struct {
+	word, lower, shape, short string
+	cls                       uint8
+	gaz                       []string // gazetteer feature values of this token
+}
+
+// featurizer holds the lookup tables features depend on.
+type featurizer struct {
+	cases map[string]uint8 // lower-case word → case class
+	gaz   map[string]uint8 // lower-case phrase (words joined by ' ') → gazetteer bits
+}
+
+func wordShape(w string) (full, short string) {
+	var b, s strings.Builder
+	var last rune = -1
+	n := 0
+	for _, r := range w {
+		var c rune
+		switch {
+		case unicode.IsUpper(r):
+			c = 'X'
+		case unicode.IsLower(r):
+			c = 'x'
+		case unicode.IsDigit(r):
+			c = 'd'
+		case unicode.IsLetter(r):
+			c = 'l'
+		default:
+			c = r
+		}
+		if n < 6 {
+			b.WriteRune(c)
+		}
+		n++
+		if c != last {
+			s.WriteRune(c)
+		}
+		last = c
+	}
+	if n > 6 {
+		b.WriteByte('+')
+	}
+	return b.String(), s.String()
+}
+
+// normalise folds digits to 0 so that numbers share features, and curly
+// quotes and dashes to their ASCII forms.
+func normalise(w string) string {
+	var b []byte
+	for i, r := range w {
+		var rep rune = -1
+		switch {
+		case r >= '1' && r <= '9':
+			rep = '0'
+		case r == '’' || r == '‘':
+			rep = '\''
+		case r == '“' || r == '”':
+			rep = '"'
+		case r == '–' || r == '—':
+			rep = '-'
+		}
+		if rep >= 0 {
+			if b == nil {
+				b = append(make([]byte, 0, len(w)), w[:i]...)
+			}
+			b = utf8.AppendRune(b, rep)
+		} else if b != nil {
+			b = utf8.AppendRune(b, r)
+		}
+	}
+	if b == nil {
+		return w
+	}
+	return string(b)
+}
+
+func (f *featurizer) infos(words []string) []tokenInfo {
+	infos := make([]tokenInfo, len(words))
+	for i, w := range words {
+		w = normalise(w)
+		lower := strings.ToLower(w)
+		full, short := wordShape(w)
+		infos[i] = tokenInfo{word: w, lower: lower, shape: full, short: short, cls: f.cases[lower]}
+	}
+	if len(f.gaz) > 0 {
+		for i := range infos {
+			phrase := ""
+			for n := 1; n <= maxGazLen && i+n <= len(infos); n++ {
+				if n == 1 {
+					phrase = infos[i].lower
+				} else {
+					phrase += " " + infos[i+n-1].lower
+				}
+				bits, ok := f.gaz[phrase]
+				if !ok {
+					continue
+				}
+				// A one-word entry must look like a name in the text.
+				if n == 1 && !startsUpper(infos[i].word) {
+					continue
+				}
+				for t, name := range gazNames {
+					if bits&(1<<t) == 0 {
+						continue
+					}
+					if n == 1 {
+						infos[i].gaz = append(infos[i].gaz, name+"-S")
+						continue
+					}
+					infos[i].gaz = append(infos[i].gaz, name+"-B")
+					for k := i + 1; k < i+n; k++ {
+						infos[k].gaz = append(infos[k].gaz, name+"-I")
+					}
+				}
+			}
+		}
+	}
+	return infos
+}
+
+func startsUpper(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
+}
+
+// Feature templates.
+const (
+	fBias byte = iota
+	fWord
+	fLower
+	fShape
+	fShort
+	fPrefix
+	fSuffix
+	fPrevLower
+	fNextLower
+	fPrev2Lower
+	fNext2Lower
+	fPrevShape
+	fNextShape
+	fShapeTri
+	fBigramPrev
+	fBigramNext
+	fFirstCap
+	fCase
+	fCaseFirst
+	fPrevCase
+	fNextCase
+	fGaz
+	fPrevGaz
+	fNextGaz
+	fAllCapsSent
+	fPrevSuffix
+	fNextSuffix
+	fLen
+	fInQuote
+)
+
+// withDomain appends to keys[from:] a domain-specific copy of each.
+func withDomain(keys []uint32, from int, domain string) []uint32 {
+	if domain == "" {
+		return keys
+	}
+	d := uint32(newHash(0xfe).str(domain).key()) | 1
+	for _, k := range keys[from:] {
+		keys = append(keys, (k^d)*0x9e3779b1)
+	}
+	return keys
+}
+
+// features appends the feature keys of token i to dst.
+func (f *featurizer) features(dst []uint32, infos []tokenInfo, i int, allCaps bool) []uint32 {
+	t := &infos[i]
+	add := func(h hasher) { dst = append(dst, h.key()) }
+	get := func(j int) *tokenInfo {
+		if j < 0 {
+			return &boundary[0]
+		}
+		if j >= len(infos) {
+			return &boundary[1]
+		}
+		return &infos[j]
+	}
+	p, n, p2, n2 := get(i-1), get(i+1), get(i-2), get(i+2)
+	add(newHash(fBias))
+	add(newHash(fWord).str(t.word))
+	add(newHash(fLower).str(t.lower))
+	add(newHash(fShape).str(t.shape))
+	add(newHash(fShort).str(t.short))
+	rs := []rune(t.lower)
+	for k := 1; k <= 4 && k <= len(rs); k++ {
+		add(newHash(fPrefix).str(string(rs[:k])))
+		add(newHash(fSuffix).str(string(rs[len(rs)-k:])))
+	}
+	add(newHash(fPrevLower).str(p.lower))
+	add(newHash(fNextLower).str(n.lower))
+	add(newHash(fPrev2Lower).str(p2.lower))
+	add(newHash(fNext2Lower).str(n2.lower))
+	add(newHash(fPrevShape).str(p.short))
+	add(newHash(fNextShape).str(n.short))
+	add(newHash(fShapeTri).str(p.short).str(t.short).str(n.short))
+	add(newHash(fBigramPrev).str(p.lower).str(t.lower))
+	add(newHash(fBigramNext).str(t.lower).str(n.lower))
+	first := "0"
+	if i == 0 || p.word == "\"" || p.word == "'" || p.word == "(" || p.word == "-" || p.word == ":" {
+		first = "1"
+	}
+	add(newHash(fFirstCap).str(first).str(t.short))
+	cls := string(rune('0' + t.cls))
+	add(newHash(fCase).str(cls).str(t.short))
+	add(newHash(fCaseFirst).str(cls).str(first).str(t.short))
+	add(newHash(fPrevCase).str(string(rune('0' + p.cls))).str(p.short).str(t.short))
+	add(newHash(fNextCase).str(string(rune('0' + n.cls))).str(n.short).str(t.short))
+	for _, g := range t.gaz {
+		add(newHash(fGaz).str(g))
+		add(newHash(fGaz).str(g).str(t.short))
+	}
+	for _, g := range p.gaz {
+		add(newHash(fPrevGaz).str(g))
+	}
+	for _, g := range n.gaz {
+		add(newHash(fNextGaz).str(g))
+	}
+	if allCaps {
+		add(newHash(fAllCapsSent).str(t.lower))
+	}
+	if len(p.lower) > 2 {
+		add(newHash(fPrevSuffix).str(p.lower[len(p.lower)-2:]))
+	}
+	if len(n.lower) > 2 {
+		add(newHash(fNextSuffix).str(n.lower[len(n.lower)-2:]))
+	}
+	return dst
+}
+
+var boundary = [2]tokenInfo{
+	{word: "<S>", lower: "<s>", shape: "<S>", short: "<S>"},
+	{word: "</S>", lower: "</s>", shape: "</S>", short: "</S>"},
+}
+
+// isAllCaps reports whether most letters of the sentence are capitals, as
+// in CoNLL's headlines; names are then recognised by words, not case.
+func isAllCaps(words []string) bool {
+	up, low := 0, 0
+	for _, w := range words {
+		for _, r := range w {
+			if unicode.IsUpper(r) {
+				up++
+			} else if unicode.IsLower(r) {
+				low++
+			}
+		}
+	}
+	return up > 3 && low*4 < up
+}

@@ -1,0 +1,376 @@
+// Package section classifies news articles into the sections taglines
+// shows (Politics, Business, Technology, Sports, Entertainment, ...) with a
+// logistic regression over word unigrams and bigrams.
+//
+// The shipped model (model.bin.gz, built by ./train from the BBC News data
+// set) knows the five BBC sections: Business, Entertainment, Politics,
+// Sports and Technology. The other section names (World, Science, Health,
+// Opinion) come from feed categories and URL paths (enrich.Section).
+package section
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	_ "embed"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/taglines/taglines/enrich/token"
+)
+
+// Doc is one labelled document.
+type Doc struct {
+	Section string // a section name, e.g. "Sports"
+	Text    string
+	Name    string // where it came from, for reports
+}
+
+// Result is a classification: the section's Name and the model's
+// Confidence in it, in (0, 1].
+type Result struct {
+	Name       string  `json:"name"`
+	Confidence float64 `json:"confidence"`
+}
+
+// Classifier is a trained section model. It is immutable and safe for
+// concurrent use; get one from Train, Load or Default.
+type Classifier struct {
+	classes []string
+	bias    []float32
+	terms   map[string][]float32 // term → weight per class
+}
+
+// terms returns the lower-case words of text (letters only) and their bigrams.
+func terms(text string) []string {
+	var words []string
+	for _, t := range token.Tokenize(text) {
+		w := strings.ToLower(t.Text)
+		ok := false
+		for _, r := range w {
+			if unicode.IsLetter(r) {
+				ok = true
+				break
+			}
+		}
+		if ok {
+			words = append(words, w)
+		}
+	}
+	out := make([]string, 0, 2*len(words))
+	out = append(out, words...)
+	for i := 1; i < len(words); i++ {
+		out = append(out, words[i-1]+" "+words[i])
+	}
+	return out
+}
+
+// TrainOptions configure Train; the zero value is usable.
+type TrainOptions struct {
+	Epochs   int     // SGD passes; 0 means 15
+	Rate     float64 // learning rate; 0 means 0.5
+	L2       float64 // weight decay per example; 0 means 1e-6
+	MinCount int     // terms in fewer documents are dropped; 0 means 2
+	Seed     uint64  // shuffle seed; 0 means 1
+}
+
+// docVector returns the distinct known terms of text; each has the value
+// 1/sqrt(n), so a document's vector has unit length.
+func (k *Classifier) docVector(text string) ([][]float32, float32) {
+	seen := map[string]bool{}
+	var rows [][]float32
+	for _, t := range terms(text) {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		if w, ok := k.terms[t]; ok {
+			rows = append(rows, w)
+		}
+	}
+	if len(rows) == 0 {
+		return nil, 0
+	}
+	return rows, float32(1 / math.Sqrt(float64(len(rows))))
+}
+
+// Train fits a multinomial logistic regression to docs with SGD over
+// unit-length binary vectors of unigrams and bigrams. It is deterministic.
+func Train(docs []Doc, opts TrainOptions) (*Classifier, error) {
+	if len(docs) == 0 {
+		return nil, errors.New("section: no training documents")
+	}
+	if opts.Epochs == 0 {
+		opts.Epochs = 15
+	}
+	if opts.Rate == 0 {
+		opts.Rate = 0.5
+	}
+	if opts.L2 == 0 {
+		opts.L2 = 1e-6
+	}
+	if opts.MinCount == 0 {
+		opts.MinCount = 2
+	}
+	if opts.Seed == 0 {
+		opts.Seed = 1
+	}
+	var classes []string
+	for _, d := range docs {
+		if !slices.Contains(classes, d.Section) {
+			classes = append(classes, d.Section)
+		}
+	}
+	slices.Sort(classes)
+	C := len(classes)
+	df := map[string]int{}
+	for _, d := range docs {
+		seen := map[string]bool{}
+		for _, t := range terms(d.Text) {
+			if !seen[t] {
+				seen[t] = true
+				df[t]++
+			}
+		}
+	}
+	k := &Classifier{classes: classes, bias: make([]float32, C), terms: map[string][]float32{}}
+	for t, n := range df {
+		if n >= opts.MinCount {
+			k.terms[t] = make([]float32, C)
+		}
+	}
+	type vec struct {
+		rows [][]float32
+		x    float32
+		y    int
+	}
+	data := make([]vec, len(docs))
+	for i, d := range docs {
+		rows, x := k.docVector(d.Text)
+		data[i] = vec{rows, x, slices.Index(classes, d.Section)}
+	}
+	rng := rand.New(rand.NewPCG(opts.Seed, 0x73656374696f6e))
+	order := rng.Perm(len(data))
+	p := make([]float64, C)
+	for epoch := range opts.Epochs {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		rate := float32(opts.Rate / (1 + float64(epoch)*0.2))
+		for _, i := range order {
+			d := data[i]
+			k.probs(d.rows, d.x, p)
+			for c := range C {
+				g := float32(p[c])
+				if c == d.y {
+					g--
+				}
+				k.bias[c] -= rate * g
+				for _, w := range d.rows {
+					w[c] -= rate * (g*d.x + float32(opts.L2)*w[c])
+				}
+			}
+		}
+	}
+	return k, nil
+}
+
+// probs sets p to the class probabilities of a document vector.
+func (k *Classifier) probs(rows [][]float32, x float32, p []float64) {
+	for c := range p {
+		s := k.bias[c]
+		for _, w := range rows {
+			s += w[c] * x
+		}
+		p[c] = float64(s)
+	}
+	hi := slices.Max(p)
+	sum := 0.0
+	for c := range p {
+		p[c] = math.Exp(p[c] - hi)
+		sum += p[c]
+	}
+	for c := range p {
+		p[c] /= sum
+	}
+}
+
+// Classify returns the most probable section of text and its probability.
+// Text without any known word returns the most frequent-looking section by
+// bias alone, with the low confidence that implies. It never fails.
+func (k *Classifier) Classify(text string) Result {
+	rows, x := k.docVector(text)
+	p := make([]float64, len(k.classes))
+	k.probs(rows, x, p)
+	best := 0
+	for c := range p {
+		if p[c] > p[best] {
+			best = c
+		}
+	}
+	return Result{Name: k.classes[best], Confidence: math.Round(p[best]*1000) / 1000}
+}
+
+// Sections returns the section names the classifier can return, sorted.
+func (k *Classifier) Sections() []string { return slices.Clone(k.classes) }
+
+const magic = "TGSEC01\n"
+
+// ErrBadModel is wrapped by Load's errors for malformed data.
+var ErrBadModel = errors.New("section: not a model")
+
+// Write serialises k (uncompressed).
+func (k *Classifier) Write(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	put := func(v uint64) { bw.Write(binary.AppendUvarint(nil, v)) }
+	putStr := func(s string) { put(uint64(len(s))); bw.WriteString(s) }
+	putF := func(f float32) { put(uint64(math.Float32bits(f))) }
+	bw.WriteString(magic)
+	put(uint64(len(k.classes)))
+	for c, name := range k.classes {
+		putStr(name)
+		putF(k.bias[c])
+	}
+	keys := make([]string, 0, len(k.terms))
+	for t := range k.terms {
+		keys = append(keys, t)
+	}
+	sort.Strings(keys)
+	put(uint64(len(keys)))
+	for _, t := range keys {
+		putStr(t)
+		for _, f := range k.terms[t] {
+			// Weights quantised to 1/1024: far below their noise.
+			put(zigzag(int64(math.Round(float64(f) * 1024))))
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write section model: %w", err)
+	}
+	return nil
+}
+
+// Load reads a classifier written by Write; errors wrap ErrBadModel.
+func Load(r io.Reader) (*Classifier, error) {
+	br := bufio.NewReader(r)
+	head := make([]byte, len(magic))
+	if _, err := io.ReadFull(br, head); err != nil || string(head) != magic {
+		return nil, fmt.Errorf("load: bad header: %w", ErrBadModel)
+	}
+	var err error
+	get := func() uint64 {
+		if err != nil {
+			return 0
+		}
+		var v uint64
+		v, err = binary.ReadUvarint(br)
+		return v
+	}
+	getStr := func() string {
+		n := get()
+		if err != nil || n > 1<<12 {
+			if err == nil {
+				err = ErrBadModel
+			}
+			return ""
+		}
+		b := make([]byte, n)
+		_, err = io.ReadFull(br, b)
+		return string(b)
+	}
+	k := &Classifier{}
+	nc := get()
+	if err != nil || nc == 0 || nc > 64 {
+		return nil, fmt.Errorf("load: %d classes: %w", nc, ErrBadModel)
+	}
+	for range nc {
+		k.classes = append(k.classes, getStr())
+		k.bias = append(k.bias, math.Float32frombits(uint32(get())))
+	}
+	nt := get()
+	if err != nil || nt > 1<<24 {
+		return nil, fmt.Errorf("load: %d terms: %w", nt, ErrBadModel)
+	}
+	k.terms = make(map[string][]float32, nt)
+	for range nt {
+		t := getStr()
+		lp := make([]float32, nc)
+		for c := range lp {
+			lp[c] = float32(unzigzag(get())) / 1024
+		}
+		k.terms[t] = lp
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load: %w: %w", ErrBadModel, err)
+	}
+	return k, nil
+}
+
+func zigzag(v int64) uint64   { return uint64(v<<1) ^ uint64(v>>63) }
+func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
+
+//go:embed model.bin.gz
+var defaultModel []byte
+
+var loadDefault = sync.OnceValues(func() (*Classifier, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(defaultModel))
+	if err != nil {
+		return nil, fmt.Errorf("section: default model: %w", err)
+	}
+	return Load(zr)
+})
+
+// Default returns the shipped classifier, loaded on first use and shared.
+func Default() (*Classifier, error) { return loadDefault() }
+
+// bbcSections maps the BBC data set's folders to section names.
+var bbcSections = map[string]string{
+	"business": "Business", "entertainment": "Entertainment", "politics": "Politics",
+	"sport": "Sports", "tech": "Technology",
+}
+
+// ReadBBC reads the BBC News zip (bbc/<label>/<n>.txt) and splits it: in
+// each section, in file-name order, every fifth article is held out for
+// testing, the rest is for training.
+func ReadBBC(r io.ReaderAt, size int64) (train, test []Doc, err error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read bbc: %w", err)
+	}
+	files := slices.Clone(zr.File)
+	slices.SortFunc(files, func(a, b *zip.File) int { return strings.Compare(a.Name, b.Name) })
+	seen := map[string]int{}
+	for _, f := range files {
+		label := path.Base(path.Dir(f.Name))
+		name, ok := bbcSections[label]
+		if !ok || !strings.HasSuffix(f.Name, ".txt") {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return nil, nil, fmt.Errorf("read bbc %s: %w", f.Name, err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return nil, nil, fmt.Errorf("read bbc %s: %w", f.Name, err)
+		}
+		d := Doc{Section: name, Text: string(b), Name: f.Name}
+		if seen[label]%5 == 4 {
+			test = append(test, d)
+		} else {
+			train = append(train, d)
+		}
+		seen[label]++
+	}
+	return train, test, nil
+}
