@@ -1,5 +1,14 @@
-// Package dedup decides when two articles are one: canonical URLs now;
-// near-duplicate keys and story clusters as the dedup stage deepens.
+// Package dedup decides when two articles are one: canonical URLs,
+// near-duplicates (versions of one article: re-titled, updated, syndicated)
+// and story clusters (articles from any source about one event).
+//
+// A Deduper processes articles once each, in arrival order, and keeps what
+// it needs to compare later articles in an Index: MinHash signatures of
+// word shingles with LSH band keys for near-duplicates, and tf-idf term
+// vectors of title, lead, names and tags for stories. Every hash is
+// stable (FNV-1a and fixed mixing constants), so an Index persisted by one
+// process is valid in another. MemIndex keeps an Index in memory; the
+// stores persist theirs.
 package dedup
 
 import (

@@ -1,0 +1,581 @@
+package dedup
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/taglines/taglines"
+)
+
+// Sizes of the per-article features.
+const (
+	// LeadWords is how many words of the text, after the title, make an
+	// article's term vector.
+	LeadWords = 120
+	// VectorTerms is the number of terms an article's vector keeps.
+	VectorTerms = 32
+	// TermKeys is the number of an article's heaviest terms it looks
+	// stories up by.
+	TermKeys = 32
+	// StoryKeys is the number of a story's heaviest terms it is found by.
+	StoryKeys = 64
+	// CentroidTerms is the number of terms a story's centroid keeps.
+	CentroidTerms = 128
+	// maxStories is how many stories an article is scored against at
+	// most: those sharing the most keys with it.
+	maxStories = 32
+	// MaxTitleWords bounds Entry.TitleWords.
+	MaxTitleWords = 24
+)
+
+// Document is an article as the Deduper sees it.
+type Document struct {
+	ID        int64 // positive, unique; the store's article ID
+	Title     string
+	Text      string // plain text, paragraphs on their own lines
+	URL       string // canonical or not; empty if unknown
+	Source    string
+	Published time.Time // zero means the Deduper's clock
+	Tags      []string  // entity or topic labels from enrichment, optional
+}
+
+// Result is where a processed article belongs.
+type Result struct {
+	ID int64
+	// DuplicateOf is the first article of the version group the article
+	// joined, 0 if it is not a near-duplicate.
+	DuplicateOf int64
+	// Cluster is the story the article belongs to: the ID of the article
+	// that started it, the article's own ID if it is alone.
+	Cluster int64
+	// Score is the estimated Jaccard similarity of the text with the
+	// matched version, or the cosine similarity with the joined story; 0
+	// for an article alone.
+	Score float64
+}
+
+// Options tune a Deduper. The zero value selects the defaults.
+type Options struct {
+	// Window is how far apart in publication time two articles of one
+	// story may be; default 72h.
+	Window time.Duration
+	// DuplicateWindow is how far apart two versions of one article may
+	// be; default 7 days.
+	DuplicateWindow time.Duration
+	// ClusterThreshold is the cosine similarity between an article's
+	// vector and a story's centroid at which the article joins the story;
+	// default 0.1.
+	ClusterThreshold float64
+	// DuplicateJaccard is the estimated Jaccard similarity of shingle
+	// sets at which two texts are versions of one article; default 0.5.
+	DuplicateJaccard float64
+	// DuplicateContainment is the share of the smaller text's shingles
+	// found in the larger at which two texts are versions of one article
+	// (an update that added paragraphs, a copy with extra boilerplate),
+	// provided the smaller has at least MinSizeRatio of the larger's
+	// shingles; defaults 0.8 and 0.4.
+	DuplicateContainment float64
+	MinSizeRatio         float64
+	// MinShingles is the fewest distinct shingles a text needs to be
+	// compared at all; shorter texts are never near-duplicates. Default 25.
+	MinShingles int
+	// ShortShingles: when the larger of two texts has fewer shingles than
+	// this, their titles must share words too, so that identical
+	// boilerplate under different titles is not a duplicate. Default 150.
+	ShortShingles int
+	// Now is the clock for documents without a publication time; nil
+	// means time.Now.
+	Now func() time.Time
+}
+
+func (o Options) withDefaults() Options {
+	def := func(v *float64, d float64) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	if o.Window <= 0 {
+		o.Window = 72 * time.Hour
+	}
+	if o.DuplicateWindow <= 0 {
+		o.DuplicateWindow = 7 * 24 * time.Hour
+	}
+	def(&o.ClusterThreshold, 0.1)
+	def(&o.DuplicateJaccard, 0.5)
+	def(&o.DuplicateContainment, 0.8)
+	def(&o.MinSizeRatio, 0.4)
+	if o.MinShingles <= 0 {
+		o.MinShingles = 25
+	}
+	if o.ShortShingles <= 0 {
+		o.ShortShingles = 150
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// Deduper assigns each article, once and in arrival order, to a version
+// group (near-duplicates) and a story cluster, keeping its state in an
+// Index. It is safe for concurrent use: calls are serialised, because each
+// decision depends on the ones before it. Several processes sharing one
+// persistent Index must likewise serialise their calls (one writer, or a
+// database lock around each call).
+type Deduper struct {
+	idx  Index
+	opts Options
+	mu   sync.Mutex
+}
+
+// New returns a Deduper over idx.
+func New(idx Index, opts Options) *Deduper {
+	return &Deduper{idx: idx, opts: opts.withDefaults()}
+}
+
+// features are what an article is compared by.
+type features struct {
+	shingles   int
+	mins       [SignatureLen]uint32
+	titleWords []uint32
+	raw        map[uint64]float64 // term key → boosted term frequency
+	urlKey     uint64
+}
+
+func analyze(doc *Document) features {
+	var f features
+	title := tokenize(doc.Title)
+	body := tokenize(doc.Text)
+	sh := shingles(body)
+	if m, ok := minhash(sh); ok {
+		f.mins, f.shingles = m, len(sh)
+	}
+	f.raw = map[uint64]float64{}
+	add := func(t token, w float64) {
+		if !isStopWord(t.word) {
+			f.raw[makeKey(kindTerm, t.hash)] += w
+		}
+	}
+	seen := map[uint32]bool{}
+	for _, t := range title {
+		add(t, 2)
+		if h := uint32(t.hash); !seen[h] && len(f.titleWords) < MaxTitleWords {
+			seen[h] = true
+			f.titleWords = append(f.titleWords, h)
+		}
+	}
+	slices.Sort(f.titleWords)
+	for i, t := range body {
+		if i >= LeadWords {
+			break
+		}
+		w := 1.0
+		if t.capital {
+			w = 1.5
+		}
+		add(t, w)
+	}
+	for _, tag := range doc.Tags {
+		for _, t := range tokenize(tag) {
+			add(t, 2)
+		}
+	}
+	if doc.URL != "" {
+		u, err := CanonicalURL(doc.URL)
+		if err != nil {
+			u = doc.URL
+		}
+		f.urlKey = makeKey(kindURL, fnv64(u))
+	}
+	return f
+}
+
+// vector weighs raw term frequencies by inverse document frequency and
+// keeps the VectorTerms heaviest, at unit length.
+func vector(raw map[uint64]float64, docs int64, keys []uint64, df []int64) Vector {
+	v := make(Vector, 0, len(keys))
+	for i, k := range keys {
+		idf := math.Log(float64(docs+2) / float64(df[i]+1))
+		v = append(v, Term{Key: k, Weight: float32((1 + math.Log(raw[k])) * idf)})
+	}
+	slices.SortFunc(v, func(a, b Term) int { return cmp.Compare(a.Key, b.Key) })
+	return v.top(VectorTerms).normalized()
+}
+
+// Process decides where doc belongs, records it in the index and returns
+// the decision. Processing an ID again returns the recorded decision
+// without changing anything. Returns an error wrapping
+// taglines.ErrInvalid if doc.ID <= 0, and index errors as they come.
+func (d *Deduper) Process(ctx context.Context, doc Document) (Result, error) {
+	if doc.ID <= 0 {
+		return Result{}, fmt.Errorf("dedup article %d: id must be positive: %w", doc.ID, taglines.ErrInvalid)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if e, err := d.idx.Entry(ctx, doc.ID); err == nil {
+		return Result{ID: e.ID, DuplicateOf: e.DuplicateOf, Cluster: e.Cluster}, nil
+	} else if !errors.Is(err, taglines.ErrNotFound) {
+		return Result{}, fmt.Errorf("dedup article %d: %w", doc.ID, err)
+	}
+	p, err := d.entry(ctx, &doc)
+	if err != nil {
+		return Result{}, err
+	}
+	e, terms, pub := p.Entry, p.terms, p.Published
+
+	win := d.opts.DuplicateWindow
+	cands, err := d.idx.Candidates(ctx, Query{Keys: e.Keys, Since: pub.Add(-win), Until: pub.Add(win)})
+	if err != nil {
+		return Result{}, fmt.Errorf("dedup article %d: candidates: %w", doc.ID, err)
+	}
+
+	res := Result{ID: doc.ID, Cluster: doc.ID}
+	if best, score := d.bestVersion(&e, p.urlKey, cands); best != nil {
+		res.DuplicateOf = best.ID
+		if best.DuplicateOf != 0 {
+			res.DuplicateOf = best.DuplicateOf
+		}
+		res.Cluster, res.Score = best.Cluster, score
+	} else if c, score, err := d.bestStory(ctx, &e); err != nil {
+		return Result{}, fmt.Errorf("dedup article %d: %w", doc.ID, err)
+	} else if c != nil {
+		res.Cluster, res.Score = c.ID, score
+	}
+	e.DuplicateOf, e.Cluster = res.DuplicateOf, res.Cluster
+
+	if err := d.idx.Put(ctx, e); err != nil {
+		return Result{}, fmt.Errorf("dedup article %d: %w", doc.ID, err)
+	}
+	if err := d.joinCluster(ctx, res.Cluster, []Entry{e}); err != nil {
+		return Result{}, fmt.Errorf("dedup article %d: %w", doc.ID, err)
+	}
+	if err := d.idx.AddDocFreq(ctx, terms); err != nil {
+		return Result{}, fmt.Errorf("dedup article %d: doc freq: %w", doc.ID, err)
+	}
+	return res, nil
+}
+
+// bestVersion returns the candidate e is a near-duplicate of, the most
+// similar one, and its estimated Jaccard similarity; nil if none.
+func (d *Deduper) bestVersion(e *Entry, urlKey uint64, cands []Entry) (*Entry, float64) {
+	var best *Entry
+	bestScore := -1.0
+	for i := range cands {
+		c := &cands[i]
+		if absDur(c.Published.Sub(e.Published)) > d.opts.DuplicateWindow {
+			continue
+		}
+		score, ok := d.versionScore(e, c)
+		if !ok && urlKey != 0 && slices.Contains(c.Keys, urlKey) {
+			// The same page reached by another address or feed.
+			score, ok = 1, true
+		}
+		if ok && score > bestScore {
+			best, bestScore = c, score
+		}
+	}
+	return best, max(bestScore, 0)
+}
+
+// versionScore reports whether two entries' texts are versions of one
+// article, with their estimated Jaccard similarity.
+func (d *Deduper) versionScore(a, b *Entry) (float64, bool) {
+	if int(a.Shingles) < d.opts.MinShingles || int(b.Shingles) < d.opts.MinShingles {
+		return 0, false
+	}
+	j := a.Signature.Similarity(&b.Signature)
+	small, large := float64(min(a.Shingles, b.Shingles)), float64(max(a.Shingles, b.Shingles))
+	// |A∩B| = J(|A|+|B|)/(1+J), so the share of the smaller set in the
+	// larger follows from J and the sizes.
+	contain := min(j*(small+large)/((1+j)*small), 1)
+	ok := j >= d.opts.DuplicateJaccard ||
+		(contain >= d.opts.DuplicateContainment && small/large >= d.opts.MinSizeRatio)
+	if ok && large < float64(d.opts.ShortShingles) {
+		ok = titleOverlap(a.TitleWords, b.TitleWords) >= 0.2
+	}
+	return j, ok
+}
+
+// titleOverlap returns the Jaccard similarity of two sorted word-hash
+// sets, 0 if either is empty.
+func titleOverlap(a, b []uint32) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	inter, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			inter++
+			i++
+			j++
+		}
+	}
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
+// bestStory returns the story e should join, or nil, with e's cosine
+// similarity to its centroid.
+func (d *Deduper) bestStory(ctx context.Context, e *Entry) (*Cluster, float64, error) {
+	if len(e.Vector) == 0 {
+		return nil, 0, nil
+	}
+	keys := make([]uint64, 0, TermKeys)
+	for _, t := range e.Vector.top(TermKeys) {
+		keys = append(keys, t.Key)
+	}
+	slices.Sort(keys)
+	stories, err := d.idx.Stories(ctx, Query{Keys: keys, Limit: maxStories, Since: e.Published.Add(-d.opts.Window), Until: e.Published.Add(d.opts.Window)})
+	if err != nil {
+		return nil, 0, fmt.Errorf("stories: %w", err)
+	}
+	var best *Cluster
+	bestScore := d.opts.ClusterThreshold
+	for i := range stories {
+		c := &stories[i]
+		if s := e.Vector.Cosine(c.Centroid); s >= bestScore || (s == bestScore && best != nil && c.ID < best.ID) {
+			best, bestScore = c, s
+		}
+	}
+	return best, bestScore, nil
+}
+
+// joinCluster adds entries to story id, creating it if needed.
+func (d *Deduper) joinCluster(ctx context.Context, id int64, es []Entry) error {
+	c, err := d.idx.Cluster(ctx, id)
+	if errors.Is(err, taglines.ErrNotFound) {
+		c, err = Cluster{ID: id}, nil
+	}
+	if err != nil {
+		return fmt.Errorf("story %d: %w", id, err)
+	}
+	for _, e := range es {
+		c.Centroid = c.Centroid.add(e.Vector, 1).top(CentroidTerms)
+		c.Size++
+		if c.First.IsZero() || e.Published.Before(c.First) {
+			c.First = e.Published
+		}
+		if e.Published.After(c.Last) {
+			c.Last = e.Published
+		}
+	}
+	c.Keys = storyKeys(c.Centroid)
+	if err := d.idx.PutCluster(ctx, c); err != nil {
+		return fmt.Errorf("story %d: %w", id, err)
+	}
+	return nil
+}
+
+// storyKeys returns the keys of the StoryKeys heaviest terms of a
+// centroid, sorted.
+func storyKeys(centroid Vector) []uint64 {
+	top := centroid.top(StoryKeys)
+	keys := make([]uint64, len(top))
+	for i, t := range top {
+		keys[i] = t.Key
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// leaveCluster removes entries from story id.
+func (d *Deduper) leaveCluster(ctx context.Context, id int64, es []Entry) error {
+	c, err := d.idx.Cluster(ctx, id)
+	if err != nil {
+		return fmt.Errorf("story %d: %w", id, err)
+	}
+	for _, e := range es {
+		c.Centroid = c.Centroid.add(e.Vector, -1)
+		c.Size--
+	}
+	// The centroid was truncated, so a member's terms may fall below zero.
+	c.Centroid = slices.DeleteFunc(c.Centroid, func(t Term) bool { return t.Weight <= 0 })
+	c.Keys = storyKeys(c.Centroid)
+	if err := d.idx.PutCluster(ctx, c); err != nil {
+		return fmt.Errorf("story %d: %w", id, err)
+	}
+	return nil
+}
+
+// SplitKind says what an operator's Split undoes.
+type SplitKind int
+
+const (
+	// SplitVersion makes a near-duplicate an article of its own again; it
+	// stays in its story.
+	SplitVersion SplitKind = iota + 1
+	// SplitStory moves an article, with its versions, out of its story
+	// into a story of its own (a duplicate also stops being one).
+	SplitStory
+)
+
+// Split undoes a wrong merge of article id and returns where the article
+// now belongs; later articles are compared with it as with any other.
+// Splitting an article that is not merged that way changes nothing.
+// Returns an error wrapping taglines.ErrNotFound for an unknown article,
+// and one wrapping taglines.ErrInvalid for an unknown kind or for moving
+// out the article that started a story with other articles in it (its ID
+// names the story: split the others instead).
+func (d *Deduper) Split(ctx context.Context, id int64, kind SplitKind) (Result, error) {
+	if kind != SplitVersion && kind != SplitStory {
+		return Result{}, fmt.Errorf("dedup split %d: kind %d: %w", id, kind, taglines.ErrInvalid)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	e, err := d.idx.Entry(ctx, id)
+	if err != nil {
+		return Result{}, fmt.Errorf("dedup split: %w", err)
+	}
+	if kind == SplitVersion {
+		if e.DuplicateOf != 0 {
+			e.DuplicateOf = 0
+			if err := d.idx.Put(ctx, e); err != nil {
+				return Result{}, fmt.Errorf("dedup split %d: %w", id, err)
+			}
+		}
+		return Result{ID: id, Cluster: e.Cluster}, nil
+	}
+
+	group := []Entry{e}
+	if e.DuplicateOf == 0 {
+		vs, err := d.idx.Versions(ctx, id)
+		if err != nil {
+			return Result{}, fmt.Errorf("dedup split %d: %w", id, err)
+		}
+		group = append(group, vs...)
+	}
+	old, err := d.idx.Cluster(ctx, e.Cluster)
+	if err != nil {
+		return Result{}, fmt.Errorf("dedup split %d: %w", id, err)
+	}
+	if old.Size <= len(group) && e.DuplicateOf == 0 {
+		return Result{ID: id, Cluster: e.Cluster}, nil // alone already
+	}
+	if e.Cluster == id {
+		return Result{}, fmt.Errorf("dedup split %d: it started story %d, which has other articles: %w", id, id, taglines.ErrInvalid)
+	}
+	if err := d.leaveCluster(ctx, e.Cluster, group); err != nil {
+		return Result{}, fmt.Errorf("dedup split %d: %w", id, err)
+	}
+	for i := range group {
+		group[i].Cluster = id
+		if group[i].ID == id {
+			group[i].DuplicateOf = 0
+		}
+		if err := d.idx.Put(ctx, group[i]); err != nil {
+			return Result{}, fmt.Errorf("dedup split %d: %w", id, err)
+		}
+	}
+	if err := d.joinCluster(ctx, id, group); err != nil {
+		return Result{}, fmt.Errorf("dedup split %d: %w", id, err)
+	}
+	return Result{ID: id, Cluster: id}, nil
+}
+
+func absDur(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+// Similarity is how alike two articles are, by the measures the Deduper
+// decides with.
+type Similarity struct {
+	// Text is the estimated Jaccard similarity of the texts' shingle sets,
+	// 0 if either text is too short to fingerprint.
+	Text float64
+	// Duplicate reports whether the two would be versions of one article.
+	Duplicate bool
+	// Story is the cosine similarity of the articles' term vectors,
+	// weighted by the index's document frequencies.
+	Story float64
+}
+
+// Compare measures two articles against each other without recording
+// either, to explain a decision or to evaluate the measures. IDs, times
+// and windows are ignored. Returns index errors as they come.
+func (d *Deduper) Compare(ctx context.Context, a, b Document) (Similarity, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	ea, err := d.entry(ctx, &a)
+	if err != nil {
+		return Similarity{}, err
+	}
+	eb, err := d.entry(ctx, &b)
+	if err != nil {
+		return Similarity{}, err
+	}
+	var s Similarity
+	if ea.Shingles > 0 && eb.Shingles > 0 {
+		s.Text, s.Duplicate = d.versionScore(&ea.Entry, &eb.Entry)
+	}
+	s.Story = ea.Vector.Cosine(eb.Vector)
+	return s, nil
+}
+
+// Learn counts doc's terms in the index's document frequencies without
+// recording doc, to prime a new index with a background corpus. Returns
+// index errors as they come.
+func (d *Deduper) Learn(ctx context.Context, doc Document) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	f := analyze(&doc)
+	if err := d.idx.AddDocFreq(ctx, f.terms()); err != nil {
+		return fmt.Errorf("dedup learn: %w", err)
+	}
+	return nil
+}
+
+// terms returns the distinct term keys of f, sorted.
+func (f *features) terms() []uint64 {
+	terms := make([]uint64, 0, len(f.raw))
+	for k := range f.raw {
+		terms = append(terms, k)
+	}
+	slices.Sort(terms)
+	return terms
+}
+
+// prepared is a new article's entry with what Process needs besides.
+type prepared struct {
+	Entry
+	terms  []uint64
+	urlKey uint64
+}
+
+// entry analyses doc into an entry that is not yet placed (Cluster is
+// doc.ID, DuplicateOf 0). Shingles is 0 unless the text has MinShingles.
+func (d *Deduper) entry(ctx context.Context, doc *Document) (prepared, error) {
+	f := analyze(doc)
+	terms := f.terms()
+	docs, df, err := d.idx.DocFreq(ctx, terms)
+	if err != nil {
+		return prepared{}, fmt.Errorf("dedup article %d: doc freq: %w", doc.ID, err)
+	}
+	vec := vector(f.raw, docs, terms, df)
+	pub := doc.Published
+	if pub.IsZero() {
+		pub = d.opts.Now()
+	}
+	p := prepared{Entry: Entry{ID: doc.ID, Published: pub, Cluster: doc.ID, TitleWords: f.titleWords, Vector: vec}, terms: terms, urlKey: f.urlKey}
+	if f.shingles >= d.opts.MinShingles {
+		p.Shingles = int32(f.shingles)
+		p.Signature = signatureOf(&f.mins)
+		p.Keys = append(p.Keys, bandKeys(&f.mins)...)
+	}
+	if f.urlKey != 0 {
+		p.Keys = append(p.Keys, f.urlKey)
+	}
+	return p, nil
+}

@@ -1,0 +1,400 @@
+package dedup
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/taglines/taglines"
+)
+
+// Entry is what the index keeps of one processed article: enough to find
+// it again by key and to compare a later article with it, without its text.
+type Entry struct {
+	ID        int64
+	Published time.Time
+	// DuplicateOf is the first article of the version group this article
+	// belongs to, 0 if the article is not a near-duplicate of an earlier
+	// one. Groups are stars: DuplicateOf never names a duplicate.
+	DuplicateOf int64
+	// Cluster is the story this article belongs to: the ID of the article
+	// that started it.
+	Cluster int64
+	// Shingles is the number of distinct shingles the signature was made
+	// from; 0 when the text was too short to fingerprint, in which case
+	// Signature is meaningless and the article is never a near-duplicate.
+	Shingles  int32
+	Signature Signature
+	// TitleWords are hashes of the title's distinct words, at most
+	// MaxTitleWords, sorted.
+	TitleWords []uint32
+	// Vector is the article's unit-length term vector (title, lead,
+	// names, tags), at most VectorTerms terms.
+	Vector Vector
+	// Keys are the article's index keys: its LSH band keys (none for a
+	// text too short to fingerprint) and the key of its canonical URL.
+	// They are derived from the article and never change.
+	Keys []uint64
+}
+
+// IsDuplicate reports whether the entry is a version of an earlier article.
+func (e *Entry) IsDuplicate() bool { return e.DuplicateOf != 0 }
+
+// Cluster is a story: the articles from any source about one event.
+type Cluster struct {
+	ID   int64 // the ID of the article that started it
+	Size int   // articles in it, versions included
+	// Centroid is the sum of its articles' vectors, its CentroidTerms
+	// heaviest terms.
+	Centroid    Vector
+	First, Last time.Time // earliest and latest publication time
+	// Keys are the term keys of the centroid's heaviest terms, at most
+	// StoryKeys, under which the story is found.
+	Keys []uint64
+}
+
+// Query selects candidate entries.
+type Query struct {
+	Keys []uint64
+	// Since and Until bound Entry.Published, both inclusive; a zero Until
+	// means no upper bound.
+	Since, Until time.Time
+	// PerKey caps the entries returned for each key, the ones stored most
+	// recently first, so a key shared by very many articles costs no more
+	// than a rare one; <= 0 means DefaultPerKey.
+	PerKey int
+	// Limit caps the clusters Stories returns: those having the most of
+	// Keys; <= 0 means no cap.
+	Limit int
+}
+
+// DefaultPerKey is the per-key cap of a Query that sets none.
+const DefaultPerKey = 64
+
+// Index keeps the entries and clusters of processed articles. The Deduper
+// is its only writer; implementations persist it (the SQLite and
+// PostgreSQL stores) or keep it in memory (MemIndex). Implementations must
+// be safe for concurrent use. Errors wrap taglines.ErrNotFound where
+// stated and taglines.ErrInvalid for rejected input.
+type Index interface {
+	// Candidates returns the distinct entries that have at least one of
+	// q.Keys and were published within [q.Since, q.Until], at most
+	// q.PerKey of them for each key, in any order. Its cost must not grow
+	// with the number of stored entries beyond a logarithm.
+	Candidates(ctx context.Context, q Query) ([]Entry, error)
+	// Entry returns the entry of an article, or an error wrapping
+	// taglines.ErrNotFound.
+	Entry(ctx context.Context, id int64) (Entry, error)
+	// Versions returns the entries whose DuplicateOf is root, in any order.
+	Versions(ctx context.Context, root int64) ([]Entry, error)
+	// Put stores e, replacing the entry with the same ID. Replacing may
+	// change DuplicateOf and Cluster only; an error wrapping
+	// taglines.ErrInvalid is returned if e.ID <= 0 or if the keys of a
+	// stored entry would change.
+	Put(ctx context.Context, e Entry) error
+
+	// Stories returns the distinct clusters that have at least one of
+	// q.Keys and whose [First, Last] overlaps [q.Since, q.Until],
+	// considering at most q.PerKey of them for each key (the most recently
+	// filed under it first), and of those the q.Limit having most of
+	// q.Keys, in any order. The returned clusters' slices are shared:
+	// treat them as read-only.
+	Stories(ctx context.Context, q Query) ([]Cluster, error)
+	// Cluster returns a cluster, or an error wrapping taglines.ErrNotFound.
+	Cluster(ctx context.Context, id int64) (Cluster, error)
+	// PutCluster stores c, replacing the cluster with the same ID and
+	// refiling it under c.Keys; a cluster of Size 0 is deleted.
+	PutCluster(ctx context.Context, c Cluster) error
+
+	// DocFreq returns the number of documents counted by AddDocFreq and,
+	// for each of terms, how many of them contained it.
+	DocFreq(ctx context.Context, terms []uint64) (docs int64, df []int64, err error)
+	// AddDocFreq counts one more document containing each of terms
+	// (distinct keys).
+	AddDocFreq(ctx context.Context, terms []uint64) error
+}
+
+// MemIndex is an Index in memory, for the dedup command, tests and
+// benchmarks. Its zero value is not usable: call NewMemIndex. It is safe
+// for concurrent use; one RWMutex guards all of it. Look-ups cost a map
+// access per key plus at most maxScan postings per key.
+type MemIndex struct {
+	mu       sync.RWMutex
+	entries  []Entry
+	byID     map[int64]int32
+	heads    map[uint64]int32 // key → newest posting in nodes, +1 (0: none)
+	nodes    []posting
+	versions map[int64][]int64 // root → its duplicates
+	clusters map[int64]*Cluster
+	stories  map[uint64][]int64 // key → clusters, least recently filed first
+	df       map[uint64]int64
+	docs     int64
+}
+
+// posting is one (key, entry) pair in a singly linked list per key, newest
+// first; next is the index of the next posting +1, 0 at the end.
+type posting struct {
+	entry, next int32
+}
+
+// maxScan bounds the postings read per key and query, so a key shared by
+// very many entries (boilerplate, a common word) costs a bounded amount.
+const maxScan = 1024
+
+var _ Index = (*MemIndex)(nil)
+
+// NewMemIndex returns an empty in-memory index.
+func NewMemIndex() *MemIndex {
+	return &MemIndex{
+		byID:     map[int64]int32{},
+		heads:    map[uint64]int32{},
+		versions: map[int64][]int64{},
+		clusters: map[int64]*Cluster{},
+		stories:  map[uint64][]int64{},
+		df:       map[uint64]int64{},
+	}
+}
+
+// Len returns the number of stored entries.
+func (m *MemIndex) Len() int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return len(m.entries)
+}
+
+// Candidates implements Index.
+func (m *MemIndex) Candidates(ctx context.Context, q Query) ([]Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	perKey := q.PerKey
+	if perKey <= 0 {
+		perKey = DefaultPerKey
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var found []int32
+	for _, k := range q.Keys {
+		n, scanned := 0, 0
+		for p := m.heads[k]; p != 0 && n < perKey && scanned < maxScan; p = m.nodes[p-1].next {
+			scanned++
+			i := m.nodes[p-1].entry
+			pub := m.entries[i].Published
+			if pub.Before(q.Since) || (!q.Until.IsZero() && pub.After(q.Until)) {
+				continue
+			}
+			found = append(found, i)
+			n++
+		}
+	}
+	slices.Sort(found)
+	found = slices.Compact(found)
+	out := make([]Entry, len(found))
+	for j, i := range found {
+		out[j] = m.entries[i]
+	}
+	return out, nil
+}
+
+// Entry implements Index.
+func (m *MemIndex) Entry(ctx context.Context, id int64) (Entry, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	i, ok := m.byID[id]
+	if !ok {
+		return Entry{}, fmt.Errorf("dedup entry %d: %w", id, taglines.ErrNotFound)
+	}
+	return m.entries[i], nil
+}
+
+// Versions implements Index.
+func (m *MemIndex) Versions(ctx context.Context, root int64) ([]Entry, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	ids := m.versions[root]
+	out := make([]Entry, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, m.entries[m.byID[id]])
+	}
+	return out, nil
+}
+
+// Put implements Index.
+func (m *MemIndex) Put(ctx context.Context, e Entry) error {
+	if e.ID <= 0 {
+		return fmt.Errorf("dedup entry %d: id must be positive: %w", e.ID, taglines.ErrInvalid)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if i, ok := m.byID[e.ID]; ok {
+		old := &m.entries[i]
+		if !slices.Equal(old.Keys, e.Keys) {
+			return fmt.Errorf("dedup entry %d: keys changed: %w", e.ID, taglines.ErrInvalid)
+		}
+		if old.DuplicateOf != e.DuplicateOf {
+			m.unlinkVersion(old.DuplicateOf, e.ID)
+			m.linkVersion(e.DuplicateOf, e.ID)
+		}
+		*old = e
+		return nil
+	}
+	i := int32(len(m.entries))
+	m.entries = append(m.entries, e)
+	m.byID[e.ID] = i
+	for _, k := range e.Keys {
+		m.nodes = append(m.nodes, posting{entry: i, next: m.heads[k]})
+		m.heads[k] = int32(len(m.nodes))
+	}
+	m.linkVersion(e.DuplicateOf, e.ID)
+	return nil
+}
+
+func (m *MemIndex) linkVersion(root, id int64) {
+	if root != 0 {
+		m.versions[root] = append(m.versions[root], id)
+	}
+}
+
+func (m *MemIndex) unlinkVersion(root, id int64) {
+	if root == 0 {
+		return
+	}
+	ids := slices.DeleteFunc(m.versions[root], func(v int64) bool { return v == id })
+	if len(ids) == 0 {
+		delete(m.versions, root)
+	} else {
+		m.versions[root] = ids
+	}
+}
+
+// Cluster implements Index.
+func (m *MemIndex) Cluster(ctx context.Context, id int64) (Cluster, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	c, ok := m.clusters[id]
+	if !ok {
+		return Cluster{}, fmt.Errorf("dedup cluster %d: %w", id, taglines.ErrNotFound)
+	}
+	return *c, nil
+}
+
+// maxStoriesPerKey bounds the clusters MemIndex keeps filed under one
+// key; the least recently filed go first, long past any window.
+const maxStoriesPerKey = 1024
+
+// PutCluster implements Index.
+func (m *MemIndex) PutCluster(ctx context.Context, c Cluster) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var oldKeys []uint64
+	if old, ok := m.clusters[c.ID]; ok {
+		oldKeys = old.Keys
+	}
+	if c.Size <= 0 {
+		c.Keys = nil
+	}
+	newKeys := slices.Clone(c.Keys)
+	slices.Sort(newKeys)
+	newKeys = slices.Compact(newKeys)
+	for _, k := range oldKeys {
+		if _, found := slices.BinarySearch(newKeys, k); !found {
+			m.stories[k] = slices.DeleteFunc(m.stories[k], func(id int64) bool { return id == c.ID })
+			if len(m.stories[k]) == 0 {
+				delete(m.stories, k)
+			}
+		}
+	}
+	for _, k := range newKeys {
+		if _, found := slices.BinarySearch(oldKeys, k); !found {
+			ids := append(m.stories[k], c.ID)
+			if len(ids) > maxStoriesPerKey {
+				ids = slices.Delete(ids, 0, len(ids)-maxStoriesPerKey)
+			}
+			m.stories[k] = ids
+		}
+	}
+	if c.Size <= 0 {
+		delete(m.clusters, c.ID)
+		return nil
+	}
+	c.Keys = newKeys
+	m.clusters[c.ID] = &c
+	return nil
+}
+
+// Stories implements Index.
+func (m *MemIndex) Stories(ctx context.Context, q Query) ([]Cluster, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	perKey := q.PerKey
+	if perKey <= 0 {
+		perKey = DefaultPerKey
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	hits := map[int64]int{}
+	for _, k := range q.Keys {
+		ids := m.stories[k]
+		n := 0
+		for i := len(ids) - 1; i >= 0 && n < perKey && len(ids)-i <= maxScan; i-- {
+			c := m.clusters[ids[i]]
+			if c == nil || c.Last.Before(q.Since) || (!q.Until.IsZero() && c.First.After(q.Until)) {
+				continue
+			}
+			n++
+			hits[c.ID]++
+		}
+	}
+	type hit struct {
+		id int64
+		n  int
+	}
+	ranked := make([]hit, 0, len(hits))
+	for id, n := range hits {
+		ranked = append(ranked, hit{id, n})
+	}
+	if q.Limit > 0 && len(ranked) > q.Limit {
+		slices.SortFunc(ranked, func(a, b hit) int {
+			if c := cmp.Compare(b.n, a.n); c != 0 {
+				return c
+			}
+			return cmp.Compare(b.id, a.id)
+		})
+		ranked = ranked[:q.Limit]
+	}
+	ids := make([]int64, len(ranked))
+	for i, h := range ranked {
+		ids[i] = h.id
+	}
+	out := make([]Cluster, len(ids))
+	for i, id := range ids {
+		out[i] = *m.clusters[id]
+	}
+	return out, nil
+}
+
+// DocFreq implements Index.
+func (m *MemIndex) DocFreq(ctx context.Context, terms []uint64) (int64, []int64, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	df := make([]int64, len(terms))
+	for i, t := range terms {
+		df[i] = m.df[t]
+	}
+	return m.docs, df, nil
+}
+
+// AddDocFreq implements Index.
+func (m *MemIndex) AddDocFreq(ctx context.Context, terms []uint64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.docs++
+	for _, t := range terms {
+		m.df[t]++
+	}
+	return nil
+}
