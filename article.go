@@ -15,22 +15,25 @@ const DefaultSection = "News"
 // storing the same article twice is a no-op. Text is plain text with
 // paragraphs separated by blank lines.
 type Article struct {
-	ID          int64
-	SourceID    int64
-	SourceName  string // filled on reads: the source's display name
-	URL         string
-	GUID        string // the feed item's id, if it had one
-	Title       string
-	Text        string
-	Author      string
-	Language    string
-	ImageURL    string
-	SiteName    string
-	Section     string
-	SourceUsed  string    // which text was kept: "page" or "feed"
-	PublishedAt time.Time // the publisher's time; the fetch time if it gave none
-	FetchedAt   time.Time
-	Tags        []Tag
+	ID         int64
+	SourceID   int64
+	SourceName string // filled on reads: the source's display name
+	URL        string
+	GUID       string // the feed item's id, if it had one
+	Title      string
+	Text       string
+	Author     string
+	Language   string
+	ImageURL   string
+	SiteName   string
+	Section    string
+	// SectionConfidence is 1 when the publisher named the section, the
+	// classifier's probability otherwise, 0 for DefaultSection.
+	SectionConfidence float64
+	SourceUsed        string    // which text was kept: "page" or "feed"
+	PublishedAt       time.Time // the publisher's time; the fetch time if it gave none
+	FetchedAt         time.Time
+	Tags              []Tag
 }
 
 // Excerpt returns at most max bytes of the article's text, cut at a word

@@ -1,6 +1,7 @@
 package taglines
 
 import (
+	"context"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -88,4 +89,27 @@ func isDomainish(runes []rune, i int) bool {
 		right++
 	}
 	return left >= 2 && right >= 2
+}
+
+// Canonicalizer maps a tag name to the canonical name it is an alias of
+// ("Kiev" → "Kyiv", "Kremlin.ru" → "Kremlin"); ok is false for a name
+// that is no known alias.
+type Canonicalizer func(name string) (canonical string, ok bool)
+
+// LookupTag resolves a tag as a visitor typed it: through the alias table
+// first (so /tag/Kremlin.ru shows the Kremlin's page), then as it is,
+// case-insensitively. canonical may be nil. Returns ErrNotFound if no
+// stored tag matches.
+func LookupTag(ctx context.Context, s Store, name string, canonical Canonicalizer) (Tag, error) {
+	name = strings.TrimLeft(strings.TrimSpace(name), "#")
+	if canonical != nil {
+		if c, ok := canonical(name); ok {
+			if t, ok := NewTag(c); ok && t.Slug != TagSlug(name) {
+				if found, err := s.Tag(ctx, t.Slug); err == nil {
+					return found, nil
+				}
+			}
+		}
+	}
+	return s.Tag(ctx, name)
 }

@@ -40,17 +40,21 @@ type Options struct {
 	Now        func() time.Time // the clock for the top tags' window; default time.Now
 	PageSize   int              // items per page without ?limit=; default DefaultPageSize, at most MaxLimit
 	ExcerptLen int              // bytes of the "excerpt" field; default DefaultExcerptLen
+	// Canonical maps a tag alias to its canonical name; nil resolves names
+	// as they are.
+	Canonical taglines.Canonicalizer
 }
 
 // handler serves the API; it holds no mutable state after New, so it is
 // safe for concurrent use.
 type handler struct {
-	store    taglines.Store
-	log      *slog.Logger
-	now      func() time.Time
-	pageSize int
-	excerpt  int
-	mux      *http.ServeMux
+	store     taglines.Store
+	log       *slog.Logger
+	now       func() time.Time
+	pageSize  int
+	excerpt   int
+	canonical taglines.Canonicalizer
+	mux       *http.ServeMux
 }
 
 // New returns the JSON API handler for store. It expects requests with their
@@ -65,11 +69,12 @@ type handler struct {
 // concurrent use.
 func New(store taglines.Store, opts Options) http.Handler {
 	h := &handler{
-		store:    store,
-		log:      opts.Logger,
-		now:      opts.Now,
-		pageSize: opts.PageSize,
-		excerpt:  opts.ExcerptLen,
+		store:     store,
+		log:       opts.Logger,
+		now:       opts.Now,
+		pageSize:  opts.PageSize,
+		excerpt:   opts.ExcerptLen,
+		canonical: opts.Canonical,
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
@@ -186,7 +191,7 @@ func (h *handler) tagArticles(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	t, err := h.store.Tag(r.Context(), r.PathValue("tag"))
+	t, err := taglines.LookupTag(r.Context(), h.store, r.PathValue("tag"), h.canonical)
 	if errors.Is(err, taglines.ErrNotFound) {
 		h.fail(w, r, http.StatusNotFound, fmt.Sprintf("tag %q not found", r.PathValue("tag")), nil)
 		return

@@ -102,6 +102,7 @@ func (s *Store) AddArticles(ctx context.Context, articles []*taglines.Article) (
 		sourceIDs                                                = make([]int64, n)
 		urls, guids, titles, texts, authors, langs, images, site = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 		sections, used                                           = make([]string, n), make([]string, n)
+		confidence                                               = make([]float64, n)
 		published, fetched                                       = make([]time.Time, n), make([]time.Time, n)
 	)
 	for i, a := range uniq {
@@ -115,7 +116,7 @@ func (s *Store) AddArticles(ctx context.Context, articles []*taglines.Article) (
 		}
 		sourceIDs[i], urls[i], guids[i], titles[i], texts[i] = a.SourceID, a.URL, a.GUID, a.Title, a.Text
 		authors[i], langs[i], images[i], site[i], sections[i] = a.Author, a.Language, a.ImageURL, a.SiteName, a.Section
-		used[i] = a.SourceUsed
+		used[i], confidence[i] = a.SourceUsed, a.SectionConfidence
 		published[i], fetched[i] = p, f
 	}
 
@@ -123,12 +124,12 @@ func (s *Store) AddArticles(ctx context.Context, articles []*taglines.Article) (
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `
 			INSERT INTO articles (source_id, url, guid, title, text, author, language,
-				image_url, site_name, section, published_at, fetched_at, source_used)
+				image_url, site_name, section, published_at, fetched_at, source_used, section_confidence)
 			SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-				$7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], $13::text[])
+				$7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], $13::text[], $14::double precision[])
 			ON CONFLICT (source_id, url) DO NOTHING
 			RETURNING id, source_id, url`,
-			sourceIDs, urls, guids, titles, texts, authors, langs, images, site, sections, published, fetched, used)
+			sourceIDs, urls, guids, titles, texts, authors, langs, images, site, sections, published, fetched, used, confidence)
 		if err != nil {
 			return err
 		}
@@ -242,7 +243,7 @@ func (s *Store) AddArticles(ctx context.Context, articles []*taglines.Article) (
 }
 
 const articleColumns = `a.id, a.source_id, s.title, s.url, a.url, a.guid, a.title, a.text, a.author,
-	a.language, a.image_url, a.site_name, a.section, a.published_at, a.fetched_at, a.source_used`
+	a.language, a.image_url, a.site_name, a.section, a.published_at, a.fetched_at, a.source_used, a.section_confidence`
 
 func scanArticle(row pgx.Row) (*taglines.Article, error) {
 	var (
@@ -251,7 +252,7 @@ func scanArticle(row pgx.Row) (*taglines.Article, error) {
 		published, fetched time.Time
 	)
 	if err := row.Scan(&a.ID, &a.SourceID, &srcTitle, &srcURL, &a.URL, &a.GUID, &a.Title, &a.Text, &a.Author,
-		&a.Language, &a.ImageURL, &a.SiteName, &a.Section, &published, &fetched, &a.SourceUsed); err != nil {
+		&a.Language, &a.ImageURL, &a.SiteName, &a.Section, &published, &fetched, &a.SourceUsed, &a.SectionConfidence); err != nil {
 		return nil, err
 	}
 	a.SourceName = (&taglines.Source{Title: srcTitle, URL: srcURL}).Name()

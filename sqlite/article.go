@@ -94,8 +94,8 @@ func (s *Store) AddArticles(ctx context.Context, articles []*taglines.Article) (
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		insArticle, err := tx.PrepareContext(ctx, `
 			INSERT INTO articles (source_id, url, guid, title, text, author, language,
-				image_url, site_name, section, published_at, fetched_at, source_used)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				image_url, site_name, section, published_at, fetched_at, source_used, section_confidence)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (source_id, url) DO NOTHING
 			RETURNING id`)
 		if err != nil {
@@ -113,7 +113,7 @@ func (s *Store) AddArticles(ctx context.Context, articles []*taglines.Article) (
 			}
 			var id int64
 			err := insArticle.QueryRowContext(ctx, a.SourceID, a.URL, a.GUID, a.Title, a.Text, a.Author,
-				a.Language, a.ImageURL, a.SiteName, a.Section, published.UnixMicro(), fetched.UnixMicro(), a.SourceUsed).Scan(&id)
+				a.Language, a.ImageURL, a.SiteName, a.Section, published.UnixMicro(), fetched.UnixMicro(), a.SourceUsed, a.SectionConfidence).Scan(&id)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue // already stored
 			}
@@ -164,7 +164,7 @@ func upsertTag(ctx context.Context, tx *sql.Tx, slug, name string) (int64, error
 }
 
 const articleColumns = `a.id, a.source_id, s.title, s.url, a.url, a.guid, a.title, a.text, a.author,
-	a.language, a.image_url, a.site_name, a.section, a.published_at, a.fetched_at, a.source_used`
+	a.language, a.image_url, a.site_name, a.section, a.published_at, a.fetched_at, a.source_used, a.section_confidence`
 
 func scanArticle(row scanner) (*taglines.Article, error) {
 	var (
@@ -173,7 +173,7 @@ func scanArticle(row scanner) (*taglines.Article, error) {
 		published, fetched sql.NullInt64
 	)
 	if err := row.Scan(&a.ID, &a.SourceID, &srcTitle, &srcURL, &a.URL, &a.GUID, &a.Title, &a.Text, &a.Author,
-		&a.Language, &a.ImageURL, &a.SiteName, &a.Section, &published, &fetched, &a.SourceUsed); err != nil {
+		&a.Language, &a.ImageURL, &a.SiteName, &a.Section, &published, &fetched, &a.SourceUsed, &a.SectionConfidence); err != nil {
 		return nil, err
 	}
 	a.SourceName = (&taglines.Source{Title: srcTitle, URL: srcURL}).Name()

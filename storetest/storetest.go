@@ -1293,7 +1293,7 @@ func testSourceState(t *testing.T, st taglines.Store) {
 func testSourceUsed(t *testing.T, st taglines.Store) {
 	src := addSource(t, st, "https://used.example/feed.xml")
 	arts := []*taglines.Article{
-		{SourceID: src.ID, URL: "https://used.example/1", Title: "one", Text: "t", SourceUsed: "page"},
+		{SourceID: src.ID, URL: "https://used.example/1", Title: "one", Text: "t", SourceUsed: "page", Section: "Politics", SectionConfidence: 0.75},
 		{SourceID: src.ID, URL: "https://used.example/2", Title: "two", Text: "t", SourceUsed: "feed"},
 	}
 	if _, err := st.AddArticles(t.Context(), arts); err != nil {
@@ -1301,8 +1301,11 @@ func testSourceUsed(t *testing.T, st taglines.Store) {
 	}
 	for _, a := range arts {
 		got, err := st.Article(t.Context(), a.ID)
-		if err != nil || got.SourceUsed != a.SourceUsed {
-			t.Errorf("Article(%d).SourceUsed = %q, %v; want %q", a.ID, got.SourceUsed, err, a.SourceUsed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.SourceUsed != a.SourceUsed || got.SectionConfidence != a.SectionConfidence {
+			t.Errorf("Article(%d) source used %q, section confidence %v; want %q, %v", a.ID, got.SourceUsed, got.SectionConfidence, a.SourceUsed, a.SectionConfidence)
 		}
 	}
 }

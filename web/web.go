@@ -58,6 +58,9 @@ type Options struct {
 	SiteName   string           // shown in titles and the header; default DefaultSiteName
 	PageSize   int              // articles per page; default DefaultPageSize
 	ExcerptLen int              // excerpt bytes per article; default DefaultExcerptLen
+	// Canonical maps a tag alias to its canonical name, so /tag/Kiev shows
+	// #Kyiv; nil resolves names as they are.
+	Canonical taglines.Canonicalizer
 }
 
 // handler serves the pages; it holds no mutable state after New, so it is
@@ -69,6 +72,7 @@ type handler struct {
 	site      string
 	pageSize  int
 	excerpt   int
+	canonical taglines.Canonicalizer
 	pages     map[string]*template.Template
 	styleHref string
 	styleETag string
@@ -90,12 +94,13 @@ type handler struct {
 // The handler is safe for concurrent use.
 func New(store taglines.Store, opts Options) http.Handler {
 	h := &handler{
-		store:    store,
-		log:      opts.Logger,
-		now:      opts.Now,
-		site:     opts.SiteName,
-		pageSize: opts.PageSize,
-		excerpt:  opts.ExcerptLen,
+		store:     store,
+		log:       opts.Logger,
+		now:       opts.Now,
+		site:      opts.SiteName,
+		pageSize:  opts.PageSize,
+		excerpt:   opts.ExcerptLen,
+		canonical: opts.Canonical,
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
@@ -249,7 +254,7 @@ func (h *handler) tag(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	t, err := h.store.Tag(ctx, r.PathValue("tag"))
+	t, err := taglines.LookupTag(ctx, h.store, r.PathValue("tag"), h.canonical)
 	if errors.Is(err, taglines.ErrNotFound) {
 		h.fail(w, r, http.StatusNotFound, "No article carries the tag #"+strings.TrimLeft(r.PathValue("tag"), "#")+".", nil)
 		return
