@@ -33,8 +33,11 @@ type Options struct {
 	PageConcurrency int
 	// SkipPages stores the feed's own content instead of fetching pages.
 	SkipPages bool
-	Logger    *slog.Logger
-	Now       func() time.Time
+	// Tagger finds each article's hashtags and section in its text; nil
+	// keeps the feed's categories only.
+	Tagger *enrich.Tagger
+	Logger *slog.Logger
+	Now    func() time.Time
 }
 
 // Ingester polls sources. It is safe for concurrent use; each call to
@@ -180,6 +183,7 @@ func (in *Ingester) Ingest(ctx context.Context, src *taglines.Source) Outcome {
 	}
 	wg.Wait()
 	px.learnAndClean(raw, articles)
+	in.enrich(src, fresh, articles)
 	if ctx.Err() != nil {
 		// Pages cut short by shutdown would be stored with feed text only;
 		// store nothing and let the source be polled again.
@@ -411,4 +415,51 @@ func (in *Ingester) saveBoilerplate(ctx context.Context, src *taglines.Source, p
 		return err
 	}
 	return in.store.SetSourceState(ctx, src.ID, boilerplateKey, data)
+}
+
+// minSectionConfidence is the classifier's probability below which an
+// article stays in the default section: a wrong section is worse than none.
+const minSectionConfidence = 0.6
+
+// enrich tags the new articles from their cleaned text: the tagger's
+// entities and topics first (they are scored), then the feed's own
+// categories, at most enrich.MaxTags; and the section, the publisher's
+// when it names one, else the classifier's when it is sure enough.
+func (in *Ingester) enrich(src *taglines.Source, items []feed.Item, articles []*taglines.Article) {
+	for i, a := range articles {
+		if a == nil {
+			continue
+		}
+		if a.Section != taglines.DefaultSection {
+			a.SectionConfidence = 1 // the publisher said so
+		}
+		if in.opts.Tagger == nil {
+			continue
+		}
+		res := in.opts.Tagger.Tag(enrich.Article{
+			Title: a.Title, Text: a.Text, Source: src.Name(), URL: a.URL, Lang: a.Language, Categories: items[i].Categories,
+		})
+		tags := make([]taglines.Tag, 0, enrich.MaxTags)
+		seen := map[string]bool{}
+		for _, st := range res.Tags {
+			if !seen[st.Tag.Slug] {
+				seen[st.Tag.Slug] = true
+				tags = append(tags, st.Tag)
+			}
+		}
+		for _, t := range a.Tags {
+			if len(tags) < enrich.MaxTags && !seen[t.Slug] {
+				seen[t.Slug] = true
+				tags = append(tags, t)
+			}
+		}
+		a.Tags = tags[:min(len(tags), enrich.MaxTags)]
+		if a.Language == "" {
+			a.Language = res.Lang
+		}
+		if a.Section == taglines.DefaultSection && res.Section.Name != "" &&
+			res.Section.Name != taglines.DefaultSection && res.Section.Confidence >= minSectionConfidence {
+			a.Section, a.SectionConfidence = res.Section.Name, res.Section.Confidence
+		}
+	}
 }

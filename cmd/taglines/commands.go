@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/enrich"
 	"github.com/taglines/taglines/fetch"
 	"github.com/taglines/taglines/ingest"
 	"github.com/taglines/taglines/poll"
@@ -48,7 +49,7 @@ func (m *Main) pollerWith(store taglines.Store, cfg *Config, log *slog.Logger, h
 	opts := cfg.fetchOptions()
 	opts.Now = m.now
 	fetcher := fetch.New(hc, opts)
-	ing := ingest.New(store, fetcher, ingest.Options{Logger: log, Now: m.now, SkipPages: skipPages})
+	ing := ingest.New(store, fetcher, ingest.Options{Logger: log, Now: m.now, SkipPages: skipPages, Tagger: m.tagger(log)})
 	popts := cfg.pollOptions()
 	popts.Logger, popts.Now, popts.Owner = log, m.now, owner()
 	return poll.New(store, ing, popts)
@@ -77,4 +78,28 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
+}
+
+// tagger loads the entity, section and topic models once per process; if
+// they cannot be loaded (a broken build), ingestion goes on with the
+// feeds' own tags and says so.
+func (m *Main) tagger(log *slog.Logger) *enrich.Tagger {
+	m.taggerOnce.Do(func() {
+		t, err := enrich.NewTagger(enrich.Options{})
+		if err != nil {
+			log.Error("tagger unavailable: articles get their feeds' tags only", "err", err)
+			return
+		}
+		m.taggerVal = t
+	})
+	return m.taggerVal
+}
+
+// canonical is the alias lookup of the pages and the API.
+func (m *Main) canonical(log *slog.Logger) taglines.Canonicalizer {
+	t := m.tagger(log)
+	if t == nil {
+		return nil
+	}
+	return t.Aliases().Canonical
 }

@@ -340,4 +340,17 @@ func TestReferenceArticlesClean(t *testing.T) {
 			t.Errorf("front page contains %q", j)
 		}
 	}
+
+	// The tagger finds the reference pages' people, places and topics, and
+	// the pages follow aliases, as the reference's #Kremlin.ru page did.
+	for _, tag := range []string{"VladimirPutin", "SergeyLavrov", "DonaldTrump", "Russia", "Ukraine", "Kremlin", "UkrainianConflict"} {
+		if p := get(t, base+"/tag/"+tag); !strings.Contains(p, "Latest news with #"+tag) {
+			t.Errorf("tag page /tag/%s lacks its heading", tag)
+		}
+	}
+	for alias, canonical := range map[string]string{"Kremlin.ru": "Kremlin", "kiev": "Kyiv", "KYIV": "Kyiv"} {
+		if p := get(t, base+"/tag/"+alias); !strings.Contains(p, "Latest news with #"+canonical) {
+			t.Errorf("/tag/%s does not show #%s", alias, canonical)
+		}
+	}
 }

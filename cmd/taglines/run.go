@@ -7,11 +7,13 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/alecthomas/kong"
 
 	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/enrich"
 	"github.com/taglines/taglines/fetch"
 	"github.com/taglines/taglines/postgres"
 	"github.com/taglines/taglines/sqlite"
@@ -33,6 +35,9 @@ type Main struct {
 	Ready func(addr string)
 	// Exit ends the process after --help; nil means os.Exit.
 	Exit func(code int)
+
+	taggerOnce sync.Once
+	taggerVal  *enrich.Tagger
 }
 
 // NewMain returns a Main wired to the process's standard streams.

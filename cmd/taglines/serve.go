@@ -65,8 +65,9 @@ func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle("/api/", api.New(store, api.Options{Logger: log}))
-	mux.Handle("/", web.New(store, web.Options{Logger: log, Now: m.now}))
+	canonical := m.canonical(log)
+	mux.Handle("/api/", api.New(store, api.Options{Logger: log, Now: m.now, Canonical: canonical}))
+	mux.Handle("/", web.New(store, web.Options{Logger: log, Now: m.now, Canonical: canonical}))
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err
