@@ -34,6 +34,25 @@ type Article struct {
 	PublishedAt       time.Time // the publisher's time; the fetch time if it gave none
 	FetchedAt         time.Time
 	Tags              []Tag
+
+	// The dedup stage's decisions (Store.SetGroups): the first article of
+	// this article's version group, 0 if it is not a version of an earlier
+	// one; and its story, the ID of the article that started it, 0 until
+	// decided.
+	DuplicateOf int64
+	Cluster     int64
+	// Filled by Store.Articles: the other versions of this article, and
+	// the sources covering its story.
+	Versions     int
+	StorySources int
+}
+
+// Group is the dedup decision about one article, written by
+// Store.SetGroups.
+type Group struct {
+	ArticleID   int64
+	DuplicateOf int64 // 0: not a version of an earlier article
+	Cluster     int64
 }
 
 // Excerpt returns at most max bytes of the article's text, cut at a word
@@ -56,9 +75,15 @@ func (a *Article) Excerpt(max int) string {
 // ArticleQuery selects articles newest first. The zero value lists all
 // articles from the newest.
 type ArticleQuery struct {
-	Tag    string  // a tag slug or name (case-insensitive); empty for all articles
-	Before *Cursor // resume after this position; nil starts at the newest
-	Limit  int     // at most this many; <= 0 means a store default of 50
+	Tag string // a tag slug or name (case-insensitive); empty for all articles
+	// Collapse lists one entry per version group: only articles that are
+	// not a version of an earlier one.
+	Collapse bool
+	// Cluster, if not 0, lists the articles of one story, versions
+	// included.
+	Cluster int64
+	Before  *Cursor // resume after this position; nil starts at the newest
+	Limit   int     // at most this many; <= 0 means a store default of 50
 }
 
 // Cursor is a position in the newest-first order of articles: the

@@ -53,10 +53,14 @@ type Store interface {
 	// returns how many were new. An article whose (SourceID, URL) is already
 	// stored is skipped, not updated; new ones get their ID set.
 	AddArticles(ctx context.Context, articles []*Article) (inserted int, err error)
+	// SetGroups records the dedup stage's decisions about stored articles
+	// (their version group and story), in one transaction. Unknown
+	// articles are ignored.
+	SetGroups(ctx context.Context, groups []Group) error
 	// Article returns one article with its tags, or ErrNotFound.
 	Article(ctx context.Context, id int64) (*Article, error)
 	// Articles lists articles newest first (PublishedAt, then ID, both
-	// descending), with their tags and SourceName.
+	// descending), with their tags, SourceName, Versions and StorySources.
 	Articles(ctx context.Context, q ArticleQuery) ([]*Article, error)
 	// Tag resolves a tag slug or name, case-insensitively, or returns ErrNotFound.
 	Tag(ctx context.Context, nameOrSlug string) (Tag, error)

@@ -151,3 +151,5 @@ func (s *fakeStore) SourceState(context.Context, int64, string) ([]byte, error) 
 func (s *fakeStore) SetSourceState(context.Context, int64, string, []byte) error {
 	return taglines.ErrNotFound
 }
+
+func (s *fakeStore) SetGroups(context.Context, []taglines.Group) error { return nil }

@@ -243,7 +243,7 @@ func (s *Store) AddArticles(ctx context.Context, articles []*taglines.Article) (
 }
 
 const articleColumns = `a.id, a.source_id, s.title, s.url, a.url, a.guid, a.title, a.text, a.author,
-	a.language, a.image_url, a.site_name, a.section, a.published_at, a.fetched_at, a.source_used, a.section_confidence`
+	a.language, a.image_url, a.site_name, a.section, a.published_at, a.fetched_at, a.source_used, a.section_confidence, a.duplicate_of, a.cluster_id`
 
 func scanArticle(row pgx.Row) (*taglines.Article, error) {
 	var (
@@ -251,10 +251,12 @@ func scanArticle(row pgx.Row) (*taglines.Article, error) {
 		srcTitle, srcURL   string
 		published, fetched time.Time
 	)
+	var dupOf, cluster *int64
 	if err := row.Scan(&a.ID, &a.SourceID, &srcTitle, &srcURL, &a.URL, &a.GUID, &a.Title, &a.Text, &a.Author,
-		&a.Language, &a.ImageURL, &a.SiteName, &a.Section, &published, &fetched, &a.SourceUsed, &a.SectionConfidence); err != nil {
+		&a.Language, &a.ImageURL, &a.SiteName, &a.Section, &published, &fetched, &a.SourceUsed, &a.SectionConfidence, &dupOf, &cluster); err != nil {
 		return nil, err
 	}
+	a.DuplicateOf, a.Cluster = nullInt(dupOf), nullInt(cluster)
 	a.SourceName = (&taglines.Source{Title: srcTitle, URL: srcURL}).Name()
 	a.PublishedAt = published.UTC()
 	a.FetchedAt = fetched.UTC()
@@ -300,6 +302,13 @@ func (s *Store) Articles(ctx context.Context, q taglines.ArticleQuery) ([]*tagli
 	} else {
 		query.WriteString(` FROM articles a JOIN sources s ON s.id = a.source_id WHERE true`)
 	}
+	if q.Collapse {
+		query.WriteString(` AND a.duplicate_of IS NULL`)
+	}
+	if q.Cluster != 0 {
+		args = append(args, q.Cluster)
+		fmt.Fprintf(&query, ` AND a.cluster_id = $%d`, len(args))
+	}
 	if q.Before != nil {
 		args = append(args, micro(q.Before.PublishedAt), cursorID(q.Before))
 		fmt.Fprintf(&query, ` AND (%s, %s) < ($%d, $%d)`, by, key, len(args)-1, len(args))
@@ -325,6 +334,9 @@ func (s *Store) Articles(ctx context.Context, q taglines.ArticleQuery) ([]*tagli
 	}
 	rows.Close()
 	if err := s.loadTags(ctx, out); err != nil {
+		return nil, fmt.Errorf("articles: %w", err)
+	}
+	if err := s.loadGroupCounts(ctx, out); err != nil {
 		return nil, fmt.Errorf("articles: %w", err)
 	}
 	return out, nil

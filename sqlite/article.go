@@ -164,18 +164,20 @@ func upsertTag(ctx context.Context, tx *sql.Tx, slug, name string) (int64, error
 }
 
 const articleColumns = `a.id, a.source_id, s.title, s.url, a.url, a.guid, a.title, a.text, a.author,
-	a.language, a.image_url, a.site_name, a.section, a.published_at, a.fetched_at, a.source_used, a.section_confidence`
+	a.language, a.image_url, a.site_name, a.section, a.published_at, a.fetched_at, a.source_used, a.section_confidence, a.duplicate_of, a.cluster_id`
 
 func scanArticle(row scanner) (*taglines.Article, error) {
 	var (
 		a                  taglines.Article
 		srcTitle, srcURL   string
 		published, fetched sql.NullInt64
+		dupOf, cluster     sql.NullInt64
 	)
 	if err := row.Scan(&a.ID, &a.SourceID, &srcTitle, &srcURL, &a.URL, &a.GUID, &a.Title, &a.Text, &a.Author,
-		&a.Language, &a.ImageURL, &a.SiteName, &a.Section, &published, &fetched, &a.SourceUsed, &a.SectionConfidence); err != nil {
+		&a.Language, &a.ImageURL, &a.SiteName, &a.Section, &published, &fetched, &a.SourceUsed, &a.SectionConfidence, &dupOf, &cluster); err != nil {
 		return nil, err
 	}
+	a.DuplicateOf, a.Cluster = nullInt(dupOf), nullInt(cluster)
 	a.SourceName = (&taglines.Source{Title: srcTitle, URL: srcURL}).Name()
 	a.PublishedAt = timeOf(published)
 	a.FetchedAt = timeOf(fetched)
@@ -221,6 +223,13 @@ func (s *Store) Articles(ctx context.Context, q taglines.ArticleQuery) ([]*tagli
 	} else {
 		query.WriteString(` FROM articles a JOIN sources s ON s.id = a.source_id WHERE 1`)
 	}
+	if q.Collapse {
+		query.WriteString(` AND a.duplicate_of IS NULL`)
+	}
+	if q.Cluster != 0 {
+		query.WriteString(` AND a.cluster_id = ?`)
+		args = append(args, q.Cluster)
+	}
 	if q.Before != nil {
 		fmt.Fprintf(&query, ` AND (%s, %s) < (?, ?)`, by, key)
 		args = append(args, q.Before.PublishedAt.UnixMicro(), cursorID(q.Before))
@@ -245,6 +254,9 @@ func (s *Store) Articles(ctx context.Context, q taglines.ArticleQuery) ([]*tagli
 		return nil, fmt.Errorf("articles: %w", err)
 	}
 	if err := s.loadTags(ctx, out); err != nil {
+		return nil, fmt.Errorf("articles: %w", err)
+	}
+	if err := s.loadGroupCounts(ctx, out); err != nil {
 		return nil, fmt.Errorf("articles: %w", err)
 	}
 	return out, nil

@@ -354,3 +354,15 @@ func (s *Store) SourceState(context.Context, int64, string) ([]byte, error) { re
 func (s *Store) SetSourceState(context.Context, int64, string, []byte) error {
 	return taglines.ErrNotFound
 }
+
+// SetGroups records version groups and stories on the stored articles.
+func (s *Store) SetGroups(_ context.Context, groups []taglines.Group) error {
+	for _, g := range groups {
+		for _, a := range s.articles {
+			if a.ID == g.ArticleID {
+				a.DuplicateOf, a.Cluster = g.DuplicateOf, g.Cluster
+			}
+		}
+	}
+	return nil
+}
