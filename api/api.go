@@ -143,6 +143,13 @@ type (
 		Excerpt   string        `json:"excerpt"`
 		Text      string        `json:"text"`
 		Tags      []tagJSON     `json:"tags"`
+		// Story grouping: the first version this one repeats (null if
+		// none), the story's ID, the versions folded into this entry and
+		// the sources covering the story.
+		DuplicateOf  *int64 `json:"duplicate_of"`
+		Story        *int64 `json:"story"`
+		Versions     int    `json:"versions"`
+		StorySources int    `json:"story_sources"`
 	}
 	articlesJSON struct {
 		Tag        *tagJSON      `json:"tag,omitempty"`
@@ -213,7 +220,9 @@ func (h *handler) articles(w http.ResponseWriter, r *http.Request) {
 // query reads ?cursor= and ?limit=; on bad input it writes the 400 and
 // returns false.
 func (h *handler) query(w http.ResponseWriter, r *http.Request) (taglines.ArticleQuery, bool) {
-	q := taglines.ArticleQuery{}
+	// One entry per version group, as on the pages; ?versions=all lists
+	// every version.
+	q := taglines.ArticleQuery{Collapse: r.URL.Query().Get("versions") != "all"}
 	limit, ok := h.limit(w, r)
 	if !ok {
 		return q, false
@@ -279,6 +288,15 @@ func (h *handler) article(a *taglines.Article) articleJSON {
 		Excerpt:   a.Excerpt(h.excerpt),
 		Text:      a.Text,
 		Tags:      make([]tagJSON, 0, len(a.Tags)),
+
+		Versions:     a.Versions,
+		StorySources: a.StorySources,
+	}
+	if a.DuplicateOf != 0 {
+		j.DuplicateOf = &a.DuplicateOf
+	}
+	if a.Cluster != 0 {
+		j.Story = &a.Cluster
 	}
 	for _, t := range a.Tags {
 		j.Tags = append(j.Tags, tagJSON{Name: t.Name, Slug: t.Slug})

@@ -89,6 +89,7 @@ func TestTagArticlesShape(t *testing.T) {
 			map[string]any{"name": "Kremlin.ru", "slug": "kremlin.ru"},
 			map[string]any{"name": "VladimirPutin", "slug": "vladimirputin"},
 		},
+		"duplicate_of": nil, "story": nil, "versions": float64(0), "story_sources": float64(0),
 	}
 	if !reflect.DeepEqual(first, want) {
 		t.Errorf("first article =\n%v\nwant\n%v", first, want)

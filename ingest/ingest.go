@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -36,6 +37,9 @@ type Options struct {
 	// Tagger finds each article's hashtags and section in its text; nil
 	// keeps the feed's categories only.
 	Tagger *enrich.Tagger
+	// Dedup groups new articles with their earlier versions and into
+	// stories; nil leaves every article on its own.
+	Dedup  *dedup.Deduper
 	Logger *slog.Logger
 	Now    func() time.Time
 }
@@ -197,6 +201,11 @@ func (in *Ingester) Ingest(ctx context.Context, src *taglines.Source) Outcome {
 		return fail(resp.StatusCode, fmt.Errorf("store articles: %w", err))
 	}
 	out.New = n
+	if err := in.group(ctx, src, articles); err != nil {
+		// The articles are stored; they show on their own until an
+		// operator or a later run groups them.
+		log.Warn("dedup", "err", err)
+	}
 	if err := in.saveBoilerplate(ctx, src, px); err != nil {
 		log.Warn("boilerplate state not saved", "err", err) // a cache: the next poll relearns
 	}
@@ -462,4 +471,36 @@ func (in *Ingester) enrich(src *taglines.Source, items []feed.Item, articles []*
 			a.Section, a.SectionConfidence = res.Section.Name, res.Section.Confidence
 		}
 	}
+}
+
+// group runs the dedup stage on the newly stored articles (those that got
+// an ID), oldest first so that a story's first article starts it, and
+// records where each belongs.
+func (in *Ingester) group(ctx context.Context, src *taglines.Source, articles []*taglines.Article) error {
+	if in.opts.Dedup == nil {
+		return nil
+	}
+	stored := make([]*taglines.Article, 0, len(articles))
+	for _, a := range articles {
+		if a != nil && a.ID != 0 {
+			stored = append(stored, a)
+		}
+	}
+	slices.SortStableFunc(stored, func(a, b *taglines.Article) int { return a.PublishedAt.Compare(b.PublishedAt) })
+	groups := make([]taglines.Group, 0, len(stored))
+	for _, a := range stored {
+		tags := make([]string, len(a.Tags))
+		for i, t := range a.Tags {
+			tags[i] = t.Slug
+		}
+		res, err := in.opts.Dedup.Process(ctx, dedup.Document{
+			ID: a.ID, Title: a.Title, Text: a.Text, URL: a.URL, Source: src.Name(), Published: a.PublishedAt, Tags: tags,
+		})
+		if err != nil {
+			return fmt.Errorf("article %d: %w", a.ID, err)
+		}
+		a.DuplicateOf, a.Cluster = res.DuplicateOf, res.Cluster
+		groups = append(groups, taglines.Group{ArticleID: a.ID, DuplicateOf: res.DuplicateOf, Cluster: res.Cluster})
+	}
+	return in.store.SetGroups(ctx, groups)
 }

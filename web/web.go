@@ -128,6 +128,7 @@ func New(store taglines.Store, opts Options) http.Handler {
 	h.mux.Handle("/{$}", h.get(h.home))
 	h.mux.Handle("/tag/{tag}", h.get(h.tag))
 	h.mux.Handle("/sources", h.get(h.sources))
+	h.mux.Handle("/story/{id}", h.get(h.story))
 	h.mux.Handle("/healthz", h.get(h.healthz))
 	h.mux.Handle(stylePath, h.get(h.style))
 	h.mux.Handle("/", h.get(func(w http.ResponseWriter, r *http.Request) {
@@ -160,7 +161,7 @@ func (h *handler) get(f http.HandlerFunc) http.Handler {
 
 func parsePages() map[string]*template.Template {
 	pages := make(map[string]*template.Template)
-	for _, name := range []string{"home", "tag", "sources", "error"} {
+	for _, name := range []string{"home", "tag", "story", "sources", "error"} {
 		// Each page gets its own set because each defines "content".
 		pages[name] = template.Must(template.New(name).ParseFS(templateFS,
 			"templates/layout.html", "templates/entries.html", "templates/"+name+".html"))
@@ -191,6 +192,13 @@ type entry struct {
 	URL        string
 	Excerpt    string
 	Tags       []tagLink
+	// Versions counts the other versions of the story's text (re-titled,
+	// updated, syndicated) folded into this entry; Sources the sources
+	// covering the story; StoryHref lists them, "" if there is nothing
+	// more to see.
+	Versions  int
+	Sources   int
+	StoryHref string
 }
 
 type tagLink struct {
@@ -289,8 +297,15 @@ func (h *handler) cursor(w http.ResponseWriter, r *http.Request) (*taglines.Curs
 
 // listing reads one page of articles for path (tag slug, or "" for all).
 func (h *handler) listing(ctx context.Context, path, tag string, before *taglines.Cursor, now time.Time) (*listing, error) {
+	return h.list(ctx, path, taglines.ArticleQuery{Tag: tag, Collapse: true}, before, now)
+}
+
+// list pages through q; one entry per version group unless q lists a
+// story.
+func (h *handler) list(ctx context.Context, path string, q taglines.ArticleQuery, before *taglines.Cursor, now time.Time) (*listing, error) {
 	// One more than a page tells whether an Older link leads anywhere.
-	arts, err := h.store.Articles(ctx, taglines.ArticleQuery{Tag: tag, Before: before, Limit: h.pageSize + 1})
+	q.Before, q.Limit = before, h.pageSize+1
+	arts, err := h.store.Articles(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -321,6 +336,10 @@ func (h *handler) entry(a *taglines.Article, now time.Time) entry {
 	}
 	if e.Title == "" {
 		e.Title = a.URL
+	}
+	e.Versions, e.Sources = a.Versions, a.StorySources
+	if a.Cluster != 0 && (a.Versions > 0 || a.StorySources > 1) {
+		e.StoryHref = "/story/" + strconv.FormatInt(a.Cluster, 10)
 	}
 	// The reference repeats the source as a tag; link it only when the
 	// article really carries that tag, so the link never leads to a 404.
@@ -447,3 +466,33 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 // tagHref is the path of t's page; the slug is escaped because tag names
 // may hold any letter.
 func tagHref(t taglines.Tag) string { return "/tag/" + url.PathEscape(t.Slug) }
+
+// story lists every article of one story, versions included, newest
+// first: Google News' "full coverage".
+func (h *handler) story(w http.ResponseWriter, r *http.Request) {
+	now := h.now()
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		h.fail(w, r, http.StatusNotFound, "No such story.", nil)
+		return
+	}
+	before, ok := h.cursor(w, r)
+	if !ok {
+		return
+	}
+	path := "/story/" + strconv.FormatInt(id, 10)
+	l, err := h.list(r.Context(), path, taglines.ArticleQuery{Cluster: id}, before, now)
+	if err != nil {
+		h.storeError(w, r, err)
+		return
+	}
+	if len(l.Entries) == 0 {
+		h.fail(w, r, http.StatusNotFound, "No such story.", nil)
+		return
+	}
+	for i := range l.Entries {
+		l.Entries[i].StoryHref = "" // already here
+	}
+	title := "Full coverage: " + l.Entries[len(l.Entries)-1].Title
+	h.render(w, r, http.StatusOK, "story", page{Title: title, Canonical: path, Body: l})
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -456,5 +457,53 @@ func TestTagPageGolden(t *testing.T) {
 	}
 	if res.body != string(want) {
 		t.Errorf("GET /tag/kremlin.ru differs from %s (run go test -update and review the diff):\n%s", golden, res.body)
+	}
+}
+
+// TestStoryVersions folds the reference page's re-titled RT story into
+// its first version: the tag page shows one entry saying so, and the
+// story page lists both.
+func TestStoryVersions(t *testing.T) {
+	store := fakestore.New()
+	ctx := context.Background()
+	arts, err := store.Articles(ctx, taglines.ArticleQuery{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first, retitled *taglines.Article
+	for _, a := range arts {
+		switch a.Title {
+		case "Moscow hopes Trump's ‘reasonable' position will influence EU":
+			first = a // the older one, two days ago
+		case "Moscow hopes ‘reasonable' Trump will influence EU":
+			retitled = a
+		}
+	}
+	if first == nil || retitled == nil {
+		t.Fatal("reference fixture lacks the RT pair")
+	}
+	if err := store.SetGroups(ctx, []taglines.Group{
+		{ArticleID: first.ID, Cluster: first.ID},
+		{ArticleID: retitled.ID, DuplicateOf: first.ID, Cluster: first.ID},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	h, _ := newHandler(t, store, web.Options{PageSize: 50})
+	page := get(t, h, "/tag/UkrainianConflict").body
+	if n := strings.Count(page, "influence EU</a>"); n != 1 {
+		t.Errorf("tag page shows the RT story %d times, want once", n)
+	}
+	storyHref := fmt.Sprintf("/story/%d", first.ID)
+	if !strings.Contains(page, `href="`+storyHref+`">1 more version</a>`) {
+		t.Errorf("tag page lacks the '1 more version' link to %s", storyHref)
+	}
+	story := get(t, h, storyHref)
+	if story.status != http.StatusOK || strings.Count(story.body, "influence EU</a>") != 2 {
+		t.Errorf("GET %s = %d with %d versions listed, want 200 with 2", storyHref, story.status, strings.Count(story.body, "influence EU</a>"))
+	}
+	for _, bad := range []string{"/story/0", "/story/x", "/story/999999"} {
+		if r := get(t, h, bad); r.status != http.StatusNotFound {
+			t.Errorf("GET %s = %d, want 404", bad, r.status)
+		}
 	}
 }

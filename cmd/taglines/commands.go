@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/dedup"
 	"github.com/taglines/taglines/enrich"
 	"github.com/taglines/taglines/fetch"
 	"github.com/taglines/taglines/ingest"
@@ -49,7 +51,9 @@ func (m *Main) pollerWith(store taglines.Store, cfg *Config, log *slog.Logger, h
 	opts := cfg.fetchOptions()
 	opts.Now = m.now
 	fetcher := fetch.New(hc, opts)
-	ing := ingest.New(store, fetcher, ingest.Options{Logger: log, Now: m.now, SkipPages: skipPages, Tagger: m.tagger(log)})
+	ing := ingest.New(store, fetcher, ingest.Options{
+		Logger: log, Now: m.now, SkipPages: skipPages, Tagger: m.tagger(log), Dedup: deduper(store, log, m.now),
+	})
 	popts := cfg.pollOptions()
 	popts.Logger, popts.Now, popts.Owner = log, m.now, owner()
 	return poll.New(store, ing, popts)
@@ -102,4 +106,23 @@ func (m *Main) canonical(log *slog.Logger) taglines.Canonicalizer {
 		return nil
 	}
 	return t.Aliases().Canonical
+}
+
+// dedupIndexer is a Store that persists the dedup stage's index.
+type dedupIndexer interface {
+	DedupIndex() dedup.Index
+}
+
+// deduper returns the dedup stage over the store's persisted index, or
+// over one in memory (decisions still stored, the index rebuilt from
+// empty at each start) for a store that has none.
+func deduper(store taglines.Store, log *slog.Logger, now func() time.Time) *dedup.Deduper {
+	var idx dedup.Index
+	if s, ok := store.(dedupIndexer); ok {
+		idx = s.DedupIndex()
+	} else {
+		log.Warn("this store does not persist the dedup index: it lives in memory for this run")
+		idx = dedup.NewMemIndex()
+	}
+	return dedup.New(idx, dedup.Options{Now: now})
 }

@@ -348,6 +348,20 @@ func TestReferenceArticlesClean(t *testing.T) {
 			t.Errorf("tag page /tag/%s lacks its heading", tag)
 		}
 	}
+	// The reference page's two duplicate pairs are one entry each, with a
+	// link to their versions; the Putin-Erdogan call stays apart.
+	front := get(t, base+"/api/v1/articles?limit=200")
+	for _, title := range []string{"influence EU", "killed in car explosion near Moscow"} {
+		if n := strings.Count(front, title); n != 1 {
+			t.Errorf("the listing shows %q %d times, want once", title, n)
+		}
+	}
+	if !strings.Contains(front, "Putin and Erdogan discuss Ukraine and Syria") {
+		t.Error("the Putin-Erdogan story was folded into another")
+	}
+	if all := get(t, base+"/api/v1/articles?limit=200&versions=all"); strings.Count(all, "influence EU") != 2 {
+		t.Error("?versions=all does not list both RT versions")
+	}
 	for alias, canonical := range map[string]string{"Kremlin.ru": "Kremlin", "kiev": "Kyiv", "KYIV": "Kyiv"} {
 		if p := get(t, base+"/tag/"+alias); !strings.Contains(p, "Latest news with #"+canonical) {
 			t.Errorf("/tag/%s does not show #%s", alias, canonical)

@@ -253,7 +253,21 @@ func (s *Store) Articles(_ context.Context, q taglines.ArticleQuery) ([]*tagline
 		if c := q.Before; c != nil && !(a.PublishedAt.Before(c.PublishedAt) || a.PublishedAt.Equal(c.PublishedAt) && a.ID < c.ID) {
 			continue
 		}
-		out = append(out, s.read(a))
+		if q.Collapse && a.DuplicateOf != 0 || q.Cluster != 0 && a.Cluster != q.Cluster {
+			continue
+		}
+		c := s.read(a)
+		sources := map[int64]bool{}
+		for _, b := range s.articles {
+			if b.DuplicateOf == a.ID && a.DuplicateOf == 0 {
+				c.Versions++
+			}
+			if a.Cluster != 0 && b.Cluster == a.Cluster {
+				sources[b.SourceID] = true
+			}
+		}
+		c.StorySources = len(sources)
+		out = append(out, c)
 	}
 	slices.SortFunc(out, func(a, b *taglines.Article) int {
 		return cmp.Or(b.PublishedAt.Compare(a.PublishedAt), cmp.Compare(b.ID, a.ID))
@@ -357,6 +371,8 @@ func (s *Store) SetSourceState(context.Context, int64, string, []byte) error {
 
 // SetGroups records version groups and stories on the stored articles.
 func (s *Store) SetGroups(_ context.Context, groups []taglines.Group) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	for _, g := range groups {
 		for _, a := range s.articles {
 			if a.ID == g.ArticleID {
