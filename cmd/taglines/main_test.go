@@ -362,6 +362,28 @@ func TestReferenceArticlesClean(t *testing.T) {
 	if all := get(t, base+"/api/v1/articles?limit=200&versions=all"); strings.Count(all, "influence EU") != 2 {
 		t.Error("?versions=all does not list both RT versions")
 	}
+	// An operator undoes the merge: both versions are listed again.
+	var versions struct {
+		Articles []struct {
+			ID          int64
+			Title       string
+			DuplicateOf *int64 `json:"duplicate_of"`
+		}
+	}
+	getJSON(t, base+"/api/v1/articles?limit=200&versions=all", &versions)
+	var dup int64
+	for _, a := range versions.Articles {
+		if a.DuplicateOf != nil && strings.Contains(a.Title, "influence EU") {
+			dup = a.ID
+		}
+	}
+	if dup == 0 {
+		t.Fatal("no RT article is marked as a version")
+	}
+	h.run("split", fmt.Sprint(dup))
+	if n := strings.Count(get(t, base+"/api/v1/articles?limit=200"), "influence EU"); n != 2 {
+		t.Errorf("after split, the listing shows the RT story %d times, want 2", n)
+	}
 	for alias, canonical := range map[string]string{"Kremlin.ru": "Kremlin", "kiev": "Kyiv", "KYIV": "Kyiv"} {
 		if p := get(t, base+"/tag/"+alias); !strings.Contains(p, "Latest news with #"+canonical) {
 			t.Errorf("/tag/%s does not show #%s", alias, canonical)

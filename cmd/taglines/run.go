@@ -55,6 +55,7 @@ type cli struct {
 	Stats   statsCmd   `cmd:"" help:"Print counts of the store as JSON."`
 	Tag     tagCmd     `cmd:"" help:"Tag an article (JSON from extract, or plain text) and print its hashtags, entities and section as JSON."`
 	Dedup   dedupCmd   `cmd:"" help:"Find near-duplicates and story clusters in a JSONL file of articles, in order, as ingest would."`
+	Split   splitCmd   `cmd:"" help:"Undo a wrong merge: make a stored article its own version (or, with --story, its own story)."`
 	Bench   benchCmd   `cmd:"" help:"Benchmarks of the pipeline's stages."`
 	Testpub testpubCmd `cmd:"" help:"Serve simulated publishers on loopback (for trying and benchmarking)."`
 }
