@@ -67,6 +67,14 @@ type Store interface {
 	// TopTags returns the tags carried by the most articles published at or
 	// after since, most frequent first.
 	TopTags(ctx context.Context, since time.Time, limit int) ([]TagCount, error)
+	// CoTags returns the tags carried together with the tag slug by
+	// articles published at or after since, with how many such articles
+	// carry each, most first, at most limit; slug itself is left out.
+	CoTags(ctx context.Context, slug string, since time.Time, limit int) ([]TagCount, error)
+	// TagCounts counts, among the articles published in [since, until)
+	// (a zero until means no upper bound), those carrying each of slugs,
+	// and those carrying any tag at all.
+	TagCounts(ctx context.Context, slugs []string, since, until time.Time) (counts map[string]int, tagged int, err error)
 	// Stats counts sources, articles, tags and failing sources.
 	Stats(ctx context.Context) (Stats, error)
 

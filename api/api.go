@@ -95,6 +95,8 @@ func New(store taglines.Store, opts Options) http.Handler {
 	h.mux.Handle("/api/v1/tags/{tag}/articles", h.get(h.tagArticles))
 	h.mux.Handle("/api/v1/articles", h.get(h.articles))
 	h.mux.Handle("/api/v1/tags", h.get(h.topTags))
+	h.mux.Handle("/api/v1/tags/trending", h.get(h.trending))
+	h.mux.Handle("/api/v1/tags/{tag}/related", h.get(h.related))
 	h.mux.Handle("/api/v1/sources", h.get(h.sources))
 	h.mux.Handle("/", h.get(func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusNotFound, "no such endpoint: "+r.URL.Path, nil)
@@ -320,6 +322,63 @@ func (h *handler) topTags(w http.ResponseWriter, r *http.Request) {
 		out.Tags = append(out.Tags, tagCountJSON{Name: t.Name, Slug: t.Slug, Count: t.Count})
 	}
 	h.write(w, r, http.StatusOK, out)
+}
+
+// scoredTagsJSON lists ranked tags: related ones with their lift-based
+// score, trending ones with their rise over their baseline.
+type scoredTagsJSON struct {
+	Tag  *tagJSON        `json:"tag,omitempty"`
+	Tags []scoredTagJSON `json:"tags"`
+}
+
+type scoredTagJSON struct {
+	Name  string  `json:"name"`
+	Slug  string  `json:"slug"`
+	Count int     `json:"count"`
+	Score float64 `json:"score"`
+}
+
+func scored(tags []taglines.ScoredTag) []scoredTagJSON {
+	out := make([]scoredTagJSON, 0, len(tags))
+	for _, t := range tags {
+		out = append(out, scoredTagJSON{Name: t.Name, Slug: t.Slug, Count: t.Count, Score: t.Score})
+	}
+	return out
+}
+
+func (h *handler) trending(w http.ResponseWriter, r *http.Request) {
+	limit, ok := h.limit(w, r)
+	if !ok {
+		return
+	}
+	tags, err := taglines.TrendingTags(r.Context(), h.store, h.now(), limit)
+	if err != nil {
+		h.storeError(w, r, err)
+		return
+	}
+	h.write(w, r, http.StatusOK, scoredTagsJSON{Tags: scored(tags)})
+}
+
+func (h *handler) related(w http.ResponseWriter, r *http.Request) {
+	limit, ok := h.limit(w, r)
+	if !ok {
+		return
+	}
+	t, err := taglines.LookupTag(r.Context(), h.store, r.PathValue("tag"), h.canonical)
+	if errors.Is(err, taglines.ErrNotFound) {
+		h.fail(w, r, http.StatusNotFound, fmt.Sprintf("tag %q not found", r.PathValue("tag")), nil)
+		return
+	}
+	if err != nil {
+		h.storeError(w, r, err)
+		return
+	}
+	tags, err := taglines.RelatedTags(r.Context(), h.store, t, h.now().Add(-taglines.RelatedWindow), limit)
+	if err != nil {
+		h.storeError(w, r, err)
+		return
+	}
+	h.write(w, r, http.StatusOK, scoredTagsJSON{Tag: &tagJSON{Name: t.Name, Slug: t.Slug}, Tags: scored(tags)})
 }
 
 func (h *handler) sources(w http.ResponseWriter, r *http.Request) {

@@ -153,3 +153,11 @@ func (s *fakeStore) SetSourceState(context.Context, int64, string, []byte) error
 }
 
 func (s *fakeStore) SetGroups(context.Context, []taglines.Group) error { return nil }
+
+func (s *fakeStore) CoTags(context.Context, string, time.Time, int) ([]taglines.TagCount, error) {
+	return nil, nil
+}
+
+func (s *fakeStore) TagCounts(context.Context, []string, time.Time, time.Time) (map[string]int, int, error) {
+	return map[string]int{}, 0, nil
+}

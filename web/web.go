@@ -208,12 +208,17 @@ type tagLink struct {
 }
 
 type listing struct {
-	Tag     taglines.Tag
-	TopTags []tagLink
-	Entries []entry
-	Newest  string // link back to the first page, when on a later one
-	Older   string // link to the next page, if there is one
+	Tag      taglines.Tag
+	TopTags  []tagLink
+	Trending []tagLink // front page: tags rising well above their own baseline
+	Related  []tagLink // tag page: tags seen with this one more than chance
+	Entries  []entry
+	Newest   string // link back to the first page, when on a later one
+	Older    string // link to the next page, if there is one
 }
+
+// relatedLimit is how many related tags a tag page lists.
+const relatedLimit = 12
 
 func (h *handler) healthz(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -251,6 +256,14 @@ func (h *handler) home(w http.ResponseWriter, r *http.Request) {
 		for _, t := range top {
 			l.TopTags = append(l.TopTags, tagLink{Name: t.Name, Href: tagHref(t.Tag), Count: t.Count})
 		}
+		trending, err := taglines.TrendingTags(ctx, h.store, now, topTagsLimit)
+		if err != nil {
+			h.storeError(w, r, err)
+			return
+		}
+		for _, t := range trending {
+			l.Trending = append(l.Trending, tagLink{Name: t.Name, Href: tagHref(t.Tag), Count: t.Count})
+		}
 	}
 	h.render(w, r, http.StatusOK, "home", page{Title: "Latest news", Canonical: "/", Body: l})
 }
@@ -277,6 +290,16 @@ func (h *handler) tag(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l.Tag = t
+	if before == nil {
+		related, err := taglines.RelatedTags(ctx, h.store, t, now.Add(-taglines.RelatedWindow), relatedLimit)
+		if err != nil {
+			h.storeError(w, r, err)
+			return
+		}
+		for _, rt := range related {
+			l.Related = append(l.Related, tagLink{Name: rt.Name, Href: tagHref(rt.Tag), Count: rt.Count})
+		}
+	}
 	h.render(w, r, http.StatusOK, "tag", page{Title: "Latest news with " + t.String(), Canonical: tagHref(t), Body: l})
 }
 

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -381,4 +382,51 @@ func (s *Store) SetGroups(_ context.Context, groups []taglines.Group) error {
 		}
 	}
 	return nil
+}
+
+// CoTags is computed from the stored articles.
+func (s *Store) CoTags(_ context.Context, slug string, since time.Time, limit int) ([]taglines.TagCount, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	counts := map[string]*taglines.TagCount{}
+	for _, a := range s.articles {
+		if a.PublishedAt.Before(since) || !slices.ContainsFunc(a.Tags, func(t taglines.Tag) bool { return t.Slug == slug }) {
+			continue
+		}
+		for _, t := range a.Tags {
+			if t.Slug == slug {
+				continue
+			}
+			if counts[t.Slug] == nil {
+				counts[t.Slug] = &taglines.TagCount{Tag: t}
+			}
+			counts[t.Slug].Count++
+		}
+	}
+	var out []taglines.TagCount
+	for _, c := range counts {
+		out = append(out, *c)
+	}
+	slices.SortFunc(out, func(a, b taglines.TagCount) int { return cmp.Or(b.Count-a.Count, strings.Compare(a.Slug, b.Slug)) })
+	return out[:min(len(out), limit)], nil
+}
+
+// TagCounts is computed from the stored articles.
+func (s *Store) TagCounts(_ context.Context, slugs []string, since, until time.Time) (map[string]int, int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	counts := map[string]int{}
+	tagged := 0
+	for _, a := range s.articles {
+		if a.PublishedAt.Before(since) || !until.IsZero() && !a.PublishedAt.Before(until) || len(a.Tags) == 0 {
+			continue
+		}
+		tagged++
+		for _, t := range a.Tags {
+			if slices.Contains(slugs, t.Slug) {
+				counts[t.Slug]++
+			}
+		}
+	}
+	return counts, tagged, nil
 }
