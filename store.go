@@ -57,6 +57,21 @@ type Store interface {
 	// (their version group and story), in one transaction. Unknown
 	// articles are ignored.
 	SetGroups(ctx context.Context, groups []Group) error
+	// UpdateArticles rewrites the Title, Text, Section, SectionConfidence
+	// and Tags of stored articles (by ID; unknown IDs are skipped), in one
+	// transaction, and returns how many it updated.
+	UpdateArticles(ctx context.Context, articles []*Article) (int, error)
+	// ScanArticles returns up to limit articles with an ID above afterID,
+	// by ascending ID, with their tags: a resumable walk over the store.
+	// sourceID, if not 0, keeps one source's articles.
+	ScanArticles(ctx context.Context, afterID int64, limit int, sourceID int64) ([]*Article, error)
+	// TagRules lists the operators' tag rules by kind and name.
+	TagRules(ctx context.Context) ([]TagRule, error)
+	// SetTagRule stores r, replacing the rule of the same kind and name.
+	// Returns ErrInvalid if r does not validate.
+	SetTagRule(ctx context.Context, r TagRule) error
+	// DeleteTagRule removes a rule, or returns ErrNotFound.
+	DeleteTagRule(ctx context.Context, kind TagRuleKind, name string) error
 	// Article returns one article with its tags, or ErrNotFound.
 	Article(ctx context.Context, id int64) (*Article, error)
 	// Articles lists articles newest first (PublishedAt, then ID, both

@@ -2,6 +2,7 @@ package taglines
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -112,4 +113,40 @@ func LookupTag(ctx context.Context, s Store, name string, canonical Canonicalize
 		}
 	}
 	return s.Tag(ctx, name)
+}
+
+// TagRuleKind names what an operator's tag rule does.
+type TagRuleKind string
+
+// Kinds of tag rules.
+const (
+	// TagAlias: Name is another spelling of the entity Target.
+	TagAlias TagRuleKind = "alias"
+	// TagMerge: the tag Name is folded into the tag Target.
+	TagMerge TagRuleKind = "merge"
+	// TagBlock: Name is never a tag; Target is empty.
+	TagBlock TagRuleKind = "block"
+)
+
+// TagRule is an operator's correction to tagging, applied to new articles
+// at once and to stored ones by a retag.
+type TagRule struct {
+	Kind   TagRuleKind
+	Name   string
+	Target string
+}
+
+// Validate reports whether r can be applied.
+func (r TagRule) Validate() error {
+	switch {
+	case r.Kind != TagAlias && r.Kind != TagMerge && r.Kind != TagBlock:
+		return fmt.Errorf("tag rule kind %q: %w", r.Kind, ErrInvalid)
+	case strings.TrimSpace(r.Name) == "":
+		return fmt.Errorf("tag rule without a name: %w", ErrInvalid)
+	case r.Kind != TagBlock && strings.TrimSpace(r.Target) == "":
+		return fmt.Errorf("tag rule %s %q without a target: %w", r.Kind, r.Name, ErrInvalid)
+	case r.Kind == TagBlock && r.Target != "":
+		return fmt.Errorf("tag rule block %q with a target: %w", r.Name, ErrInvalid)
+	}
+	return nil
 }

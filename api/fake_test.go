@@ -161,3 +161,13 @@ func (s *fakeStore) CoTags(context.Context, string, time.Time, int) ([]taglines.
 func (s *fakeStore) TagCounts(context.Context, []string, time.Time, time.Time) (map[string]int, int, error) {
 	return map[string]int{}, 0, nil
 }
+
+func (s *fakeStore) UpdateArticles(context.Context, []*taglines.Article) (int, error) { return 0, nil }
+func (s *fakeStore) ScanArticles(context.Context, int64, int, int64) ([]*taglines.Article, error) {
+	return nil, nil
+}
+func (s *fakeStore) TagRules(context.Context) ([]taglines.TagRule, error) { return nil, nil }
+func (s *fakeStore) SetTagRule(context.Context, taglines.TagRule) error   { return nil }
+func (s *fakeStore) DeleteTagRule(context.Context, taglines.TagRuleKind, string) error {
+	return taglines.ErrNotFound
+}

@@ -46,6 +46,8 @@ func Run(t *testing.T, open func(t *testing.T) taglines.Store) {
 		{"SourceUsed", testSourceUsed},
 		{"Groups", testGroups},
 		{"CoTagsAndCounts", testCoTagsAndCounts},
+		{"UpdateAndScanArticles", testUpdateAndScanArticles},
+		{"TagRules", testTagRules},
 		{"AddSourceNextPoll", testAddSourceNextPoll},
 		{"KnownURLs", testKnownURLs},
 		{"AddArticles", testAddArticles},
@@ -1421,4 +1423,97 @@ func testCoTagsAndCounts(t *testing.T, st taglines.Store) {
 	if err != nil || all != 4 {
 		t.Errorf("TagCounts(all time) tagged = %d, %v; want 4 (the untagged article not counted)", all, err)
 	}
+}
+
+func testUpdateAndScanArticles(t *testing.T, st taglines.Store) {
+	a := addSource(t, st, "https://scan-a.example/feed.xml")
+	b := addSource(t, st, "https://scan-b.example/feed.xml")
+	kiev, _ := taglines.NewTag("Kiev")
+	at := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	var arts []*taglines.Article
+	for i := range 5 {
+		src := a.ID
+		if i%2 == 1 {
+			src = b.ID
+		}
+		arts = append(arts, &taglines.Article{SourceID: src, URL: fmt.Sprintf("https://scan.example/%d", i), Title: "t", Text: "old", PublishedAt: at.Add(time.Duration(i) * time.Hour), Tags: []taglines.Tag{kiev}})
+	}
+	if _, err := st.AddArticles(t.Context(), arts); err != nil {
+		t.Fatal(err)
+	}
+	// A resumable walk: pages of 2 by ascending ID cover everything once.
+	var seen []int64
+	for after := int64(0); ; {
+		page, err := st.ScanArticles(t.Context(), after, 2, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		for _, p := range page {
+			if p.ID <= after || len(p.Tags) != 1 {
+				t.Fatalf("ScanArticles(after %d) returned %d with %d tags", after, p.ID, len(p.Tags))
+			}
+			seen = append(seen, p.ID)
+			after = p.ID
+		}
+	}
+	if len(seen) != 5 {
+		t.Errorf("walked %d articles, want 5", len(seen))
+	}
+	onlyB, err := st.ScanArticles(t.Context(), 0, 10, b.ID)
+	if err != nil || len(onlyB) != 2 {
+		t.Errorf("ScanArticles(source b) = %d articles, %v; want 2", len(onlyB), err)
+	}
+
+	kyiv, _ := taglines.NewTag("Kyiv")
+	up := *arts[0]
+	up.Text, up.Section, up.SectionConfidence, up.Tags = "new text", "World", 0.8, []taglines.Tag{kyiv}
+	n, err := st.UpdateArticles(t.Context(), []*taglines.Article{&up, {ID: arts[4].ID + 1000}})
+	if err != nil || n != 1 {
+		t.Fatalf("UpdateArticles = %d, %v; want 1 (the unknown ID skipped)", n, err)
+	}
+	got, err := st.Article(t.Context(), up.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Text != "new text" || got.Section != "World" || got.SectionConfidence != 0.8 || len(got.Tags) != 1 || got.Tags[0].Name != "Kyiv" {
+		t.Errorf("updated article = %+v", got)
+	}
+	kyivPage, err := st.Articles(t.Context(), taglines.ArticleQuery{Tag: "kyiv"})
+	if err != nil || len(kyivPage) != 1 || !kyivPage[0].PublishedAt.Equal(arts[0].PublishedAt) {
+		t.Errorf("Kyiv tag page after the update = %d articles, %v; want the updated one at its own time", len(kyivPage), err)
+	}
+}
+
+func testTagRules(t *testing.T, st taglines.Store) {
+	rules := []taglines.TagRule{
+		{Kind: taglines.TagAlias, Name: "Kiev", Target: "Kyiv"},
+		{Kind: taglines.TagBlock, Name: "Getty Images"},
+		{Kind: taglines.TagMerge, Name: "Putin", Target: "Vladimir Putin"},
+	}
+	for _, r := range rules {
+		if err := st.SetTagRule(t.Context(), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Replacing by kind and name.
+	if err := st.SetTagRule(t.Context(), taglines.TagRule{Kind: taglines.TagAlias, Name: "Kiev", Target: "Kyiv City"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.TagRules(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != "[{alias Kiev Kyiv City} {block Getty Images } {merge Putin Vladimir Putin}]" {
+		t.Errorf("TagRules = %v", got)
+	}
+	for _, bad := range []taglines.TagRule{{Kind: "rename", Name: "a", Target: "b"}, {Kind: taglines.TagAlias, Name: "a"}, {Kind: taglines.TagBlock, Name: ""}} {
+		wantErr(t, fmt.Sprintf("SetTagRule(%v)", bad), st.SetTagRule(t.Context(), bad), taglines.ErrInvalid)
+	}
+	if err := st.DeleteTagRule(t.Context(), taglines.TagBlock, "Getty Images"); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "DeleteTagRule(again)", st.DeleteTagRule(t.Context(), taglines.TagBlock, "Getty Images"), taglines.ErrNotFound)
 }

@@ -430,3 +430,23 @@ func (s *Store) TagCounts(_ context.Context, slugs []string, since, until time.T
 	}
 	return counts, tagged, nil
 }
+
+// UpdateArticles, ScanArticles and the tag rules are not used by the
+// pages; they do nothing.
+func (s *Store) UpdateArticles(context.Context, []*taglines.Article) (int, error) { return 0, nil }
+
+// ScanArticles returns nothing.
+func (s *Store) ScanArticles(context.Context, int64, int, int64) ([]*taglines.Article, error) {
+	return nil, nil
+}
+
+// TagRules returns none.
+func (s *Store) TagRules(context.Context) ([]taglines.TagRule, error) { return nil, nil }
+
+// SetTagRule accepts and forgets.
+func (s *Store) SetTagRule(context.Context, taglines.TagRule) error { return nil }
+
+// DeleteTagRule finds nothing.
+func (s *Store) DeleteTagRule(context.Context, taglines.TagRuleKind, string) error {
+	return taglines.ErrNotFound
+}
