@@ -37,6 +37,9 @@ type Options struct {
 	// Tagger finds each article's hashtags and section in its text; nil
 	// keeps the feed's categories only.
 	Tagger *enrich.Tagger
+	// TagRules are the operators' alias, merge and block rules, applied to
+	// every article's tags; nil applies none.
+	TagRules *enrich.TagRules
 	// Dedup groups new articles with their earlier versions and into
 	// stories; nil leaves every article on its own.
 	Dedup  *dedup.Deduper
@@ -442,35 +445,33 @@ func (in *Ingester) enrich(src *taglines.Source, items []feed.Item, articles []*
 		if a.Section != taglines.DefaultSection {
 			a.SectionConfidence = 1 // the publisher said so
 		}
-		if in.opts.Tagger == nil {
-			continue
-		}
-		res := in.opts.Tagger.Tag(enrich.Article{
-			Title: a.Title, Text: a.Text, Source: src.Name(), URL: a.URL, Lang: a.Language, Categories: items[i].Categories,
+		tagArticle(in.opts.Tagger, in.opts.TagRules, a, src.Name(), items[i].Categories)
+	}
+}
+
+// tagArticle sets an article's tags and section from its text: the
+// tagger's scored entities and topics first, then the tags it already has
+// (its feed's categories), the operators' rules over all of them, at most
+// enrich.MaxTags; the section is the classifier's when nothing better
+// named one and it is sure enough. tagger may be nil (rules only).
+func tagArticle(tagger *enrich.Tagger, rules *enrich.TagRules, a *taglines.Article, source string, categories []string) {
+	tags := make([]taglines.Tag, 0, enrich.MaxTags+len(a.Tags))
+	if tagger != nil {
+		res := tagger.Tag(enrich.Article{
+			Title: a.Title, Text: a.Text, Source: source, URL: a.URL, Lang: a.Language, Categories: categories,
 		})
-		tags := make([]taglines.Tag, 0, enrich.MaxTags)
-		seen := map[string]bool{}
 		for _, st := range res.Tags {
-			if !seen[st.Tag.Slug] {
-				seen[st.Tag.Slug] = true
-				tags = append(tags, st.Tag)
-			}
+			tags = append(tags, st.Tag)
 		}
-		for _, t := range a.Tags {
-			if len(tags) < enrich.MaxTags && !seen[t.Slug] {
-				seen[t.Slug] = true
-				tags = append(tags, t)
-			}
-		}
-		a.Tags = tags[:min(len(tags), enrich.MaxTags)]
 		if a.Language == "" {
 			a.Language = res.Lang
 		}
-		if a.Section == taglines.DefaultSection && res.Section.Name != "" &&
+		if (a.Section == "" || a.Section == taglines.DefaultSection) && res.Section.Name != "" &&
 			res.Section.Name != taglines.DefaultSection && res.Section.Confidence >= minSectionConfidence {
 			a.Section, a.SectionConfidence = res.Section.Name, res.Section.Confidence
 		}
 	}
+	a.Tags = rules.Apply(append(tags, a.Tags...))
 }
 
 // group runs the dedup stage on the newly stored articles (those that got
@@ -503,4 +504,44 @@ func (in *Ingester) group(ctx context.Context, src *taglines.Source, articles []
 		groups = append(groups, taglines.Group{ArticleID: a.ID, DuplicateOf: res.DuplicateOf, Cluster: res.Cluster})
 	}
 	return in.store.SetGroups(ctx, groups)
+}
+
+// RetagProgress reports a retag's progress: articles done so far and the
+// last article ID done, from which an interrupted run resumes.
+type RetagProgress func(done int, lastID int64)
+
+// Retag re-applies tagging (the tagger, with the operators' rules) to
+// stored articles with an ID above fromID, of one source if sourceID is
+// not 0, a page at a time, each page in one transaction; it returns the
+// number retagged. Interrupted, it has lost nothing: the next run resumes
+// from the last ID reported. A section the publisher gave is kept.
+func Retag(ctx context.Context, store taglines.Store, tagger *enrich.Tagger, rules *enrich.TagRules, sourceID, fromID int64, progress RetagProgress) (int, error) {
+	const page = 200
+	done, after := 0, fromID
+	for {
+		if err := ctx.Err(); err != nil {
+			return done, err
+		}
+		arts, err := store.ScanArticles(ctx, after, page, sourceID)
+		if err != nil {
+			return done, err
+		}
+		if len(arts) == 0 {
+			return done, nil
+		}
+		for _, a := range arts {
+			if a.SectionConfidence < 1 {
+				a.Section, a.SectionConfidence = taglines.DefaultSection, 0
+			}
+			tagArticle(tagger, rules, a, a.SourceName, nil)
+		}
+		if _, err := store.UpdateArticles(ctx, arts); err != nil {
+			return done, err
+		}
+		done += len(arts)
+		after = arts[len(arts)-1].ID
+		if progress != nil {
+			progress(done, after)
+		}
+	}
 }

@@ -51,8 +51,13 @@ func (m *Main) pollerWith(store taglines.Store, cfg *Config, log *slog.Logger, h
 	opts := cfg.fetchOptions()
 	opts.Now = m.now
 	fetcher := fetch.New(hc, opts)
+	tagger := m.tagger(log)
+	rules, err := tagRules(context.Background(), store, tagger)
+	if err != nil {
+		log.Error("tag rules not applied", "err", err)
+	}
 	ing := ingest.New(store, fetcher, ingest.Options{
-		Logger: log, Now: m.now, SkipPages: skipPages, Tagger: m.tagger(log), Dedup: deduper(store, log, m.now),
+		Logger: log, Now: m.now, SkipPages: skipPages, Tagger: tagger, TagRules: rules, Dedup: deduper(store, log, m.now),
 	})
 	popts := cfg.pollOptions()
 	popts.Logger, popts.Now, popts.Owner = log, m.now, owner()
@@ -99,13 +104,24 @@ func (m *Main) tagger(log *slog.Logger) *enrich.Tagger {
 	return m.taggerVal
 }
 
-// canonical is the alias lookup of the pages and the API.
-func (m *Main) canonical(log *slog.Logger) taglines.Canonicalizer {
+// canonical is the alias lookup of the pages and the API: the operators'
+// rules, read from the store at each lookup (a handful of rows, and a rule
+// set by another process shows at once), then the shipped alias table.
+func (m *Main) canonical(store taglines.Store, log *slog.Logger) taglines.Canonicalizer {
 	t := m.tagger(log)
-	if t == nil {
-		return nil
+	return func(name string) (string, bool) {
+		if stored, err := store.TagRules(context.Background()); err == nil && len(stored) > 0 {
+			if rules, err := enrich.NewTagRules(stored, nil); err == nil {
+				if c, ok := rules.Canonical(name); ok {
+					return c, true
+				}
+			}
+		}
+		if t == nil {
+			return name, false
+		}
+		return t.Aliases().Canonical(name)
 	}
-	return t.Aliases().Canonical
 }
 
 // dedupIndexer is a Store that persists the dedup stage's index.
@@ -125,4 +141,18 @@ func deduper(store taglines.Store, log *slog.Logger, now func() time.Time) *dedu
 		idx = dedup.NewMemIndex()
 	}
 	return dedup.New(idx, dedup.Options{Now: now})
+}
+
+// tagRules loads the operators' tag rules and teaches them to the tagger's
+// alias table (tagger may be nil).
+func tagRules(ctx context.Context, store taglines.Store, tagger *enrich.Tagger) (*enrich.TagRules, error) {
+	stored, err := store.TagRules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var aliases *enrich.Aliases
+	if tagger != nil {
+		aliases = tagger.Aliases()
+	}
+	return enrich.NewTagRules(stored, aliases)
 }

@@ -261,6 +261,17 @@ func (h *harness) serve(t *testing.T) string {
 	return ""
 }
 
+// status is the HTTP status of a GET.
+func status(t *testing.T, url string) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
 func decode(t *testing.T, s string, v any) {
 	t.Helper()
 	if err := json.Unmarshal([]byte(s), v); err != nil {
@@ -362,6 +373,40 @@ func TestReferenceArticlesClean(t *testing.T) {
 	if all := get(t, base+"/api/v1/articles?limit=200&versions=all"); strings.Count(all, "influence EU") != 2 {
 		t.Error("?versions=all does not list both RT versions")
 	}
+	// An operator blocks a tag: stored articles are retagged at once; the
+	// block lifted, the tag comes back from the text.
+	tagged := func(slug string) int {
+		if status(t, base+"/api/v1/tags/"+slug+"/articles") == http.StatusNotFound {
+			return 0
+		}
+		var page struct{ Articles []struct{ ID int64 } }
+		getJSON(t, base+"/api/v1/tags/"+slug+"/articles?limit=200", &page)
+		return len(page.Articles)
+	}
+	before := tagged("kremlin")
+	if before == 0 {
+		t.Fatal("no article carries #Kremlin")
+	}
+	h.run("tags", "block", "Kremlin")
+	if n := tagged("kremlin"); n != 0 {
+		t.Errorf("after blocking #Kremlin, %d articles carry it, want 0", n)
+	}
+	h.run("tags", "drop", "block", "Kremlin")
+	if n := tagged("kremlin"); n != before {
+		t.Errorf("after unblocking #Kremlin, %d articles carry it, want %d again", n, before)
+	}
+	lavrov := tagged("sergeylavrov")
+	h.run("tags", "merge", "Sergey Lavrov", "Lavrov")
+	if n := tagged("lavrov"); n != lavrov {
+		t.Errorf("after the merge, #Lavrov has %d articles, want %d", n, lavrov)
+	}
+	// The old name leads to the merged tag.
+	var merged struct{ Tag struct{ Name string } }
+	getJSON(t, base+"/api/v1/tags/sergeylavrov/articles", &merged)
+	if merged.Tag.Name != "Lavrov" {
+		t.Errorf("/api/v1/tags/sergeylavrov shows #%s, want #Lavrov", merged.Tag.Name)
+	}
+
 	// An operator undoes the merge: both versions are listed again.
 	var versions struct {
 		Articles []struct {

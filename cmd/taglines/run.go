@@ -56,6 +56,8 @@ type cli struct {
 	Tag     tagCmd     `cmd:"" help:"Tag an article (JSON from extract, or plain text) and print its hashtags, entities and section as JSON."`
 	Dedup   dedupCmd   `cmd:"" help:"Find near-duplicates and story clusters in a JSONL file of articles, in order, as ingest would."`
 	Split   splitCmd   `cmd:"" help:"Undo a wrong merge: make a stored article its own version (or, with --story, its own story)."`
+	Tags    tagsCmd    `cmd:"" help:"Operators' tag rules: aliases, merges and blocks."`
+	Retag   retagCmd   `cmd:"" help:"Re-apply tagging to stored articles, resumably."`
 	Bench   benchCmd   `cmd:"" help:"Benchmarks of the pipeline's stages."`
 	Testpub testpubCmd `cmd:"" help:"Serve simulated publishers on loopback (for trying and benchmarking)."`
 }

@@ -65,7 +65,7 @@ func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	}
 
 	mux := http.NewServeMux()
-	canonical := m.canonical(log)
+	canonical := m.canonical(store, log)
 	mux.Handle("/api/", api.New(store, api.Options{Logger: log, Now: m.now, Canonical: canonical}))
 	mux.Handle("/", web.New(store, web.Options{Logger: log, Now: m.now, Canonical: canonical}))
 	ln, err := net.Listen("tcp", c.Addr)

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/ingest"
+)
+
+type tagsCmd struct {
+	List  tagsListCmd  `cmd:"" help:"List the operators' tag rules."`
+	Alias tagsAliasCmd `cmd:"" help:"NAME is another spelling of TARGET (e.g. Kiev Kyiv); stored articles are retagged."`
+	Merge tagsMergeCmd `cmd:"" help:"Fold tag NAME into tag TARGET; stored articles are retagged."`
+	Block tagsBlockCmd `cmd:"" help:"NAME is never a tag; stored articles are retagged."`
+	Drop  tagsDropCmd  `cmd:"" help:"Remove a rule (KIND alias, merge or block, and NAME); stored articles are retagged."`
+}
+
+type tagsListCmd struct{}
+
+func (c *tagsListCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
+	return withStore(ctx, cfg, func(store taglines.Store) error {
+		rules, err := store.TagRules(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "KIND\tNAME\tTARGET")
+		for _, r := range rules {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Kind, r.Name, r.Target)
+		}
+		return tw.Flush()
+	})
+}
+
+// retagFlags are shared by the commands that change tagging.
+type retagFlags struct {
+	NoRetag bool `help:"Only store the rule; run 'taglines retag' later."`
+}
+
+// tagsPair is the NAME TARGET of an alias or a merge.
+type tagsPair struct {
+	Name       string `arg:""`
+	Target     string `arg:""`
+	retagFlags `embed:""`
+}
+
+func (c *tagsPair) set(ctx context.Context, m *Main, cfg *Config, kind taglines.TagRuleKind) error {
+	return m.changeTagging(ctx, cfg, c.NoRetag, func(store taglines.Store) error {
+		return store.SetTagRule(ctx, taglines.TagRule{Kind: kind, Name: c.Name, Target: c.Target})
+	})
+}
+
+type tagsAliasCmd struct {
+	tagsPair `embed:""`
+}
+
+func (c *tagsAliasCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
+	return c.set(ctx, m, cfg, taglines.TagAlias)
+}
+
+type tagsMergeCmd struct {
+	tagsPair `embed:""`
+}
+
+func (c *tagsMergeCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
+	return c.set(ctx, m, cfg, taglines.TagMerge)
+}
+
+type tagsBlockCmd struct {
+	Name       string `arg:""`
+	retagFlags `embed:""`
+}
+
+func (c *tagsBlockCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
+	return m.changeTagging(ctx, cfg, c.NoRetag, func(store taglines.Store) error {
+		return store.SetTagRule(ctx, taglines.TagRule{Kind: taglines.TagBlock, Name: c.Name})
+	})
+}
+
+type tagsDropCmd struct {
+	Kind       string `arg:"" enum:"alias,merge,block"`
+	Name       string `arg:""`
+	retagFlags `embed:""`
+}
+
+func (c *tagsDropCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
+	return m.changeTagging(ctx, cfg, c.NoRetag, func(store taglines.Store) error {
+		return store.DeleteTagRule(ctx, taglines.TagRuleKind(c.Kind), c.Name)
+	})
+}
+
+// changeTagging applies a rule change, then retags the stored articles
+// so that the change shows on every page, not only on new articles.
+func (m *Main) changeTagging(ctx context.Context, cfg *Config, noRetag bool, change func(taglines.Store) error) error {
+	return withStore(ctx, cfg, func(store taglines.Store) error {
+		if err := change(store); err != nil {
+			return err
+		}
+		if noRetag {
+			return nil
+		}
+		return m.retag(ctx, cfg, store, 0, 0)
+	})
+}
+
+type retagCmd struct {
+	Source int64 `help:"Only this source's articles."`
+	FromID int64 `help:"Resume after this article ID (printed by an interrupted run)."`
+}
+
+// Run re-applies tagging to stored articles.
+func (c *retagCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
+	return withStore(ctx, cfg, func(store taglines.Store) error {
+		return m.retag(ctx, cfg, store, c.Source, c.FromID)
+	})
+}
+
+func (m *Main) retag(ctx context.Context, cfg *Config, store taglines.Store, source, from int64) error {
+	log := m.logger(cfg)
+	tagger := m.tagger(log)
+	rules, err := tagRules(ctx, store, tagger)
+	if err != nil {
+		return err
+	}
+	st, err := store.Stats(ctx)
+	if err != nil {
+		return err
+	}
+	var last int64
+	n, err := ingest.Retag(ctx, store, tagger, rules, source, from, func(done int, lastID int64) {
+		last = lastID
+		fmt.Fprintf(m.Stderr, "\rretag: %d/%d articles", done, st.Articles)
+	})
+	fmt.Fprintln(m.Stderr)
+	if err != nil {
+		if errors.Is(err, context.Canceled) && last != 0 {
+			return fmt.Errorf("retag interrupted after %d articles; resume with --from-id %d", n, last)
+		}
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "retagged %d articles\n", n)
+	return nil
+}
