@@ -12,22 +12,22 @@ import (
 const minYear = 1995
 
 // published chooses the publication date: the article's JSON-LD, then the
-// publication meta tags by trust, schema.org microdata, <time pubdate>,
+// publication meta tags that name it, schema.org microdata, <time pubdate>,
 // a date in the URL, any <time datetime>, a date in the page's date and
-// byline elements, the WebPage's JSON-LD, and finally the modification date.
+// byline elements, the visible date nearest the headline, the generic date
+// meta tags, the WebPage's JSON-LD, any visible date, one in comments or
+// sidebars, and finally the modification date. Visible dates labelled as the time of an update or
+// as the current time are passed over.
 func (m *meta) published(base *url.URL) time.Time {
+	return m.localise(m.publishedCandidate(base))
+}
+
+func (m *meta) publishedCandidate(base *url.URL) time.Time {
 	if t := firstDate(m.ldPublished); !t.IsZero() {
 		return t
 	}
-	for rank := 1; rank <= 4; rank++ {
-		for _, kv := range m.metaPublished {
-			k, v, _ := strings.Cut(kv, "\x00")
-			if publishedMeta[k] == rank {
-				if t := parseDate(v); !t.IsZero() {
-					return t
-				}
-			}
-		}
+	if t := m.metaDate(1, 2); !t.IsZero() {
+		return t
 	}
 	if t := firstDate(m.itemPublished, m.timePublished); !t.IsZero() {
 		return t
@@ -41,24 +41,27 @@ func (m *meta) published(base *url.URL) time.Time {
 		return t
 	}
 	for _, s := range append(m.dateText, m.bylines...) {
-		if t := textDate(s); !t.IsZero() {
+		if t := visibleDate(s); !t.IsZero() {
 			return t
 		}
 	}
-	// Visible dates: the first near the headline, after it, then before.
-	if m.afterH1 >= 0 {
-		after := m.textDates[m.afterH1:]
-		for _, s := range after[:min(len(after), 20)] {
-			if t := textDate(s); !t.IsZero() {
-				return t
-			}
-		}
+	if t := m.nearHeadline(); !t.IsZero() {
+		return t
+	}
+	// The generic date tags often hold the time of the last change.
+	if t := m.metaDate(3, 4); !t.IsZero() {
+		return t
 	}
 	if t := parseDate(m.ldPageDate); !t.IsZero() {
 		return t
 	}
 	for _, s := range m.textDates {
-		if t := textDate(s); !t.IsZero() {
+		if t := visibleDate(s); !t.IsZero() {
+			return t
+		}
+	}
+	for _, s := range m.asideDates {
+		if t := visibleDate(s); !t.IsZero() {
 			return t
 		}
 	}
@@ -71,6 +74,122 @@ func (m *meta) published(base *url.URL) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// metaDate is the first publication meta tag of a rank from lo to hi that
+// parses, best rank first.
+func (m *meta) metaDate(lo, hi int) time.Time {
+	for rank := lo; rank <= hi; rank++ {
+		for _, kv := range m.metaPublished {
+			k, v, _ := strings.Cut(kv, "\x00")
+			if publishedMeta[k] == rank {
+				if t := parseDate(v); !t.IsZero() {
+					return t
+				}
+			}
+		}
+	}
+	return time.Time{}
+}
+
+// nearHeadline is the visible date closest to the first <h1>: the first
+// after it, else the last before it, and so on outwards, within 20 dates.
+func (m *meta) nearHeadline() time.Time {
+	if m.afterH1 < 0 {
+		return time.Time{}
+	}
+	for d := 0; d < 20; d++ {
+		if i := m.afterH1 + d; i < len(m.textDates) {
+			if t := visibleDate(m.textDates[i]); !t.IsZero() {
+				return t
+			}
+		}
+		if i := m.afterH1 - 1 - d; i >= 0 && i < len(m.textDates) {
+			if t := visibleDate(m.textDates[i]); !t.IsZero() {
+				return t
+			}
+		}
+	}
+	return time.Time{}
+}
+
+var (
+	// updatedLabel marks a visible date as the time of the last change.
+	updatedLabel = regexp.MustCompile(`(?i)(updated|last modified|modified|aktualisiert|geändert|letzte änderung|zuletzt|mis à jour|modifié|actualizad[oa]|aggiornat[oa]|atualizad[oa]|zaktualizowano)`)
+	// nowLabel marks a visible date as the time the page was served.
+	nowLabel = regexp.MustCompile(`(?i)(aktuelle zeit|aktuelles datum|current (date|time)|heute ist|today is|it is currently|es ist jetzt)`)
+)
+
+// visibleDate is the date in a visible text, unless the text labels it
+// the time of an update or the current time: of "Written: X / Updated:
+// Y" it reads X, of "Updated: Y" nothing.
+func visibleDate(s string) time.Time {
+	if nowLabel.MatchString(s) {
+		return time.Time{}
+	}
+	if loc := updatedLabel.FindStringIndex(s); loc != nil {
+		s = s[:loc[0]]
+	}
+	if t := textDate(s); !t.IsZero() {
+		return t
+	}
+	return shortTextDate(s)
+}
+
+// shortDate is a day-first date with a two-digit year, as bylines and
+// forum posts write it: "23.09.22", "26/10/13, 03:48 pm".
+var shortDate = regexp.MustCompile(`(?:^|[\s(])(\d{1,2})([./])(\d{1,2})([./])(\d{2})(?:$|[\s,)])`)
+
+// shortTextDate reads a shortDate in a short text, where it is a date and
+// not a version or a score.
+func shortTextDate(s string) time.Time {
+	if len(s) > 80 {
+		return time.Time{}
+	}
+	m := shortDate.FindStringSubmatch(s)
+	if m == nil || m[2] != m[4] {
+		return time.Time{}
+	}
+	d, _ := strconv.Atoi(m[1])
+	mo, _ := strconv.Atoi(m[3])
+	y, _ := strconv.Atoi(m[5])
+	if m[2] == "/" && mo > 12 && d <= 12 {
+		d, mo = mo, d
+	}
+	if mo < 1 || mo > 12 || d < 1 {
+		return time.Time{}
+	}
+	t := time.Date(2000+y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d || t.After(time.Now().AddDate(0, 0, 2)) {
+		return time.Time{}
+	}
+	return t
+}
+
+// localise gives a time written in UTC the page's own offset when another
+// candidate writes the same instant with one, and reads a UTC time at
+// exactly 22:00 or 23:00 as the local midnight of a zone east of UTC that
+// a CMS converted: otherwise the day is off by one.
+func (m *meta) localise(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	if _, off := t.Zone(); off != 0 {
+		return t
+	}
+	for _, l := range [][]string{m.timeAny, m.ldPublished, m.itemPublished} {
+		for _, s := range l {
+			if o := parseDate(s); o.Equal(t) {
+				if _, off := o.Zone(); off != 0 {
+					return o
+				}
+			}
+		}
+	}
+	if (t.Hour() == 22 || t.Hour() == 23) && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
+		return t.In(time.FixedZone("", (24-t.Hour())*3600))
+	}
+	return t
 }
 
 // firstDate returns the first candidate that parses.

@@ -31,9 +31,15 @@ type meta struct {
 	timeAny, dateText                                        []string
 	// textDates are short text nodes with a year in them, in document
 	// order; afterH1 counts those after the first <h1>.
-	textDates  []string
+	textDates []string
+	// asideDates are the same in comments, related articles and
+	// sidebars: a last resort.
+	asideDates []string
 	afterH1    int
 	ldPageDate string
+	// aside counts the open elements that hold comments, related
+	// articles or sidebars: their dates and bylines are other posts'.
+	aside int
 
 	ldAuthors, metaAuthors, itemAuthors, relAuthors, bylines []string
 }
@@ -74,13 +80,22 @@ func readMeta(doc *html.Node, base *url.URL) *meta {
 			return
 		}
 		if n.Type == html.TextNode && len(m.textDates) < 60 {
-			if t := strings.TrimSpace(n.Data); len(t) >= 6 && len(t) <= 160 && hasYear(t) {
-				m.textDates = append(m.textDates, t)
+			if t := strings.TrimSpace(n.Data); len(t) >= 6 && len(t) <= 160 && (hasYear(t) || shortDate.MatchString(t)) {
+				if m.aside == 0 {
+					m.textDates = append(m.textDates, t)
+				} else if len(m.asideDates) < 20 {
+					m.asideDates = append(m.asideDates, t)
+				}
 			}
 			return
 		}
 		if n.Type == html.ElementNode && n.Data == "h1" && m.afterH1 < 0 {
 			m.afterH1 = len(m.textDates)
+		}
+		aside := n.Type == html.ElementNode && asideContainer(n)
+		if aside {
+			m.aside++
+			defer func() { m.aside-- }()
 		}
 		if n.Type == html.ElementNode {
 			if !m.element(n) {
@@ -93,6 +108,23 @@ func readMeta(doc *html.Node, base *url.URL) *meta {
 	}
 	walk(doc, 0)
 	return m
+}
+
+// asideWords are words of the class or id of containers of comments,
+// related articles and sidebars.
+var asideWords = wordSet("comment", "comments", "commentlist", "respond", "related", "sidebar", "recirc")
+
+// asideContainer reports whether n holds other posts than the article:
+// comments, related articles, sidebars. A footer is not one: blogs put
+// the post's date and author there.
+func asideContainer(n *html.Node) bool {
+	switch n.Data {
+	case "aside":
+		return true
+	case "body", "html", "article", "main":
+		return false
+	}
+	return hasWord(attr(n, "class"), asideWords) || hasWord(attr(n, "id"), asideWords)
 }
 
 // element reads one element; it returns false if its children hold
@@ -137,6 +169,9 @@ func (m *meta) element(n *html.Node) bool {
 			}
 		}
 	case "time":
+		if m.aside > 0 {
+			break
+		}
 		if dt := attr(n, "datetime"); dt != "" {
 			m.timeAny = append(m.timeAny, dt)
 			cls := strings.ToLower(attr(n, "class") + " " + attr(n, "itemprop"))
@@ -180,7 +215,7 @@ func (m *meta) element(n *html.Node) bool {
 		}
 	}
 	cls := attr(n, "class") + " " + attr(n, "id")
-	if len(cls) > 1 && n.Data != "body" && n.Data != "html" && n.Data != "article" {
+	if len(cls) > 1 && m.aside == 0 && n.Data != "body" && n.Data != "html" && n.Data != "article" {
 		if len(m.bylines) < 4 && hasWord(cls, bylineWords) {
 			if t := innerText(n, 200); t != "" && utf8.RuneCountInString(t) < 120 {
 				m.bylines = append(m.bylines, t)

@@ -319,7 +319,7 @@ var junkLine = regexp.MustCompile(`(?i)^(` +
 	`(\d+ )?(comments?|kommentare?|replies|antworten)\s*:?|` +
 	`(previous|next) (post|article|story)\b.{0,120}|(vorheriger|nächster) (beitrag|artikel)\b.{0,120}|` +
 	`(auch|mehr|more|also) (auf|on|from|bei) [\w.-]+\.\w{2,}.{0,40}|` +
-	`(zum|zur) (artikel|startseite|übersicht).{0,40}|` +
+	`(zum|zur) (artikel|startseite|übersicht).{0,40}|zur person|` +
 	`(mehr|weiterlesen|lesen sie (auch|mehr)|read (more|next|also)|continue reading|leer más|lire (aussi|la suite)|le puede interesar|te puede interesar|también te puede interesar|à lire aussi|lesen sie auch)\b.{0,160}|` +
 	`(print|drucken|e-?mail|mail|whatsapp|facebook|twitter|linkedin|pinterest|xing|telegram|reddit|flipboard)( |$|,|\|)*` +
 	`)$`)
@@ -327,7 +327,7 @@ var junkLine = regexp.MustCompile(`(?i)^(` +
 var (
 	// tailMarker is a heading that starts the list of other articles after
 	// the article: what follows it is not the article.
-	tailMarker = regexp.MustCompile(`(?i)^(related( articles| stories| posts| content)?|more (from|stories|on this|articles|news)\b.{0,40}|read (more|next)|recommended( for you)?|you (may|might) (also )?like|most (read|popular)|trending|latest (news|stories|articles)|neueste (artikel|beiträge)|auch interessant|das (könnte|dürfte) sie( auch)? interessieren|schon gelesen|weitere (artikel|beiträge|nachrichten|news)|mehr (zum thema|aus|zu)\b.{0,40}|zum weiterlesen|meistgelesen|meist-?(gelesen|diskutiert)|ähnliche (artikel|beiträge)|lesen sie (auch|mehr)|te puede interesar|también te puede interesar|noticias relacionadas|à lire aussi|sur le même sujet|leggi anche|zobacz (też|także)|czytaj (też|także|więcej)|comments?|kommentare|\d+ (comments?|kommentare))\s*[:?!.]*$`)
+	tailMarker = regexp.MustCompile(`(?i)^(related( articles| stories| posts| content)?|more (from|stories|on this|articles|news)\b.{0,40}|read (more|next)|recommended( for you)?|you (may|might) (also )?like|most (read|popular)|trending|latest (news|stories|articles)|neueste (artikel|beiträge)|auch interessant|das (könnte|dürfte) sie( auch)? interessieren|schon gelesen|weitere (artikel|beiträge|nachrichten|news)|mehr (zum thema|aus|zu)\b.{0,40}|zum weiterlesen|meistgelesen|meist-?(gelesen|diskutiert)|ähnliche (artikel|beiträge)|lesen sie (auch|mehr)|te puede interesar|también te puede interesar|noticias relacionadas|à lire aussi|sur le même sujet|leggi anche|zobacz (też|także)|czytaj (też|także|więcej)|comments?|kommentare|\d+ (comments?|kommentare)|über (den|die) autor(in)?|about the authors?|weitere beiträge\b.{0,40}|neueste (artikel|beiträge|nachrichten)|das könnte dich( auch)? interessieren)\s*[:?!.]*$`)
 	// dateLine is a paragraph that is only a date or a time.
 	dateLine = regexp.MustCompile(`(?i)^[\p{L}]{0,12},?\s*[\d\s.:/,-]{2,30}\s*(am|pm|uhr|h|horas?)?\s*$|^\d{1,2}:\d{2}(\s*(am|pm|uhr))?$`)
 	// bylineLine is a paragraph that is only a byline.
@@ -357,12 +357,22 @@ func dropBoilerplateLines(ps []para) []para {
 		if n <= 150 && creditLine.MatchString(p.text) {
 			continue
 		}
+		if n <= 30 && labelLine(p.text) {
+			continue
+		}
 		if p.links > 0 && float64(p.links) > 0.6*float64(len(p.text)) && n < 120 && !isHeading(p.tag) {
 			continue
 		}
 		out = append(out, p)
 	}
 	return out
+}
+
+// labelLine reports whether p is a label of a few words ending in a
+// colon ("Kontakt:", "Release Date:", "Von:"): what it introduced, a
+// form field or a metadata value, is not in the paragraph.
+func labelLine(p string) bool {
+	return strings.HasSuffix(p, ":") && len(strings.Fields(p)) <= 2
 }
 
 func isHeading(tag string) bool {

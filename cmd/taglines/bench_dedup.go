@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"hash/fnv"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -24,6 +26,8 @@ type benchDedupCmd struct {
 	Sets  []string `default:"stories,versions,msrp,cost" enum:"stories,versions,msrp,cost" help:"Which measurements to run."`
 	Sizes []int    `default:"10000,100000" help:"Index sizes (articles) at which to measure the per-article cost."`
 	Seed  uint64   `default:"1" help:"Seed of the generated sets and of the arrival order."`
+	Seeds int      `default:"1" help:"Story clusters: score this many arrival orders (seeds Seed, Seed+1, ...) and report their mean and spread."`
+	Half  string   `default:"all" enum:"all,tune,test,tune-items,test-items" help:"Story clusters: score all stories, or one half of the set: tune/test split the stories by a hash of their label, tune-items/test-items split each story's items; tune settings on one half, report on the other."`
 
 	StoryThreshold float64 `help:"Override the cosine at which an article joins a story (0: the Deduper's default)."`
 }
@@ -54,7 +58,9 @@ func (c *benchDedupCmd) Run(ctx context.Context, m *Main) error {
 // stories scores story clusters on the Google News set: the items of
 // GoogleNews-TS.tsv (title and snippet), each split into its title where
 // GoogleNews-T.tsv's item of the same story and rank is its prefix, in a
-// seeded random arrival order spread over one day.
+// seeded random arrival order spread over one day. With Seeds > 1 it
+// scores that many arrival orders and reports their mean and spread; with
+// Half it keeps only the stories of one half of the set.
 func (c *benchDedupCmd) stories(ctx context.Context, w io.Writer) error {
 	dir := filepath.Join(c.Data, "dedup", "googlenews-clusters")
 	titles, err := readDedupLabelled(filepath.Join(dir, "GoogleNews-T.tsv"))
@@ -70,42 +76,104 @@ func (c *benchDedupCmd) stories(ctx context.Context, w io.Writer) error {
 		byLabel[t.label] = append(byLabel[t.label], t.text)
 	}
 	rank := map[string]int{}
-	docs := make([]dedup.Document, len(items))
+	var docs []dedup.Document
+	var labels []string
 	split := 0
-	for i, it := range items {
-		docs[i] = dedup.Document{ID: int64(i + 1), Text: it.text}
+	for _, it := range items {
 		r := rank[it.label]
 		rank[it.label]++
+		if !dedupInHalf(c.Half, it.label, r) {
+			continue
+		}
+		doc := dedup.Document{ID: int64(len(docs) + 1), Text: it.text}
 		if ts := byLabel[it.label]; r < len(ts) && ts[r] != "" {
 			if rest, ok := strings.CutPrefix(it.text, ts[r]); ok {
-				docs[i].Title, docs[i].Text = ts[r], strings.TrimSpace(rest)
+				doc.Title, doc.Text = ts[r], strings.TrimSpace(rest)
 				split++
 			}
 		}
+		docs = append(docs, doc)
+		labels = append(labels, it.label)
 	}
-	order := rand.New(rand.NewPCG(c.Seed, 7)).Perm(len(docs))
+	fmt.Fprintf(w, "stories: Google News (Yin and Wang 2016), %s stories: %d items (%d with a separate title), %d true stories\n",
+		c.Half, len(docs), split, dedupDistinct(labels))
+	var f1s []float64
+	for seed := c.Seed; seed < c.Seed+uint64(max(c.Seeds, 1)); seed++ {
+		s, found, dups, err := c.storyRun(ctx, docs, labels, seed)
+		if err != nil {
+			return err
+		}
+		f1s = append(f1s, s.F1)
+		fmt.Fprintf(w, "  seed %d: %s  (%d found, %d marked versions)\n", seed, s, found, dups)
+	}
+	if len(f1s) > 1 {
+		var mean float64
+		for _, f := range f1s {
+			mean += f
+		}
+		mean /= float64(len(f1s))
+		var sd float64
+		for _, f := range f1s {
+			sd += (f - mean) * (f - mean)
+		}
+		sd = math.Sqrt(sd / float64(len(f1s)-1))
+		fmt.Fprintf(w, "  F1 over %d seeds: mean %.4f  sd %.4f  min %.4f  max %.4f\n", len(f1s), mean, sd, slices.Min(f1s), slices.Max(f1s))
+	}
+	fmt.Fprintf(w, "  target: pair F1 >= 0.85\n")
+	return nil
+}
+
+// storyRun processes docs in the arrival order of seed and scores the
+// stories found against labels.
+func (c *benchDedupCmd) storyRun(ctx context.Context, docs []dedup.Document, labels []string, seed uint64) (s dedup.PairScores, found, dups int, err error) {
+	order := rand.New(rand.NewPCG(seed, 7)).Perm(len(docs))
 	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	step := 24 * time.Hour / time.Duration(len(order))
+	step := 24 * time.Hour / time.Duration(max(len(order), 1))
 	d := dedup.New(dedup.NewMemIndex(), dedup.Options{ClusterThreshold: c.StoryThreshold})
 	truth, pred := make([]string, len(order)), make([]int64, len(order))
-	dups := 0
 	for k, i := range order {
 		doc := docs[i]
 		doc.Published = base.Add(time.Duration(k) * step)
 		res, err := d.Process(ctx, doc)
 		if err != nil {
-			return err
+			return s, 0, 0, err
 		}
-		truth[k], pred[k] = items[i].label, res.Cluster
+		truth[k], pred[k] = labels[i], res.Cluster
 		if res.DuplicateOf != 0 {
 			dups++
 		}
 	}
-	s := dedup.ScorePairs(truth, pred)
-	fmt.Fprintf(w, "stories: Google News (Yin and Wang 2016), %d items (%d with a separate title), %d true stories, %d found, %d marked versions\n",
-		len(order), split, dedupDistinct(truth), dedupDistinct(pred), dups)
-	fmt.Fprintf(w, "  %s\n  target: pair F1 >= 0.85\n", s)
-	return nil
+	return dedup.ScorePairs(truth, pred), dedupDistinct(pred), dups, nil
+}
+
+// dedupInHalf reports whether the item of rank r in story label belongs to
+// half: "all"; "tune" or "test" split the stories (dedupHalf), so the
+// halves share no story but each has about half the stories;
+// "tune-items" and "test-items" split each story's items by rank parity,
+// so both halves keep every story and the full set's confusable
+// neighbours, at half the items.
+func dedupInHalf(half, label string, r int) bool {
+	switch half {
+	case "tune", "test":
+		return dedupHalf(label) == half
+	case "tune-items":
+		return r%2 == 0
+	case "test-items":
+		return r%2 == 1
+	}
+	return true
+}
+
+// dedupHalf assigns a story label to the "tune" or the "test" half of the
+// story set, by a hash of the label, so that settings tuned on one half
+// can be checked on stories they never saw.
+func dedupHalf(label string) string {
+	h := fnv.New32a()
+	h.Write([]byte(label))
+	if h.Sum32()%2 == 0 {
+		return "tune"
+	}
+	return "test"
 }
 
 type dedupLabelled struct{ label, text string }
