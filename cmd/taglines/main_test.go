@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -405,6 +406,40 @@ func TestReferenceArticlesClean(t *testing.T) {
 	getJSON(t, base+"/api/v1/tags/sergeylavrov/articles", &merged)
 	if merged.Tag.Name != "Lavrov" {
 		t.Errorf("/api/v1/tags/sergeylavrov shows #%s, want #Lavrov", merged.Tag.Name)
+	}
+
+	// An operator gives a source rules, previews nothing here, and
+	// re-applies them to what is stored.
+	var srcs []sourceJSON
+	decode(t, h.run("sources", "list", "--json"), &srcs)
+	var memri int64
+	for _, s := range srcs {
+		if strings.Contains(s.URL, "memri") {
+			memri = s.ID
+		}
+	}
+	rulesFile := filepath.Join(t.TempDir(), "rules.json")
+	if err := os.WriteFile(rulesFile, []byte(`{"strip":["(?i)the moscow times"]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(rulesFile+".bad", []byte(`{"drop":["div[["]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if err := h.main(&out, &errOut).Run(context.Background(), []string{"--db", h.db, "sources", "set", fmt.Sprint(memri), "--rules", rulesFile + ".bad"}); err == nil {
+		t.Error("sources set accepted a broken selector")
+	}
+	h.run("sources", "set", fmt.Sprint(memri), "--rules", rulesFile, "--folder", "Middle East")
+	h.run("reextract", "--source", fmt.Sprint(memri))
+	var memriArts struct{ Articles []struct{ Text string } }
+	getJSON(t, base+"/api/v1/articles?limit=200", &memriArts)
+	for _, a := range memriArts.Articles {
+		if strings.Contains(strings.ToLower(a.Text), "the moscow times") {
+			t.Error("after reextract with a strip rule, an article still contains the stripped words")
+		}
+	}
+	if opml := h.run("sources", "export"); !strings.Contains(opml, `text="Middle East"`) {
+		t.Error("the export lacks the source's folder")
 	}
 
 	// An operator undoes the merge: both versions are listed again.

@@ -48,18 +48,19 @@ func NewMain() *Main {
 type cli struct {
 	Config `embed:""`
 
-	Serve   serveCmd   `cmd:"" help:"Poll sources and serve the web pages and the API."`
-	Sources sourcesCmd `cmd:"" help:"Manage the sources that are polled."`
-	Poll    pollCmd    `cmd:"" help:"Poll due sources (forever, or one round with --once)."`
-	Extract extractCmd `cmd:"" help:"Extract the article of one HTML page and print it as JSON."`
-	Stats   statsCmd   `cmd:"" help:"Print counts of the store as JSON."`
-	Tag     tagCmd     `cmd:"" help:"Tag an article (JSON from extract, or plain text) and print its hashtags, entities and section as JSON."`
-	Dedup   dedupCmd   `cmd:"" help:"Find near-duplicates and story clusters in a JSONL file of articles, in order, as ingest would."`
-	Split   splitCmd   `cmd:"" help:"Undo a wrong merge: make a stored article its own version (or, with --story, its own story)."`
-	Tags    tagsCmd    `cmd:"" help:"Operators' tag rules: aliases, merges and blocks."`
-	Retag   retagCmd   `cmd:"" help:"Re-apply tagging to stored articles, resumably."`
-	Bench   benchCmd   `cmd:"" help:"Benchmarks of the pipeline's stages."`
-	Testpub testpubCmd `cmd:"" help:"Serve simulated publishers on loopback (for trying and benchmarking)."`
+	Serve     serveCmd     `cmd:"" help:"Poll sources and serve the web pages and the API."`
+	Sources   sourcesCmd   `cmd:"" help:"Manage the sources that are polled."`
+	Poll      pollCmd      `cmd:"" help:"Poll due sources (forever, or one round with --once)."`
+	Extract   extractCmd   `cmd:"" help:"Extract the article of one HTML page and print it as JSON."`
+	Stats     statsCmd     `cmd:"" help:"Print counts of the store as JSON."`
+	Tag       tagCmd       `cmd:"" help:"Tag an article (JSON from extract, or plain text) and print its hashtags, entities and section as JSON."`
+	Dedup     dedupCmd     `cmd:"" help:"Find near-duplicates and story clusters in a JSONL file of articles, in order, as ingest would."`
+	Split     splitCmd     `cmd:"" help:"Undo a wrong merge: make a stored article its own version (or, with --story, its own story)."`
+	Tags      tagsCmd      `cmd:"" help:"Operators' tag rules: aliases, merges and blocks."`
+	Retag     retagCmd     `cmd:"" help:"Re-apply tagging to stored articles, resumably."`
+	Reextract reextractCmd `cmd:"" help:"Fetch stored articles' pages again and re-apply extraction with the current rules, resumably."`
+	Bench     benchCmd     `cmd:"" help:"Benchmarks of the pipeline's stages."`
+	Testpub   testpubCmd   `cmd:"" help:"Serve simulated publishers on loopback (for trying and benchmarking)."`
 }
 
 // Run parses args and runs the chosen command until it ends or ctx does.

@@ -23,6 +23,7 @@ type sourcesCmd struct {
 	Remove sourcesRemoveCmd `cmd:"" help:"Remove a source (by ID or URL) and its articles."`
 	Import sourcesImportCmd `cmd:"" help:"Subscribe to every feed of an OPML file."`
 	Export sourcesExportCmd `cmd:"" help:"Print the sources as OPML."`
+	Set    sourcesSetCmd    `cmd:"" help:"Change a source's title, folder, extraction rules or feed-vs-page choice."`
 }
 
 type sourcesAddCmd struct {
@@ -215,7 +216,7 @@ func (c *sourcesImportCmd) Run(ctx context.Context, m *Main, cfg *Config) error 
 				fmt.Fprintf(m.Stderr, "skipped: %v\n", err)
 				continue
 			}
-			err = store.AddSource(ctx, &taglines.Source{URL: u, Title: o.Title, SiteURL: o.SiteURL})
+			err = store.AddSource(ctx, &taglines.Source{URL: u, Title: o.Title, SiteURL: o.SiteURL, Folder: o.Folder})
 			switch {
 			case errors.Is(err, taglines.ErrConflict):
 				existing++
@@ -240,7 +241,7 @@ func (c *sourcesExportCmd) Run(ctx context.Context, m *Main, cfg *Config) error 
 		}
 		outlines := make([]feed.Outline, 0, len(srcs))
 		for _, s := range srcs {
-			outlines = append(outlines, feed.Outline{Title: s.Name(), FeedURL: s.URL, SiteURL: s.SiteURL})
+			outlines = append(outlines, feed.Outline{Title: s.Name(), FeedURL: s.URL, SiteURL: s.SiteURL, Folder: s.Folder})
 		}
 		out, err := feed.WriteOPML("taglines sources", outlines)
 		if err != nil {
