@@ -43,6 +43,19 @@ type Options struct {
 	// Canonical maps a tag alias to its canonical name; nil resolves names
 	// as they are.
 	Canonical taglines.Canonicalizer
+
+	// Token is the bearer token of the write endpoints (source settings,
+	// tag rules, undoing a merge); empty turns them off.
+	Token string
+	// ValidateRules checks a source's extraction rules before they are
+	// stored; nil accepts any.
+	ValidateRules func([]byte) error
+	// Retag, if set, starts re-tagging the stored articles in the
+	// background after a tag rule changed.
+	Retag func()
+	// Split undoes a wrong merge of an article (out of its version group,
+	// or out of its story); nil turns the endpoint off.
+	Split func(ctx context.Context, id int64, story bool) ([]taglines.Group, error)
 }
 
 // handler serves the API; it holds no mutable state after New, so it is
@@ -55,6 +68,11 @@ type handler struct {
 	excerpt   int
 	canonical taglines.Canonicalizer
 	mux       *http.ServeMux
+
+	token         string
+	validateRules func([]byte) error
+	retag         func()
+	splitArticle  func(ctx context.Context, id int64, story bool) ([]taglines.Group, error)
 }
 
 // New returns the JSON API handler for store. It expects requests with their
@@ -64,6 +82,15 @@ type handler struct {
 //	GET /api/v1/articles?cursor=&limit=             all articles
 //	GET /api/v1/tags?limit=                         top tags of the last 7 days, with counts
 //	GET /api/v1/sources                             every source with its health
+//	GET /api/v1/tags/trending, /api/v1/tags/{tag}/related
+//	GET /api/v1/tag-rules                           the operators' tag rules
+//
+// With Options.Token set, operators' writes, with "Authorization: Bearer":
+//
+//	PUT    /api/v1/sources/{id}             {"title","folder","rules","prefer_feed"}
+//	PUT    /api/v1/tag-rules                {"kind":"alias|merge|block","name","target"}
+//	DELETE /api/v1/tag-rules/{kind}/{name}
+//	POST   /api/v1/articles/{id}/split[?story=1]
 //
 // limit must be an integer from 1 to MaxLimit. The handler is safe for
 // concurrent use.
@@ -75,6 +102,11 @@ func New(store taglines.Store, opts Options) http.Handler {
 		pageSize:  opts.PageSize,
 		excerpt:   opts.ExcerptLen,
 		canonical: opts.Canonical,
+
+		token:         opts.Token,
+		validateRules: opts.ValidateRules,
+		retag:         opts.Retag,
+		splitArticle:  opts.Split,
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
@@ -98,6 +130,11 @@ func New(store taglines.Store, opts Options) http.Handler {
 	h.mux.Handle("/api/v1/tags/trending", h.get(h.trending))
 	h.mux.Handle("/api/v1/tags/{tag}/related", h.get(h.related))
 	h.mux.Handle("/api/v1/sources", h.get(h.sources))
+	h.mux.Handle("/api/v1/sources/{id}", h.operator(http.MethodPut, h.setSource))
+	h.mux.Handle("GET /api/v1/tag-rules", http.HandlerFunc(h.tagRules))
+	h.mux.Handle("PUT /api/v1/tag-rules", h.operator(http.MethodPut, h.setTagRule))
+	h.mux.Handle("/api/v1/tag-rules/{kind}/{name}", h.operator(http.MethodDelete, h.deleteTagRule))
+	h.mux.Handle("/api/v1/articles/{id}/split", h.operator(http.MethodPost, h.split))
 	h.mux.Handle("/", h.get(func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusNotFound, "no such endpoint: "+r.URL.Path, nil)
 	}))

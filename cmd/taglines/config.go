@@ -26,6 +26,7 @@ type Config struct {
 	HostRate             float64 `help:"Requests per second to one host." env:"TAGLINES_HOST_RATE" default:"2"`
 	HostConcurrency      int     `help:"Requests in flight to one host." env:"TAGLINES_HOST_CONCURRENCY" default:"2"`
 	AllowPrivateNetworks bool    `help:"Let sources reach loopback, private, link-local and CGNAT addresses (off: a feed URL must not reach your own network)." env:"TAGLINES_ALLOW_PRIVATE_NETWORKS"`
+	APIToken             string  `help:"Bearer token of the API's write endpoints (source rules, tag rules, undoing merges); empty turns them off." env:"TAGLINES_API_TOKEN"`
 }
 
 // Validate reports the first setting that cannot work.

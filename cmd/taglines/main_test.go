@@ -234,7 +234,7 @@ func relTimeOf(articles []struct {
 
 // serve starts `taglines serve` on a free port and returns its base URL;
 // the server stops when the test ends.
-func (h *harness) serve(t *testing.T) string {
+func (h *harness) serve(t *testing.T, extra ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
@@ -243,7 +243,8 @@ func (h *harness) serve(t *testing.T) string {
 	m := h.main(io.Discard, &errOut)
 	m.Ready = func(addr string) { ready <- addr }
 	go func() {
-		done <- m.Run(ctx, []string{"--db", h.db, "--log-level", "warn", "--interval", "1h", "serve", "--addr", "127.0.0.1:0"})
+		args := append([]string{"--db", h.db, "--log-level", "warn", "--interval", "1h"}, extra...)
+		done <- m.Run(ctx, append(args, "serve", "--addr", "127.0.0.1:0"))
 	}()
 	select {
 	case addr := <-ready:

@@ -12,6 +12,8 @@ import (
 
 	"github.com/taglines/taglines"
 	"github.com/taglines/taglines/api"
+	"github.com/taglines/taglines/dedup"
+	"github.com/taglines/taglines/extract"
 	"github.com/taglines/taglines/testpub"
 	"github.com/taglines/taglines/web"
 )
@@ -66,7 +68,22 @@ func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 
 	mux := http.NewServeMux()
 	canonical := m.canonical(store, log)
-	mux.Handle("/api/", api.New(store, api.Options{Logger: log, Now: m.now, Canonical: canonical}))
+	mux.Handle("/api/", api.New(store, api.Options{
+		Logger: log, Now: m.now, Canonical: canonical, Token: cfg.APIToken,
+		ValidateRules: func(b []byte) error { _, err := extract.ParseRules(b); return err },
+		Retag:         m.backgroundRetag(ctx, store, log),
+		Split: func(ctx context.Context, id int64, story bool) ([]taglines.Group, error) {
+			kind := dedup.SplitVersion
+			if story {
+				kind = dedup.SplitStory
+			}
+			var d *dedup.Deduper
+			if _, ok := store.(dedupIndexer); ok {
+				d = deduper(store, log, m.now)
+			}
+			return dedup.Undo(ctx, store, d, id, kind)
+		},
+	}))
 	mux.Handle("/", web.New(store, web.Options{Logger: log, Now: m.now, Canonical: canonical}))
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {

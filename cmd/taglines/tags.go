@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/taglines/taglines"
@@ -143,4 +145,43 @@ func (m *Main) retag(ctx context.Context, cfg *Config, store taglines.Store, sou
 	}
 	fmt.Fprintf(m.Stdout, "retagged %d articles\n", n)
 	return nil
+}
+
+// backgroundRetag returns a function that retags the stored articles in
+// the background, one run at a time: a change during a run starts one more
+// run after it, so the last change is always applied.
+func (m *Main) backgroundRetag(ctx context.Context, store taglines.Store, log *slog.Logger) func() {
+	var mu sync.Mutex
+	running, again := false, false
+	var run func()
+	run = func() {
+		rules, err := tagRules(ctx, store, m.tagger(log))
+		if err == nil {
+			var n int
+			n, err = ingest.Retag(ctx, store, m.tagger(log), rules, 0, 0, nil)
+			log.Info("retag after a tag rule change", "articles", n)
+		}
+		if err != nil && ctx.Err() == nil {
+			log.Error("retag after a tag rule change", "err", err)
+		}
+		mu.Lock()
+		if again && ctx.Err() == nil {
+			again = false
+			mu.Unlock()
+			run()
+			return
+		}
+		running = false
+		mu.Unlock()
+	}
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if running {
+			again = true
+			return
+		}
+		running = true
+		go run()
+	}
 }
