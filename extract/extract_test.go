@@ -281,7 +281,10 @@ func TestPageBadInput(t *testing.T) {
 			if err == nil && r == nil {
 				t.Errorf("Page(%s) = nil, nil", tt.name)
 			}
-			if d := time.Since(start); d > 10*time.Second {
+			// A hang guard, not a speed check (that is bench extract's job):
+			// bounded work finishes in seconds even under -race on a
+			// loaded machine; unbounded work would not finish at all.
+			if d := time.Since(start); d > time.Minute {
 				t.Errorf("Page(%s) took %v", tt.name, d)
 			}
 		})
