@@ -52,6 +52,16 @@ func (h hasher) str(s string) hasher {
 	return hasher(x)
 }
 
+func (h hasher) u32(v uint32) hasher {
+	x := uint64(h)
+	for range 4 {
+		x ^= uint64(v & 0xff)
+		x *= fnvPrime
+		v >>= 8
+	}
+	return hasher(x)
+}
+
 func (h hasher) key() uint32 {
 	x := uint64(h)
 	return uint32(x ^ x>>32)
@@ -61,6 +71,7 @@ func (h hasher) key() uint32 {
 type tokenInfo struct {
 	word, lower, shape, short string
 	cls                       uint8
+	clu                       uint32   // encoded word-cluster path, 0 if unknown
 	gaz                       []string // gazetteer feature values of this token
 }
 
@@ -68,6 +79,8 @@ type tokenInfo struct {
 type featurizer struct {
 	cases map[string]uint8 // lower-case word → case class
 	gaz   map[string]uint8 // lower-case phrase (words joined by ' ') → gazetteer bits
+	// clusters maps a word (ClusterKey) to its encoded cluster path.
+	clusters map[string]uint32
 }
 
 func wordShape(w string) (full, short string) {
@@ -140,7 +153,7 @@ func (f *featurizer) infos(words []string) []tokenInfo {
 		w = normalise(w)
 		lower := strings.ToLower(w)
 		full, short := wordShape(w)
-		infos[i] = tokenInfo{word: w, lower: lower, shape: full, short: short, cls: f.cases[lower]}
+		infos[i] = tokenInfo{word: w, lower: lower, shape: full, short: short, cls: f.cases[lower], clu: f.cluster(w, lower)}
 	}
 	if len(f.gaz) > 0 {
 		for i := range infos {
@@ -214,6 +227,18 @@ const (
 	fNextSuffix
 	fLen
 	fInQuote
+	fCluster
+	fPrevCluster
+	fNextCluster
+	fClusterShape
+)
+
+// Prefix lengths of the word-cluster paths used as features: short
+// prefixes are coarse classes (names, verbs, numbers), long ones near
+// synonyms.
+var (
+	clusterPrefixes    = [...]int{4, 6, 10, 31}
+	ctxClusterPrefixes = [...]int{4, 8}
 )
 
 // withDomain appends to keys[from:] a domain-specific copy of each.
@@ -247,10 +272,17 @@ func (f *featurizer) features(dst []uint32, infos []tokenInfo, i int, allCaps bo
 	add(newHash(fLower).str(t.lower))
 	add(newHash(fShape).str(t.shape))
 	add(newHash(fShort).str(t.short))
-	rs := []rune(t.lower)
-	for k := 1; k <= 4 && k <= len(rs); k++ {
-		add(newHash(fPrefix).str(string(rs[:k])))
-		add(newHash(fSuffix).str(string(rs[len(rs)-k:])))
+	// Prefixes and suffixes of up to four runes, sliced without allocating.
+	lw := t.lower
+	for k, end := 0, 0; k < 4 && end < len(lw); k++ {
+		_, size := utf8.DecodeRuneInString(lw[end:])
+		end += size
+		add(newHash(fPrefix).str(lw[:end]))
+	}
+	for k, start := 0, len(lw); k < 4 && start > 0; k++ {
+		_, size := utf8.DecodeLastRuneInString(lw[:start])
+		start -= size
+		add(newHash(fSuffix).str(lw[start:]))
 	}
 	add(newHash(fPrevLower).str(p.lower))
 	add(newHash(fNextLower).str(n.lower))
@@ -284,6 +316,20 @@ func (f *featurizer) features(dst []uint32, infos []tokenInfo, i int, allCaps bo
 	if allCaps {
 		add(newHash(fAllCapsSent).str(t.lower))
 	}
+	if len(f.clusters) > 0 {
+		last := ^uint32(0)
+		for _, k := range clusterPrefixes {
+			if c := pathPrefix(t.clu, k); c != last {
+				add(newHash(fCluster).u32(c))
+				last = c
+			}
+		}
+		add(newHash(fClusterShape).u32(pathPrefix(t.clu, 6)).str(t.short))
+		for _, k := range ctxClusterPrefixes {
+			add(newHash(fPrevCluster).u32(pathPrefix(p.clu, k)).u32(uint32(k)))
+			add(newHash(fNextCluster).u32(pathPrefix(n.clu, k)).u32(uint32(k)))
+		}
+	}
 	if len(p.lower) > 2 {
 		add(newHash(fPrevSuffix).str(p.lower[len(p.lower)-2:]))
 	}
@@ -294,8 +340,8 @@ func (f *featurizer) features(dst []uint32, infos []tokenInfo, i int, allCaps bo
 }
 
 var boundary = [2]tokenInfo{
-	{word: "<S>", lower: "<s>", shape: "<S>", short: "<S>"},
-	{word: "</S>", lower: "</s>", shape: "</S>", short: "</S>"},
+	{word: "<S>", lower: "<s>", shape: "<S>", short: "<S>", clu: 1},
+	{word: "</S>", lower: "</s>", shape: "</S>", short: "</S>", clu: 1},
 }
 
 // isAllCaps reports whether most letters of the sentence are capitals, as

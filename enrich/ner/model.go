@@ -1,7 +1,10 @@
 // Package ner recognises named entities (people, organisations, places and
 // other names) in English news text with a linear-chain model: hashed
-// lexical, shape, gazetteer and case features scored by an averaged
-// structured perceptron and decoded with Viterbi over IOB2 labels.
+// lexical, shape, gazetteer, case and word-cluster features scored by an
+// averaged structured perceptron and decoded with Viterbi over IOB2 labels.
+// The word clusters (clusters.txt.gz, built by ./clusters from unlabelled
+// news) let the model generalise from names it was trained on to names
+// used alike; the model file carries its own copy of them.
 //
 // The model is trained by ./train from CoNLL-2003 and GMB (see
 // ../../README or that command's doc) and shipped gzipped in model.bin.gz;
@@ -29,11 +32,12 @@ var defaultLabels = []string{"O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "
 // zero value is not usable: get one from Load, Default or Train.
 type Model struct {
 	labels  []string
-	index   map[uint32]int32 // feature key → row
-	weights []int16          // rows × len(labels)
-	scale   float32          // weight = int16 × scale
-	trans   []float32        // (len(labels)+1) × len(labels); the last row is the start
-	allowed []bool           // same shape: IOB2 constraints
+	keys    []uint32  // feature key of each row, ascending
+	index   featIndex // feature key → row
+	weights []int16   // rows × len(labels)
+	scale   float32   // weight = int16 × scale
+	trans   []float32 // (len(labels)+1) × len(labels); the last row is the start
+	allowed []bool    // same shape: IOB2 constraints
 	feat    featurizer
 	domain  string // the annotation convention decoded, see WithDomain
 }
@@ -50,7 +54,11 @@ func (m *Model) WithDomain(domain string) *Model {
 // ErrBadModel is wrapped by Load's errors when the data is not a model.
 var ErrBadModel = errors.New("ner: not a model")
 
-const magic = "TGNER01\n"
+// magic heads a model; TGNER01 models have no word clusters.
+const (
+	magic   = "TGNER02\n"
+	magicV1 = "TGNER01\n"
+)
 
 // Labels returns the IOB2 label of each word. It never fails; words may be
 // empty.
@@ -79,7 +87,7 @@ func (m *Model) decode(words []string, buf []uint32) []int {
 		buf = withDomain(buf, 0, m.domain)
 		clear(acc)
 		for _, k := range buf {
-			row, ok := m.index[k]
+			row, ok := m.index.get(k)
 			if !ok {
 				continue
 			}
@@ -225,17 +233,12 @@ func (m *Model) Write(w io.Writer) error {
 		put(uint64(math.Float32bits(t)))
 	}
 	L := len(m.labels)
-	keys := make([]uint32, 0, len(m.index))
-	for k := range m.index {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	put(uint64(len(keys)))
+	put(uint64(len(m.keys)))
 	prev := uint32(0)
-	for _, k := range keys {
+	for r, k := range m.keys {
 		put(uint64(k - prev))
 		prev = k
-		row := m.weights[int(m.index[k])*L : int(m.index[k])*L+L]
+		row := m.weights[r*L : r*L+L]
 		var mask uint64
 		for y, v := range row {
 			if v != 0 {
@@ -252,6 +255,16 @@ func (m *Model) Write(w io.Writer) error {
 	putStr(m.domain)
 	writeStrMap(put, putStr, m.feat.cases)
 	writeStrMap(put, putStr, m.feat.gaz)
+	words := make([]string, 0, len(m.feat.clusters))
+	for w := range m.feat.clusters {
+		words = append(words, w)
+	}
+	slices.Sort(words)
+	put(uint64(len(words)))
+	for _, w := range words {
+		putStr(w)
+		put(uint64(m.feat.clusters[w]))
+	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write model: %w", err)
 	}
@@ -276,7 +289,7 @@ func writeStrMap(put func(uint64), putStr func(string), m map[string]uint8) {
 func Load(r io.Reader) (*Model, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	head := make([]byte, len(magic))
-	if _, err := io.ReadFull(br, head); err != nil || string(head) != magic {
+	if _, err := io.ReadFull(br, head); err != nil || string(head) != magic && string(head) != magicV1 {
 		return nil, fmt.Errorf("load: bad header: %w", ErrBadModel)
 	}
 	var err error
@@ -320,7 +333,8 @@ func Load(r io.Reader) (*Model, error) {
 	if err != nil || nk > 1<<26 {
 		return nil, fmt.Errorf("load: %d features: %w", nk, ErrBadModel)
 	}
-	m.index = make(map[uint32]int32, nk)
+	m.index = newFeatIndex(int(nk))
+	m.keys = make([]uint32, 0, nk)
 	m.weights = make([]int16, int(nk)*L)
 	key := uint32(0)
 	for i := range int(nk) {
@@ -331,11 +345,28 @@ func Load(r io.Reader) (*Model, error) {
 				m.weights[i*L+y] = int16(uint16(get()))
 			}
 		}
-		m.index[key] = int32(i)
+		if i > 0 && key <= m.keys[i-1] {
+			return nil, fmt.Errorf("load: feature keys out of order: %w", ErrBadModel)
+		}
+		m.keys = append(m.keys, key)
+		m.index.put(key, int32(i))
 	}
 	m.domain = getStr()
 	m.feat.cases = readStrMap(get, getStr)
 	m.feat.gaz = readStrMap(get, getStr)
+	if string(head) == magic {
+		nw := get()
+		if err == nil && nw > 1<<24 {
+			err = fmt.Errorf("%d cluster words", nw)
+		}
+		if err == nil && nw > 0 {
+			m.feat.clusters = make(map[string]uint32, nw)
+			for range nw {
+				w := getStr()
+				m.feat.clusters[w] = uint32(get())
+			}
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("load: %w: %w", ErrBadModel, err)
 	}

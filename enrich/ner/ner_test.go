@@ -99,3 +99,34 @@ func TestHeldOutF1(t *testing.T) {
 		t.Errorf("eng.testa PER+LOC+ORG F1 = %.4f, want at least 0.90", f1)
 	}
 }
+
+// BenchmarkLabels decodes eng.testa sentences with the shipped model:
+//
+//	go test -run '^$' -bench Labels ./enrich/ner/
+func BenchmarkLabels(b *testing.B) {
+	f, err := os.Open("../../../shared/data/ner/conll2003/eng.testa")
+	if err != nil {
+		b.Skip("shared data not present:", err)
+	}
+	sents, err := ReadCoNLL(f)
+	f.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	sents = sents[:500]
+	m, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	tokens := 0
+	for _, s := range sents {
+		tokens += len(s.Words)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, s := range sents {
+			m.Labels(s.Words)
+		}
+	}
+	b.ReportMetric(float64(tokens)*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
+}

@@ -21,6 +21,10 @@ type TrainOptions struct {
 	// Gazetteer maps lower-case names (words separated by single spaces)
 	// to one or more of PER, LOC, ORG, MISC, FIRST, comma-separated.
 	Gazetteer map[string]string
+	// Clusters maps words (see ClusterKey) to their paths in a binary
+	// hierarchy of word clusters, as read by ReadClusters; prefixes of the
+	// paths become features.
+	Clusters map[string]string
 	// Logf, when set, receives progress lines.
 	Logf func(format string, args ...any)
 	// Domain is the domain the model decodes with by default (see
@@ -60,7 +64,17 @@ func Train(sents []Sentence, opts TrainOptions) (*Model, error) {
 			feat.gaz[name] |= 1 << i
 		}
 	}
-	logf("case classes: %d words; gazetteer: %d names", len(feat.cases), len(feat.gaz))
+	if len(opts.Clusters) > 0 {
+		feat.clusters = make(map[string]uint32, len(opts.Clusters))
+		for w, path := range opts.Clusters {
+			c, err := encodePath(path)
+			if err != nil {
+				return nil, fmt.Errorf("train: word %q: %w", w, err)
+			}
+			feat.clusters[w] = c
+		}
+	}
+	logf("case classes: %d words; gazetteer: %d names; clusters: %d words", len(feat.cases), len(feat.gaz), len(feat.clusters))
 
 	// Extract every token's feature keys once.
 	type sent struct {
@@ -202,7 +216,6 @@ func Train(sents []Sentence, opts TrainOptions) (*Model, error) {
 	for i := range tw {
 		m.trans[i] = tw[i] - float32(tu[i]/c)
 	}
-	m.index = make(map[uint32]int32)
 	for r, k := range keys {
 		var q [16]int16
 		nz := false
@@ -214,10 +227,14 @@ func Train(sents []Sentence, opts TrainOptions) (*Model, error) {
 		if !nz {
 			continue
 		}
-		m.index[k] = int32(len(m.weights) / L)
+		m.keys = append(m.keys, k)
 		m.weights = append(m.weights, q[:L]...)
 	}
-	logf("model: %d feature rows", len(m.index))
+	m.index = newFeatIndex(len(m.keys))
+	for r, k := range m.keys {
+		m.index.put(k, int32(r))
+	}
+	logf("model: %d feature rows", len(m.keys))
 	return m, nil
 }
 

@@ -50,6 +50,9 @@ type Classifier struct {
 	classes []string
 	bias    []float32
 	terms   map[string][]float32 // term → weight per class
+	// idf holds each term's inverse document frequency when the model
+	// weighs terms by tf-idf; nil for binary weights.
+	idf map[string]float32
 }
 
 // terms returns the lower-case words of text (letters only) and their bigrams.
@@ -83,30 +86,53 @@ type TrainOptions struct {
 	L2       float64 // weight decay per example; 0 means 1e-6
 	MinCount int     // terms in fewer documents are dropped; 0 means 2
 	Seed     uint64  // shuffle seed; 0 means 1
+	// TFIDF weighs each term by (1+log tf)·idf instead of 1 before the
+	// document vector is scaled to unit length.
+	TFIDF bool
+	// MinBigram drops bigrams in fewer documents; 0 means MinCount.
+	MinBigram int
 }
 
-// docVector returns the distinct known terms of text; each has the value
-// 1/sqrt(n), so a document's vector has unit length.
-func (k *Classifier) docVector(text string) ([][]float32, float32) {
-	seen := map[string]bool{}
-	var rows [][]float32
+// docVector returns the rows of the distinct known terms of text and the
+// value of each term in the document's unit-length vector: 1/sqrt(n) for
+// binary weights, else (1+log tf)·idf scaled.
+func (k *Classifier) docVector(text string) ([][]float32, []float32) {
+	tf := map[string]int{}
+	var order []string
 	for _, t := range terms(text) {
-		if seen[t] {
+		if _, ok := k.terms[t]; !ok {
 			continue
 		}
-		seen[t] = true
-		if w, ok := k.terms[t]; ok {
-			rows = append(rows, w)
+		if tf[t] == 0 {
+			order = append(order, t)
 		}
+		tf[t]++
 	}
-	if len(rows) == 0 {
-		return nil, 0
+	if len(order) == 0 {
+		return nil, nil
 	}
-	return rows, float32(1 / math.Sqrt(float64(len(rows))))
+	rows := make([][]float32, len(order))
+	xs := make([]float32, len(order))
+	norm := 0.0
+	for i, t := range order {
+		rows[i] = k.terms[t]
+		x := 1.0
+		if k.idf != nil {
+			x = (1 + math.Log(float64(tf[t]))) * float64(k.idf[t])
+		}
+		xs[i] = float32(x)
+		norm += x * x
+	}
+	inv := float32(1 / math.Sqrt(norm))
+	for i := range xs {
+		xs[i] *= inv
+	}
+	return rows, xs
 }
 
 // Train fits a multinomial logistic regression to docs with SGD over
-// unit-length binary vectors of unigrams and bigrams. It is deterministic.
+// unit-length vectors of unigrams and bigrams, binary or tf-idf weighted
+// (TrainOptions.TFIDF). It is deterministic.
 func Train(docs []Doc, opts TrainOptions) (*Classifier, error) {
 	if len(docs) == 0 {
 		return nil, errors.New("section: no training documents")
@@ -122,6 +148,9 @@ func Train(docs []Doc, opts TrainOptions) (*Classifier, error) {
 	}
 	if opts.MinCount == 0 {
 		opts.MinCount = 2
+	}
+	if opts.MinBigram == 0 {
+		opts.MinBigram = opts.MinCount
 	}
 	if opts.Seed == 0 {
 		opts.Seed = 1
@@ -145,14 +174,24 @@ func Train(docs []Doc, opts TrainOptions) (*Classifier, error) {
 		}
 	}
 	k := &Classifier{classes: classes, bias: make([]float32, C), terms: map[string][]float32{}}
+	if opts.TFIDF {
+		k.idf = map[string]float32{}
+	}
 	for t, n := range df {
-		if n >= opts.MinCount {
+		least := opts.MinCount
+		if strings.Contains(t, " ") {
+			least = opts.MinBigram
+		}
+		if n >= least {
 			k.terms[t] = make([]float32, C)
+			if k.idf != nil {
+				k.idf[t] = quantIDF(math.Log(float64(len(docs)+1) / float64(n)))
+			}
 		}
 	}
 	type vec struct {
 		rows [][]float32
-		x    float32
+		x    []float32
 		y    int
 	}
 	data := make([]vec, len(docs))
@@ -175,8 +214,8 @@ func Train(docs []Doc, opts TrainOptions) (*Classifier, error) {
 					g--
 				}
 				k.bias[c] -= rate * g
-				for _, w := range d.rows {
-					w[c] -= rate * (g*d.x + float32(opts.L2)*w[c])
+				for j, w := range d.rows {
+					w[c] -= rate * (g*d.x[j] + float32(opts.L2)*w[c])
 				}
 			}
 		}
@@ -185,11 +224,11 @@ func Train(docs []Doc, opts TrainOptions) (*Classifier, error) {
 }
 
 // probs sets p to the class probabilities of a document vector.
-func (k *Classifier) probs(rows [][]float32, x float32, p []float64) {
+func (k *Classifier) probs(rows [][]float32, x []float32, p []float64) {
 	for c := range p {
 		s := k.bias[c]
-		for _, w := range rows {
-			s += w[c] * x
+		for j, w := range rows {
+			s += w[c] * x[j]
 		}
 		p[c] = float64(s)
 	}
@@ -223,7 +262,15 @@ func (k *Classifier) Classify(text string) Result {
 // Sections returns the section names the classifier can return, sorted.
 func (k *Classifier) Sections() []string { return slices.Clone(k.classes) }
 
-const magic = "TGSEC01\n"
+// magic heads a classifier; TGSEC01 ones have binary weights and no idf.
+const (
+	magic   = "TGSEC02\n"
+	magicV1 = "TGSEC01\n"
+)
+
+// quantIDF rounds an idf to the 1/256 steps it is stored in, so that a
+// trained and a loaded model compute the same vectors.
+func quantIDF(x float64) float32 { return float32(math.Round(x*256) / 256) }
 
 // ErrBadModel is wrapped by Load's errors for malformed data.
 var ErrBadModel = errors.New("section: not a model")
@@ -246,8 +293,16 @@ func (k *Classifier) Write(w io.Writer) error {
 	}
 	sort.Strings(keys)
 	put(uint64(len(keys)))
+	if k.idf != nil {
+		put(1)
+	} else {
+		put(0)
+	}
 	for _, t := range keys {
 		putStr(t)
+		if k.idf != nil {
+			put(uint64(math.Round(float64(k.idf[t]) * 256)))
+		}
 		for _, f := range k.terms[t] {
 			// Weights quantised to 1/1024: far below their noise.
 			put(zigzag(int64(math.Round(float64(f) * 1024))))
@@ -263,7 +318,7 @@ func (k *Classifier) Write(w io.Writer) error {
 func Load(r io.Reader) (*Classifier, error) {
 	br := bufio.NewReader(r)
 	head := make([]byte, len(magic))
-	if _, err := io.ReadFull(br, head); err != nil || string(head) != magic {
+	if _, err := io.ReadFull(br, head); err != nil || string(head) != magic && string(head) != magicV1 {
 		return nil, fmt.Errorf("load: bad header: %w", ErrBadModel)
 	}
 	var err error
@@ -301,8 +356,14 @@ func Load(r io.Reader) (*Classifier, error) {
 		return nil, fmt.Errorf("load: %d terms: %w", nt, ErrBadModel)
 	}
 	k.terms = make(map[string][]float32, nt)
+	if string(head) == magic && get() == 1 {
+		k.idf = make(map[string]float32, nt)
+	}
 	for range nt {
 		t := getStr()
+		if k.idf != nil {
+			k.idf[t] = float32(get()) / 256
+		}
 		lp := make([]float32, nc)
 		for c := range lp {
 			lp[c] = float32(unzigzag(get())) / 1024

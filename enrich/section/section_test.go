@@ -1,7 +1,9 @@
 package section
 
 import (
+	"bytes"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 )
@@ -35,6 +37,34 @@ func TestLoadGarbage(t *testing.T) {
 	for _, in := range []string{"", "TGSEC01\n", "junk"} {
 		if _, err := Load(strings.NewReader(in)); !errors.Is(err, ErrBadModel) {
 			t.Errorf("Load(%q) error = %v, want ErrBadModel", in, err)
+		}
+	}
+}
+
+func TestWriteLoadRoundTrip(t *testing.T) {
+	docs := []Doc{
+		{Section: "Sports", Text: "the striker scored a goal in the match"},
+		{Section: "Sports", Text: "the match ended after a late goal"},
+		{Section: "Business", Text: "shares fell as the bank reported profits"},
+		{Section: "Business", Text: "the bank said profits and shares rose"},
+	}
+	for _, tfidf := range []bool{false, true} {
+		k, err := Train(docs, TrainOptions{TFIDF: tfidf, MinCount: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := k.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		k2, err := Load(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, text := range []string{"a late goal in the match", "the bank profits", ""} {
+			if a, b := k.Classify(text), k2.Classify(text); a.Name != b.Name || math.Abs(a.Confidence-b.Confidence) > 0.002 {
+				t.Errorf("tfidf=%v: reloaded Classify(%q) = %+v, want %+v", tfidf, text, b, a)
+			}
 		}
 	}
 }

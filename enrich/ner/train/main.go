@@ -6,7 +6,9 @@
 // It trains on CoNLL-2003 eng.train and the first nine tenths of GMB (mapped
 // to CoNLL's types), learns word case classes from the unlabelled Reuters-21578
 // and BBC texts, and builds the gazetteer from gazetteer.txt and the
-// Reuters-21578 lists. eng.testa and the last tenth of GMB are only scored.
+// Reuters-21578 lists, and uses the word clusters of clusters.txt.gz (built by
+// ../clusters). eng.testa and the last tenth of GMB are only scored; -dev
+// holds out the last tenth of both training parts instead, for tuning.
 // The same inputs and flags give the same model byte for byte.
 package main
 
@@ -41,13 +43,15 @@ func main() {
 	seed := flag.Uint64("seed", 1, "shuffle seed")
 	minCount := flag.Int("min-count", 2, "drop features seen fewer times")
 	useGMB := flag.Bool("gmb", true, "train on GMB's nine tenths too")
+	clusters := flag.String("clusters", "enrich/ner/clusters.txt.gz", "word clusters written by ./enrich/ner/clusters (\"\" for none)")
+	dev := flag.Bool("dev", false, "hold out the last tenth of eng.train and of GMB's training part, score on them and write nothing else: for tuning without touching eng.testa or GMB's held-out tenth")
 	flag.Parse()
-	if err := run(*data, *out, *epochs, *seed, *minCount, *useGMB); err != nil {
+	if err := run(*data, *out, *clusters, *epochs, *seed, *minCount, *useGMB, *dev); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(data, out string, epochs int, seed uint64, minCount int, useGMB bool) error {
+func run(data, out, clustersPath string, epochs int, seed uint64, minCount int, useGMB, dev bool) error {
 	start := time.Now()
 	train, err := readCoNLL(filepath.Join(data, "ner", "conll2003", "eng.train"))
 	if err != nil {
@@ -62,6 +66,13 @@ func run(data, out string, epochs int, seed uint64, minCount int, useGMB bool) e
 		return err
 	}
 	gmbTrain, gmbTest := ner.SplitGMB(gmb)
+	evalName := [2]string{"eng.testa", "GMB held-out tenth"}
+	if dev {
+		cut := len(train) - len(train)/10
+		train, testa = train[:cut:cut], train[cut:]
+		gmbTrain, gmbTest = ner.SplitGMB(gmbTrain)
+		evalName = [2]string{"dev: last tenth of eng.train", "dev: last tenth of GMB's training part"}
+	}
 	if useGMB {
 		train = append(train, gmbTrain...)
 	}
@@ -73,8 +84,14 @@ func run(data, out string, epochs int, seed uint64, minCount int, useGMB bool) e
 	if err != nil {
 		return err
 	}
-	log.Printf("%d training sentences, %d unlabelled texts, %d gazetteer names", len(train), len(texts), len(gaz))
-	m, err := ner.Train(train, ner.TrainOptions{Epochs: epochs, Seed: seed, MinCount: minCount, Texts: texts, Gazetteer: gaz, Logf: log.Printf})
+	var clusters map[string]string
+	if clustersPath != "" {
+		if clusters, err = readClusters(clustersPath); err != nil {
+			return err
+		}
+	}
+	log.Printf("%d training sentences, %d unlabelled texts, %d gazetteer names, %d clustered words", len(train), len(texts), len(gaz), len(clusters))
+	m, err := ner.Train(train, ner.TrainOptions{Epochs: epochs, Seed: seed, MinCount: minCount, Texts: texts, Gazetteer: gaz, Clusters: clusters, Logf: log.Printf})
 	if err != nil {
 		return err
 	}
@@ -86,20 +103,40 @@ func run(data, out string, epochs int, seed uint64, minCount int, useGMB bool) e
 	if err := zw.Close(); err != nil {
 		return fmt.Errorf("gzip model: %w", err)
 	}
-	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", out, err)
+	if dev {
+		log.Printf("dev run: model of %d bytes not written, in %s", buf.Len(), time.Since(start).Round(time.Second))
+	} else {
+		if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("write %s: %w", out, err)
+		}
+		log.Printf("wrote %s (%d bytes) in %s", out, buf.Len(), time.Since(start).Round(time.Second))
 	}
-	log.Printf("wrote %s (%d bytes) in %s", out, buf.Len(), time.Since(start).Round(time.Second))
 	for _, set := range []struct {
 		name  string
 		sents []ner.Sentence
-	}{{"eng.testa", testa}, {"GMB held-out tenth", gmbTest}} {
+	}{{evalName[0], testa}, {evalName[1], gmbTest}} {
 		for _, d := range []string{"conll", "gmb"} {
 			fmt.Printf("%s (domain %s):\n", set.name, d)
 			ner.Evaluate(m.WithDomain(d), set.sents).Write(os.Stdout)
 		}
 	}
 	return nil
+}
+
+func readClusters(path string) (map[string]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	c, err := ner.ReadClusters(zr)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
 }
 
 func readCoNLL(path string) ([]ner.Sentence, error) {
