@@ -316,28 +316,38 @@ func (s *Store) Articles(ctx context.Context, q taglines.ArticleQuery) ([]*tagli
 	args = append(args, limit)
 	fmt.Fprintf(&query, ` ORDER BY %s DESC, %s DESC LIMIT $%d`, by, key, len(args))
 
-	rows, err := s.pool.Query(ctx, query.String(), args...)
+	out, err := s.queryArticles(ctx, query.String(), args...)
 	if err != nil {
-		return nil, fmt.Errorf("articles: %w", err)
-	}
-	defer rows.Close()
-	var out []*taglines.Article
-	for rows.Next() {
-		a, err := scanArticle(rows)
-		if err != nil {
-			return nil, fmt.Errorf("articles: %w", err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("articles: %w", err)
-	}
-	rows.Close()
-	if err := s.loadTags(ctx, out); err != nil {
 		return nil, fmt.Errorf("articles: %w", err)
 	}
 	if err := s.loadGroupCounts(ctx, out); err != nil {
 		return nil, fmt.Errorf("articles: %w", err)
+	}
+	return out, nil
+}
+
+// queryArticles runs a query selecting articleColumns and loads the tags
+// of what it found.
+func (s *Store) queryArticles(ctx context.Context, query string, args ...any) ([]*taglines.Article, error) {
+	rows, err := s.pool.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []*taglines.Article
+	for rows.Next() {
+		a, err := scanArticle(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.loadTags(ctx, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

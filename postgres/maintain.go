@@ -64,25 +64,9 @@ func (s *Store) ScanArticles(ctx context.Context, afterID int64, limit int, sour
 	if limit <= 0 {
 		limit = defaultLimit
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+articleColumns+` FROM articles a JOIN sources s ON s.id = a.source_id
+	out, err := s.queryArticles(ctx, `SELECT `+articleColumns+` FROM articles a JOIN sources s ON s.id = a.source_id
 		WHERE a.id > $1 AND ($2 = 0 OR a.source_id = $2) ORDER BY a.id LIMIT $3`, afterID, sourceID, limit)
 	if err != nil {
-		return nil, fmt.Errorf("scan articles: %w", err)
-	}
-	var out []*taglines.Article
-	for rows.Next() {
-		a, err := scanArticle(rows)
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("scan articles: %w", err)
-		}
-		out = append(out, a)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("scan articles: %w", err)
-	}
-	if err := s.loadTags(ctx, out); err != nil {
 		return nil, fmt.Errorf("scan articles: %w", err)
 	}
 	return out, nil

@@ -65,24 +65,9 @@ func (s *Store) ScanArticles(ctx context.Context, afterID int64, limit int, sour
 	if limit <= 0 {
 		limit = defaultLimit
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT `+articleColumns+` FROM articles a JOIN sources s ON s.id = a.source_id
+	out, err := s.queryArticles(ctx, `SELECT `+articleColumns+` FROM articles a JOIN sources s ON s.id = a.source_id
 		WHERE a.id > ? AND (? = 0 OR a.source_id = ?) ORDER BY a.id LIMIT ?`, afterID, sourceID, sourceID, limit)
 	if err != nil {
-		return nil, fmt.Errorf("scan articles: %w", err)
-	}
-	defer rows.Close()
-	var out []*taglines.Article
-	for rows.Next() {
-		a, err := scanArticle(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan articles: %w", err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("scan articles: %w", err)
-	}
-	if err := s.loadTags(ctx, out); err != nil {
 		return nil, fmt.Errorf("scan articles: %w", err)
 	}
 	return out, nil

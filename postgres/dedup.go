@@ -1,0 +1,515 @@
+package postgres
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/dedup"
+)
+
+// DedupIndex returns the dedup index kept in the store's database, in the
+// dedup_* tables of the store's schema. It is safe for concurrent use;
+// several processes sharing the database must still serialise their
+// Dedupers (see dedup.Deduper). The index lives as long as the Store: do
+// not use it after Close.
+//
+// Entries and clusters are not tied to articles: the Deduper may index an
+// article before its row exists, and deleting an article leaves its entry.
+// Times keep microseconds, as elsewhere in the store, and come back in UTC.
+// An entry is filed once under each distinct key it has.
+func (s *Store) DedupIndex() dedup.Index { return &dedupIndex{s: s} }
+
+// dedupIndex implements dedup.Index on a Store.
+type dedupIndex struct{ s *Store }
+
+var _ dedup.Index = (*dedupIndex)(nil)
+
+// dedupMaxScan bounds the postings read per key and query, as in MemIndex,
+// so that a key shared by very many entries or stories costs a bounded
+// amount: only the most recently stored ones are considered.
+const dedupMaxScan = 1024
+
+// dedupEntryColumns are the columns scanDedupEntry reads, in order.
+const dedupEntryColumns = `article_id, published, duplicate_of, cluster_id, shingles, signature, title_words, vector, keys`
+
+func scanDedupEntry(row pgx.Row) (dedup.Entry, error) {
+	var (
+		e                         dedup.Entry
+		dupOf                     *int64
+		sig, words, vec, keysBlob []byte
+	)
+	if err := row.Scan(&e.ID, &e.Published, &dupOf, &e.Cluster, &e.Shingles, &sig, &words, &vec, &keysBlob); err != nil {
+		return dedup.Entry{}, err
+	}
+	e.Published = e.Published.UTC()
+	if dupOf != nil {
+		e.DuplicateOf = *dupOf
+	}
+	var err error
+	if e.Signature, err = decodeSignature(sig); err != nil {
+		return dedup.Entry{}, fmt.Errorf("signature: %w", err)
+	}
+	if e.TitleWords, err = decodeUint32s(words); err != nil {
+		return dedup.Entry{}, fmt.Errorf("title words: %w", err)
+	}
+	if e.Vector, err = decodeVector(vec); err != nil {
+		return dedup.Entry{}, fmt.Errorf("vector: %w", err)
+	}
+	if e.Keys, err = decodeUint64s(keysBlob); err != nil {
+		return dedup.Entry{}, fmt.Errorf("keys: %w", err)
+	}
+	return e, nil
+}
+
+// dedupRoot is id as stored: NULL for 0.
+func dedupRoot(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// dedupUntil is a Query's Until as bound: NULL (no bound) for the zero time.
+func dedupUntil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = micro(t)
+	return &t
+}
+
+func dedupPerKey(q dedup.Query) int {
+	if q.PerKey <= 0 {
+		return dedup.DefaultPerKey
+	}
+	return q.PerKey
+}
+
+// keyArray returns keys as int64 with the same bits, for a bigint[].
+func keyArray(keys []uint64) []int64 {
+	out := make([]int64, len(keys))
+	for i, k := range keys {
+		out[i] = int64(k)
+	}
+	return out
+}
+
+// distinctKeys returns the distinct values of keys, sorted, in a new slice.
+func distinctKeys(keys []uint64) []uint64 {
+	keys = slices.Clone(keys)
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+// Candidates implements dedup.Index, in one statement: for each key the
+// newest postings, through the (key, seq) primary key.
+func (x *dedupIndex) Candidates(ctx context.Context, q dedup.Query) ([]dedup.Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("dedup candidates: %w", err)
+	}
+	if len(q.Keys) == 0 {
+		return nil, nil
+	}
+	rows, err := x.s.pool.Query(ctx, `SELECT `+dedupEntryColumns+` FROM dedup_entries WHERE article_id IN (
+		SELECT p.article_id FROM unnest($1::bigint[]) AS k (key) CROSS JOIN LATERAL (
+			SELECT article_id FROM (
+				SELECT article_id, seq, published FROM dedup_keys WHERE key = k.key ORDER BY seq DESC LIMIT $5) newest
+			WHERE published >= $2 AND ($3::timestamptz IS NULL OR published <= $3)
+			ORDER BY seq DESC LIMIT $4) p)`,
+		keyArray(q.Keys), micro(q.Since), dedupUntil(q.Until), dedupPerKey(q), dedupMaxScan)
+	if err != nil {
+		return nil, fmt.Errorf("dedup candidates: %w", err)
+	}
+	out, err := collectEntries(rows)
+	if err != nil {
+		return nil, fmt.Errorf("dedup candidates: %w", err)
+	}
+	return out, nil
+}
+
+func collectEntries(rows pgx.Rows) ([]dedup.Entry, error) {
+	defer rows.Close()
+	var out []dedup.Entry
+	for rows.Next() {
+		e, err := scanDedupEntry(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Entry implements dedup.Index.
+func (x *dedupIndex) Entry(ctx context.Context, id int64) (dedup.Entry, error) {
+	e, err := scanDedupEntry(x.s.pool.QueryRow(ctx, `SELECT `+dedupEntryColumns+` FROM dedup_entries WHERE article_id = $1`, id))
+	if err != nil {
+		return dedup.Entry{}, fmt.Errorf("dedup entry %d: %w", id, translate(err))
+	}
+	return e, nil
+}
+
+// Versions implements dedup.Index.
+func (x *dedupIndex) Versions(ctx context.Context, root int64) ([]dedup.Entry, error) {
+	if root == 0 {
+		return nil, nil
+	}
+	rows, err := x.s.pool.Query(ctx, `SELECT `+dedupEntryColumns+` FROM dedup_entries WHERE duplicate_of = $1`, root)
+	if err != nil {
+		return nil, fmt.Errorf("dedup versions of %d: %w", root, err)
+	}
+	out, err := collectEntries(rows)
+	if err != nil {
+		return nil, fmt.Errorf("dedup versions of %d: %w", root, err)
+	}
+	return out, nil
+}
+
+// Put implements dedup.Index, in one transaction. A replaced entry's row
+// is locked first, so that concurrent Puts of one ID apply one by one.
+func (x *dedupIndex) Put(ctx context.Context, e dedup.Entry) error {
+	if e.ID <= 0 {
+		return fmt.Errorf("dedup entry %d: id must be positive: %w", e.ID, taglines.ErrInvalid)
+	}
+	pub := micro(e.Published)
+	err := pgx.BeginFunc(ctx, x.s.pool, func(tx pgx.Tx) error {
+		var seq int64
+		err := tx.QueryRow(ctx, `INSERT INTO dedup_entries (article_id, published, duplicate_of, cluster_id, shingles,
+			signature, title_words, vector, keys) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			ON CONFLICT (article_id) DO NOTHING RETURNING seq`,
+			e.ID, pub, dedupRoot(e.DuplicateOf), e.Cluster, e.Shingles,
+			encodeSignature(&e.Signature), encodeUint32s(e.TitleWords), encodeVector(e.Vector), encodeUint64s(e.Keys)).Scan(&seq)
+		if err == nil {
+			_, err = tx.Exec(ctx, `INSERT INTO dedup_keys (key, seq, article_id, published) SELECT k, $2, $3, $4 FROM unnest($1::bigint[]) AS k`,
+				keyArray(distinctKeys(e.Keys)), seq, e.ID, pub)
+			return err
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		var (
+			oldPub  time.Time
+			oldKeys []byte
+		)
+		if err := tx.QueryRow(ctx, `SELECT seq, published, keys FROM dedup_entries WHERE article_id = $1 FOR UPDATE`, e.ID).
+			Scan(&seq, &oldPub, &oldKeys); err != nil {
+			return err
+		}
+		keys, err := decodeUint64s(oldKeys)
+		if err != nil {
+			return fmt.Errorf("stored keys: %w", err)
+		}
+		if !slices.Equal(keys, e.Keys) {
+			return fmt.Errorf("keys changed: %w", taglines.ErrInvalid)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE dedup_entries SET published = $2, duplicate_of = $3, cluster_id = $4, shingles = $5,
+			signature = $6, title_words = $7, vector = $8 WHERE article_id = $1`,
+			e.ID, pub, dedupRoot(e.DuplicateOf), e.Cluster, e.Shingles,
+			encodeSignature(&e.Signature), encodeUint32s(e.TitleWords), encodeVector(e.Vector)); err != nil {
+			return err
+		}
+		if !pub.Equal(oldPub) {
+			if _, err := tx.Exec(ctx, `UPDATE dedup_keys SET published = $3 WHERE key = ANY($1::bigint[]) AND seq = $2`,
+				keyArray(distinctKeys(e.Keys)), seq, pub); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("dedup entry %d: %w", e.ID, translate(err))
+	}
+	return nil
+}
+
+// dedupClusterColumns are the columns scanDedupCluster reads, in order.
+const dedupClusterColumns = `id, size, first_at, last_at, centroid, keys`
+
+func scanDedupCluster(row pgx.Row, extra ...any) (dedup.Cluster, error) {
+	var (
+		c              dedup.Cluster
+		centroid, keys []byte
+	)
+	if err := row.Scan(append([]any{&c.ID, &c.Size, &c.First, &c.Last, &centroid, &keys}, extra...)...); err != nil {
+		return dedup.Cluster{}, err
+	}
+	c.First, c.Last = c.First.UTC(), c.Last.UTC()
+	var err error
+	if c.Centroid, err = decodeVector(centroid); err != nil {
+		return dedup.Cluster{}, fmt.Errorf("centroid: %w", err)
+	}
+	if c.Keys, err = decodeUint64s(keys); err != nil {
+		return dedup.Cluster{}, fmt.Errorf("keys: %w", err)
+	}
+	return c, nil
+}
+
+// Stories implements dedup.Index, in one statement. Clusters matching
+// equally many keys are ranked by descending ID for the Limit, as
+// dedup.MemIndex ranks them.
+func (x *dedupIndex) Stories(ctx context.Context, q dedup.Query) ([]dedup.Cluster, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("dedup stories: %w", err)
+	}
+	if len(q.Keys) == 0 {
+		return nil, nil
+	}
+	var limit *int
+	if q.Limit > 0 {
+		limit = &q.Limit
+	}
+	rows, err := x.s.pool.Query(ctx, `SELECT `+dedupClusterColumns+` FROM dedup_clusters JOIN (
+		SELECT h.id AS hid, count(*) AS n FROM unnest($1::bigint[]) AS k (key) CROSS JOIN LATERAL (
+			SELECT c.id FROM (
+				SELECT cluster_id, seq FROM dedup_cluster_keys WHERE key = k.key ORDER BY seq DESC LIMIT $6) f
+			JOIN dedup_clusters c ON c.id = f.cluster_id
+			WHERE c.last_at >= $2 AND ($3::timestamptz IS NULL OR c.first_at <= $3)
+			ORDER BY f.seq DESC LIMIT $4) h
+		GROUP BY h.id ORDER BY n DESC, h.id DESC LIMIT $5) ranked ON id = hid`,
+		keyArray(q.Keys), micro(q.Since), dedupUntil(q.Until), dedupPerKey(q), limit, dedupMaxScan)
+	if err != nil {
+		return nil, fmt.Errorf("dedup stories: %w", err)
+	}
+	defer rows.Close()
+	var out []dedup.Cluster
+	for rows.Next() {
+		c, err := scanDedupCluster(rows)
+		if err != nil {
+			return nil, fmt.Errorf("dedup stories: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("dedup stories: %w", err)
+	}
+	return out, nil
+}
+
+// Cluster implements dedup.Index.
+func (x *dedupIndex) Cluster(ctx context.Context, id int64) (dedup.Cluster, error) {
+	c, err := scanDedupCluster(x.s.pool.QueryRow(ctx, `SELECT `+dedupClusterColumns+` FROM dedup_clusters WHERE id = $1`, id))
+	if err != nil {
+		return dedup.Cluster{}, fmt.Errorf("dedup cluster %d: %w", id, translate(err))
+	}
+	return c, nil
+}
+
+// PutCluster implements dedup.Index, in one transaction. Keys are stored
+// sorted and without repeats. Filings under keys c keeps stay in place;
+// new keys file c as the most recent story under them.
+func (x *dedupIndex) PutCluster(ctx context.Context, c dedup.Cluster) error {
+	err := pgx.BeginFunc(ctx, x.s.pool, func(tx pgx.Tx) error {
+		if c.Size <= 0 {
+			if _, err := tx.Exec(ctx, `DELETE FROM dedup_cluster_keys WHERE cluster_id = $1`, c.ID); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `DELETE FROM dedup_clusters WHERE id = $1`, c.ID)
+			return err
+		}
+		keys := distinctKeys(c.Keys)
+		if _, err := tx.Exec(ctx, `INSERT INTO dedup_clusters (id, size, first_at, last_at, centroid, keys) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (id) DO UPDATE SET size = excluded.size, first_at = excluded.first_at, last_at = excluded.last_at,
+				centroid = excluded.centroid, keys = excluded.keys`,
+			c.ID, c.Size, micro(c.First), micro(c.Last), encodeVector(c.Centroid), encodeUint64s(keys)); err != nil {
+			return err
+		}
+		arr := keyArray(keys)
+		if _, err := tx.Exec(ctx, `DELETE FROM dedup_cluster_keys WHERE cluster_id = $1 AND NOT key = ANY($2::bigint[])`, c.ID, arr); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO dedup_cluster_keys (cluster_id, key) SELECT $1, k FROM unnest($2::bigint[]) AS k
+			ON CONFLICT (cluster_id, key) DO NOTHING`, c.ID, arr)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("dedup cluster %d: %w", c.ID, translate(err))
+	}
+	return nil
+}
+
+// DocFreq implements dedup.Index, reading the count and the terms in one
+// statement and so one snapshot.
+func (x *dedupIndex) DocFreq(ctx context.Context, terms []uint64) (int64, []int64, error) {
+	rows, err := x.s.pool.Query(ctx, `SELECT NULL::bigint, docs FROM dedup_doc_count
+		UNION ALL SELECT term, docs FROM dedup_terms WHERE term = ANY($1::bigint[])`, keyArray(terms))
+	if err != nil {
+		return 0, nil, fmt.Errorf("dedup doc freq: %w", err)
+	}
+	defer rows.Close()
+	var docs int64
+	found := make(map[uint64]int64, len(terms))
+	for rows.Next() {
+		var (
+			term *int64
+			n    int64
+		)
+		if err := rows.Scan(&term, &n); err != nil {
+			return 0, nil, fmt.Errorf("dedup doc freq: %w", err)
+		}
+		if term != nil {
+			found[uint64(*term)] = n
+		} else {
+			docs = n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, nil, fmt.Errorf("dedup doc freq: %w", err)
+	}
+	df := make([]int64, len(terms))
+	for i, t := range terms {
+		df[i] = found[t]
+	}
+	return docs, df, nil
+}
+
+// AddDocFreq implements dedup.Index, in one transaction. A term repeated
+// in terms is counted as often as it appears. Concurrent calls queue on
+// the row of the document count.
+func (x *dedupIndex) AddDocFreq(ctx context.Context, terms []uint64) error {
+	counts := make(map[uint64]int64, len(terms))
+	for _, t := range terms {
+		counts[t]++
+	}
+	keys := make([]int64, 0, len(counts))
+	ns := make([]int64, 0, len(counts))
+	for t, n := range counts {
+		keys = append(keys, int64(t))
+		ns = append(ns, n)
+	}
+	err := pgx.BeginFunc(ctx, x.s.pool, func(tx pgx.Tx) error {
+		// The count first: it orders concurrent calls, so that their
+		// upserts below never wait on each other in a cycle.
+		if _, err := tx.Exec(ctx, `UPDATE dedup_doc_count SET docs = docs + 1`); err != nil {
+			return err
+		}
+		if len(keys) == 0 {
+			return nil
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO dedup_terms (term, docs) SELECT * FROM unnest($1::bigint[], $2::bigint[])
+			ON CONFLICT (term) DO UPDATE SET docs = dedup_terms.docs + excluded.docs`, keys, ns)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("dedup add doc freq: %w", translate(err))
+	}
+	return nil
+}
+
+// The binary forms of the index's values start with a version byte, so
+// that a later release can change them and still read old rows. Version 1
+// is little-endian fixed-width values: uint16 for signatures (an all-zero
+// signature, that of a text too short to fingerprint, is the version byte
+// alone), uint32 for title words, uint64 for keys, and for vectors each
+// term's key then the IEEE 754 bits of its float32 weight.
+const dedupCodecV1 = 1
+
+var errDedupCodec = errors.New("malformed or unknown binary form")
+
+func encodeSignature(s *dedup.Signature) []byte {
+	if *s == (dedup.Signature{}) {
+		return []byte{dedupCodecV1}
+	}
+	b := make([]byte, 1, 1+2*len(s))
+	b[0] = dedupCodecV1
+	for _, v := range s {
+		b = binary.LittleEndian.AppendUint16(b, v)
+	}
+	return b
+}
+
+func decodeSignature(b []byte) (dedup.Signature, error) {
+	var s dedup.Signature
+	switch {
+	case len(b) == 1 && b[0] == dedupCodecV1:
+		return s, nil
+	case len(b) != 1+2*len(s) || b[0] != dedupCodecV1:
+		return s, errDedupCodec
+	}
+	for i := range s {
+		s[i] = binary.LittleEndian.Uint16(b[1+2*i:])
+	}
+	return s, nil
+}
+
+func encodeUint32s(vs []uint32) []byte {
+	b := make([]byte, 1, 1+4*len(vs))
+	b[0] = dedupCodecV1
+	for _, v := range vs {
+		b = binary.LittleEndian.AppendUint32(b, v)
+	}
+	return b
+}
+
+func decodeUint32s(b []byte) ([]uint32, error) {
+	if len(b) == 0 || b[0] != dedupCodecV1 || (len(b)-1)%4 != 0 {
+		return nil, errDedupCodec
+	}
+	b = b[1:]
+	if len(b) == 0 {
+		return nil, nil
+	}
+	vs := make([]uint32, len(b)/4)
+	for i := range vs {
+		vs[i] = binary.LittleEndian.Uint32(b[4*i:])
+	}
+	return vs, nil
+}
+
+func encodeUint64s(vs []uint64) []byte {
+	b := make([]byte, 1, 1+8*len(vs))
+	b[0] = dedupCodecV1
+	for _, v := range vs {
+		b = binary.LittleEndian.AppendUint64(b, v)
+	}
+	return b
+}
+
+func decodeUint64s(b []byte) ([]uint64, error) {
+	if len(b) == 0 || b[0] != dedupCodecV1 || (len(b)-1)%8 != 0 {
+		return nil, errDedupCodec
+	}
+	b = b[1:]
+	if len(b) == 0 {
+		return nil, nil
+	}
+	vs := make([]uint64, len(b)/8)
+	for i := range vs {
+		vs[i] = binary.LittleEndian.Uint64(b[8*i:])
+	}
+	return vs, nil
+}
+
+func encodeVector(v dedup.Vector) []byte {
+	b := make([]byte, 1, 1+12*len(v))
+	b[0] = dedupCodecV1
+	for _, t := range v {
+		b = binary.LittleEndian.AppendUint64(b, t.Key)
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(t.Weight))
+	}
+	return b
+}
+
+func decodeVector(b []byte) (dedup.Vector, error) {
+	if len(b) == 0 || b[0] != dedupCodecV1 || (len(b)-1)%12 != 0 {
+		return nil, errDedupCodec
+	}
+	b = b[1:]
+	if len(b) == 0 {
+		return nil, nil
+	}
+	v := make(dedup.Vector, len(b)/12)
+	for i := range v {
+		v[i] = dedup.Term{
+			Key:    binary.LittleEndian.Uint64(b[12*i:]),
+			Weight: math.Float32frombits(binary.LittleEndian.Uint32(b[12*i+8:])),
+		}
+	}
+	return v, nil
+}

@@ -1,0 +1,739 @@
+package sqlite
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/dedup"
+)
+
+// DedupIndex returns the dedup index kept in the store's database, in the
+// dedup_* tables. It is safe for concurrent use, and writes go through the
+// store's write connection like every other write; several processes
+// sharing the file must still serialise their Dedupers (see dedup.Deduper).
+// The index lives as long as the Store: do not use it after Close. Each
+// call returns a new index with statements of its own, prepared on first
+// use: keep one.
+//
+// Entries and clusters are not tied to articles: the Deduper may index an
+// article before its row exists, and deleting an article leaves its entry.
+// Times keep microseconds, as elsewhere in the store, and come back in UTC.
+// An entry is filed once under each distinct key it has.
+func (s *Store) DedupIndex() dedup.Index { return &dedupIndex{s: s} }
+
+// dedupIndex implements dedup.Index on a Store.
+type dedupIndex struct {
+	s      *Store
+	mu     sync.Mutex // guards stmts and wanted
+	stmts  map[stmtKey]*sql.Stmt
+	wanted map[string]bool // write statements to prepare after the transaction
+}
+
+var _ dedup.Index = (*dedupIndex)(nil)
+
+// dedupMaxScan bounds the postings read per key and query, as in MemIndex,
+// so that a key shared by very many entries or stories costs a bounded
+// amount: only the most recently stored ones are considered.
+const dedupMaxScan = 1024
+
+// dedupEntryColumns are the columns scanDedupEntry reads, in order.
+const dedupEntryColumns = `article_id, published, duplicate_of, cluster_id, shingles, signature, title_words, vector, keys`
+
+type dedupScanner interface{ Scan(dest ...any) error }
+
+func scanDedupEntry(row dedupScanner) (dedup.Entry, error) {
+	var (
+		e                         dedup.Entry
+		pub                       int64
+		dupOf                     sql.NullInt64
+		sig, words, vec, keysBlob []byte
+	)
+	if err := row.Scan(&e.ID, &pub, &dupOf, &e.Cluster, &e.Shingles, &sig, &words, &vec, &keysBlob); err != nil {
+		return dedup.Entry{}, err
+	}
+	e.Published = time.UnixMicro(pub).UTC()
+	e.DuplicateOf = dupOf.Int64
+	var err error
+	if e.Signature, err = decodeSignature(sig); err != nil {
+		return dedup.Entry{}, fmt.Errorf("signature: %w", err)
+	}
+	if e.TitleWords, err = decodeUint32s(words); err != nil {
+		return dedup.Entry{}, fmt.Errorf("title words: %w", err)
+	}
+	if e.Vector, err = decodeVector(vec); err != nil {
+		return dedup.Entry{}, fmt.Errorf("vector: %w", err)
+	}
+	if e.Keys, err = decodeUint64s(keysBlob); err != nil {
+		return dedup.Entry{}, fmt.Errorf("keys: %w", err)
+	}
+	return e, nil
+}
+
+// dedupRoot is id as stored: NULL for 0.
+func dedupRoot(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// dedupUntil is a Query's Until as bound: NULL (no bound) for the zero time.
+func dedupUntil(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMicro()
+}
+
+func dedupPerKey(q dedup.Query) int {
+	if q.PerKey <= 0 {
+		return dedup.DefaultPerKey
+	}
+	return q.PerKey
+}
+
+// Candidates implements dedup.Index. It reads each key's newest postings
+// in turn, stopping at the PerKey-th in the window, then the entries, in
+// one read transaction.
+func (x *dedupIndex) Candidates(ctx context.Context, q dedup.Query) ([]dedup.Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("dedup candidates: %w", err)
+	}
+	if len(q.Keys) == 0 {
+		return nil, nil
+	}
+	// Prepared before the transaction takes a connection of the pool.
+	postings, err := x.stmt(ctx, x.s.r, `SELECT seq, published FROM dedup_keys WHERE key = ? ORDER BY seq DESC LIMIT ?`)
+	if err != nil {
+		return nil, fmt.Errorf("dedup candidates: %w", err)
+	}
+	get, err := x.stmt(ctx, x.s.r, `SELECT `+dedupEntryColumns+` FROM dedup_entries WHERE seq IN (SELECT value FROM json_each(?))`)
+	if err != nil {
+		return nil, fmt.Errorf("dedup candidates: %w", err)
+	}
+	var out []dedup.Entry
+	err = x.read(ctx, func(tx *sql.Tx) error {
+		postings := tx.StmtContext(ctx, postings)
+		var seqs []uint64
+		for _, k := range q.Keys {
+			err := scanNewest(ctx, postings, k, dedupPerKey(q), func(rows *sql.Rows) (bool, error) {
+				var seq, pub int64
+				if err := rows.Scan(&seq, &pub); err != nil {
+					return false, err
+				}
+				if !inWindow(pub, pub, q) {
+					return false, nil
+				}
+				seqs = append(seqs, uint64(seq))
+				return true, nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		if len(seqs) == 0 {
+			return nil
+		}
+		rows, err := tx.StmtContext(ctx, get).QueryContext(ctx, keysJSON(distinctKeys(seqs)))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			e, err := scanDedupEntry(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dedup candidates: %w", err)
+	}
+	return out, nil
+}
+
+// scanNewest runs query, which selects the newest rows filed under key,
+// with key and dedupMaxScan, and passes the rows to fn until it has
+// counted n of them (fn returns true for a row it counts).
+func scanNewest(ctx context.Context, query *sql.Stmt, key uint64, n int, fn func(*sql.Rows) (bool, error)) error {
+	rows, err := query.QueryContext(ctx, int64(key), dedupMaxScan)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for counted := 0; counted < n && rows.Next(); {
+		ok, err := fn(rows)
+		if err != nil {
+			return err
+		}
+		if ok {
+			counted++
+		}
+	}
+	return rows.Err()
+}
+
+// inWindow reports whether [first, last], in microseconds, overlaps the
+// query's [Since, Until].
+func inWindow(first, last int64, q dedup.Query) bool {
+	return last >= q.Since.UnixMicro() && (q.Until.IsZero() || first <= q.Until.UnixMicro())
+}
+
+// read runs fn in a transaction on a read connection, so that its
+// statements see one snapshot.
+func (x *dedupIndex) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := x.s.r.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	return fn(tx)
+}
+
+// stmt returns query prepared on db, preparing it on first use. Prepared
+// statements spare SQLite parsing the index's queries on every call; they
+// end with the Store's connections.
+func (x *dedupIndex) stmt(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
+	k := stmtKey{db, query}
+	x.mu.Lock()
+	st := x.stmts[k]
+	x.mu.Unlock()
+	if st != nil {
+		return st, nil
+	}
+	// Not under mu: preparing waits for a connection, which a transaction
+	// that needs mu may hold.
+	st, err := db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if prev := x.stmts[k]; prev != nil {
+		_ = st.Close()
+		return prev, nil
+	}
+	if x.stmts == nil {
+		x.stmts = make(map[stmtKey]*sql.Stmt)
+	}
+	x.stmts[k] = st
+	return st, nil
+}
+
+// exec runs query in tx, a write transaction, through its prepared
+// statement if there is one. It never prepares one: that needs the write
+// connection, which tx holds; write prepares it after the transaction.
+func (x *dedupIndex) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	if st := x.prepared(query); st != nil {
+		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, query, args...)
+}
+
+// queryRow is exec for a query returning a row.
+func (x *dedupIndex) queryRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
+	if st := x.prepared(query); st != nil {
+		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, query, args...)
+}
+
+// prepared returns the write statement of query, or nil if it is not
+// prepared yet, noting that it is wanted.
+func (x *dedupIndex) prepared(query string) *sql.Stmt {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if st := x.stmts[stmtKey{x.s.w, query}]; st != nil {
+		return st
+	}
+	if x.wanted == nil {
+		x.wanted = make(map[string]bool)
+	}
+	x.wanted[query] = true
+	return nil
+}
+
+// write runs fn in a write transaction, then prepares the statements fn
+// wanted, for the next time.
+func (x *dedupIndex) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if err := x.s.write(ctx, fn); err != nil {
+		return err
+	}
+	x.mu.Lock()
+	wanted := slices.Collect(maps.Keys(x.wanted))
+	clear(x.wanted)
+	x.mu.Unlock()
+	for _, q := range wanted {
+		if _, err := x.stmt(ctx, x.s.w, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readRow runs query on a read connection through its prepared statement.
+func (x *dedupIndex) readRow(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := x.stmt(ctx, x.s.r, query)
+	if err != nil {
+		return x.readRow(ctx, query, args...) // fails the same way, in a Row
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// readRows runs query on a read connection through its prepared statement.
+func (x *dedupIndex) readRows(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := x.stmt(ctx, x.s.r, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+type stmtKey struct {
+	db    *sql.DB
+	query string
+}
+
+// Entry implements dedup.Index.
+func (x *dedupIndex) Entry(ctx context.Context, id int64) (dedup.Entry, error) {
+	e, err := scanDedupEntry(x.readRow(ctx, `SELECT `+dedupEntryColumns+` FROM dedup_entries WHERE article_id = ?`, id))
+	if err != nil {
+		return dedup.Entry{}, fmt.Errorf("dedup entry %d: %w", id, translate(err))
+	}
+	return e, nil
+}
+
+// Versions implements dedup.Index.
+func (x *dedupIndex) Versions(ctx context.Context, root int64) ([]dedup.Entry, error) {
+	if root == 0 {
+		return nil, nil
+	}
+	rows, err := x.readRows(ctx, `SELECT `+dedupEntryColumns+` FROM dedup_entries WHERE duplicate_of = ?`, root)
+	if err != nil {
+		return nil, fmt.Errorf("dedup versions of %d: %w", root, err)
+	}
+	defer rows.Close()
+	var out []dedup.Entry
+	for rows.Next() {
+		e, err := scanDedupEntry(rows)
+		if err != nil {
+			return nil, fmt.Errorf("dedup versions of %d: %w", root, err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("dedup versions of %d: %w", root, err)
+	}
+	return out, nil
+}
+
+// Put implements dedup.Index. A new entry and its postings are stored in
+// one transaction.
+func (x *dedupIndex) Put(ctx context.Context, e dedup.Entry) error {
+	if e.ID <= 0 {
+		return fmt.Errorf("dedup entry %d: id must be positive: %w", e.ID, taglines.ErrInvalid)
+	}
+	pub := e.Published.UnixMicro()
+	err := x.write(ctx, func(tx *sql.Tx) error {
+		var (
+			seq, oldPub int64
+			oldKeys     []byte
+		)
+		err := x.queryRow(ctx, tx, `SELECT seq, published, keys FROM dedup_entries WHERE article_id = ?`, e.ID).Scan(&seq, &oldPub, &oldKeys)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return x.insertEntry(ctx, tx, &e, pub)
+		case err != nil:
+			return err
+		}
+		keys, err := decodeUint64s(oldKeys)
+		if err != nil {
+			return fmt.Errorf("stored keys: %w", err)
+		}
+		if !slices.Equal(keys, e.Keys) {
+			return fmt.Errorf("keys changed: %w", taglines.ErrInvalid)
+		}
+		if _, err := x.exec(ctx, tx, `UPDATE dedup_entries SET published = ?, duplicate_of = ?, cluster_id = ?, shingles = ?,
+			signature = ?, title_words = ?, vector = ? WHERE seq = ?`,
+			pub, dedupRoot(e.DuplicateOf), e.Cluster, e.Shingles,
+			encodeSignature(&e.Signature), encodeUint32s(e.TitleWords), encodeVector(e.Vector), seq); err != nil {
+			return err
+		}
+		if pub != oldPub {
+			for _, k := range distinctKeys(e.Keys) {
+				if _, err := x.exec(ctx, tx, `UPDATE dedup_keys SET published = ? WHERE key = ? AND seq = ?`, pub, int64(k), seq); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("dedup entry %d: %w", e.ID, translate(err))
+	}
+	return nil
+}
+
+func (x *dedupIndex) insertEntry(ctx context.Context, tx *sql.Tx, e *dedup.Entry, pub int64) error {
+	res, err := x.exec(ctx, tx, `INSERT INTO dedup_entries (article_id, published, duplicate_of, cluster_id, shingles,
+		signature, title_words, vector, keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, pub, dedupRoot(e.DuplicateOf), e.Cluster, e.Shingles,
+		encodeSignature(&e.Signature), encodeUint32s(e.TitleWords), encodeVector(e.Vector), encodeUint64s(e.Keys))
+	if err != nil {
+		return err
+	}
+	seq, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	keys := distinctKeys(e.Keys)
+	if len(keys) == 0 {
+		return nil
+	}
+	_, err = x.exec(ctx, tx, `INSERT INTO dedup_keys (key, seq, published) SELECT value, ?, ? FROM json_each(?)`,
+		seq, pub, keysJSON(keys))
+	return err
+}
+
+// distinctKeys returns the distinct values of keys, sorted, in a new slice.
+func distinctKeys(keys []uint64) []uint64 {
+	keys = slices.Clone(keys)
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+// keysJSON returns vs, as int64 with the same bits, as a JSON array for
+// json_each: one bound value however many there are.
+func keysJSON(vs []uint64) string {
+	b := make([]byte, 0, 2+21*len(vs))
+	b = append(b, '[')
+	for i, v := range vs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(v), 10)
+	}
+	return string(append(b, ']'))
+}
+
+// dedupClusterColumns are the columns scanDedupCluster reads, in order.
+const dedupClusterColumns = `id, size, first_at, last_at, centroid, keys`
+
+func scanDedupCluster(row dedupScanner) (dedup.Cluster, error) {
+	var (
+		c              dedup.Cluster
+		first, last    int64
+		centroid, keys []byte
+	)
+	if err := row.Scan(&c.ID, &c.Size, &first, &last, &centroid, &keys); err != nil {
+		return dedup.Cluster{}, err
+	}
+	c.First, c.Last = time.UnixMicro(first).UTC(), time.UnixMicro(last).UTC()
+	var err error
+	if c.Centroid, err = decodeVector(centroid); err != nil {
+		return dedup.Cluster{}, fmt.Errorf("centroid: %w", err)
+	}
+	if c.Keys, err = decodeUint64s(keys); err != nil {
+		return dedup.Cluster{}, fmt.Errorf("keys: %w", err)
+	}
+	return c, nil
+}
+
+// Stories implements dedup.Index. It reads the newest filings under each
+// key in turn, stopping at the PerKey-th in the window, then the clusters
+// ranked, in one read transaction. Clusters matching equally many keys are
+// ranked by descending ID for the Limit, as dedup.MemIndex ranks them.
+func (x *dedupIndex) Stories(ctx context.Context, q dedup.Query) ([]dedup.Cluster, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("dedup stories: %w", err)
+	}
+	if len(q.Keys) == 0 {
+		return nil, nil
+	}
+	// Prepared before the transaction takes a connection of the pool.
+	filings, err := x.stmt(ctx, x.s.r, `SELECT f.cluster_id, c.first_at, c.last_at FROM dedup_cluster_keys f
+		JOIN dedup_clusters c ON c.id = f.cluster_id WHERE f.key = ? ORDER BY f.seq DESC LIMIT ?`)
+	if err != nil {
+		return nil, fmt.Errorf("dedup stories: %w", err)
+	}
+	get, err := x.stmt(ctx, x.s.r, `SELECT `+dedupClusterColumns+` FROM dedup_clusters WHERE id IN (SELECT value FROM json_each(?))`)
+	if err != nil {
+		return nil, fmt.Errorf("dedup stories: %w", err)
+	}
+	var out []dedup.Cluster
+	err = x.read(ctx, func(tx *sql.Tx) error {
+		filings := tx.StmtContext(ctx, filings)
+		hits := make(map[int64]int)
+		for _, k := range q.Keys {
+			err := scanNewest(ctx, filings, k, dedupPerKey(q), func(rows *sql.Rows) (bool, error) {
+				var id, first, last int64
+				if err := rows.Scan(&id, &first, &last); err != nil {
+					return false, err
+				}
+				if !inWindow(first, last, q) {
+					return false, nil
+				}
+				hits[id]++
+				return true, nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		if len(hits) == 0 {
+			return nil
+		}
+		ids := make([]uint64, 0, len(hits))
+		for id := range hits {
+			ids = append(ids, uint64(id))
+		}
+		if q.Limit > 0 && len(ids) > q.Limit {
+			slices.SortFunc(ids, func(a, b uint64) int {
+				if c := cmp.Compare(hits[int64(b)], hits[int64(a)]); c != 0 {
+					return c
+				}
+				return cmp.Compare(int64(b), int64(a))
+			})
+			ids = ids[:q.Limit]
+		}
+		rows, err := tx.StmtContext(ctx, get).QueryContext(ctx, keysJSON(ids))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanDedupCluster(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dedup stories: %w", err)
+	}
+	return out, nil
+}
+
+// Cluster implements dedup.Index.
+func (x *dedupIndex) Cluster(ctx context.Context, id int64) (dedup.Cluster, error) {
+	c, err := scanDedupCluster(x.readRow(ctx, `SELECT `+dedupClusterColumns+` FROM dedup_clusters WHERE id = ?`, id))
+	if err != nil {
+		return dedup.Cluster{}, fmt.Errorf("dedup cluster %d: %w", id, translate(err))
+	}
+	return c, nil
+}
+
+// PutCluster implements dedup.Index, in one transaction. Keys are stored
+// sorted and without repeats. Filings under keys c keeps stay in place;
+// new keys file c as the most recent story under them.
+func (x *dedupIndex) PutCluster(ctx context.Context, c dedup.Cluster) error {
+	err := x.write(ctx, func(tx *sql.Tx) error {
+		if c.Size <= 0 {
+			if _, err := x.exec(ctx, tx, `DELETE FROM dedup_cluster_keys WHERE cluster_id = ?`, c.ID); err != nil {
+				return err
+			}
+			_, err := x.exec(ctx, tx, `DELETE FROM dedup_clusters WHERE id = ?`, c.ID)
+			return err
+		}
+		keys := distinctKeys(c.Keys)
+		if _, err := x.exec(ctx, tx, `INSERT INTO dedup_clusters (id, size, first_at, last_at, centroid, keys) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET size = excluded.size, first_at = excluded.first_at, last_at = excluded.last_at,
+				centroid = excluded.centroid, keys = excluded.keys`,
+			c.ID, c.Size, c.First.UnixMicro(), c.Last.UnixMicro(), encodeVector(c.Centroid), encodeUint64s(keys)); err != nil {
+			return err
+		}
+		js := keysJSON(keys)
+		if _, err := x.exec(ctx, tx, `DELETE FROM dedup_cluster_keys WHERE cluster_id = ? AND key NOT IN (SELECT value FROM json_each(?))`, c.ID, js); err != nil {
+			return err
+		}
+		_, err := x.exec(ctx, tx, `INSERT INTO dedup_cluster_keys (cluster_id, key) SELECT ?, value FROM json_each(?) WHERE true
+			ON CONFLICT (cluster_id, key) DO NOTHING`, c.ID, js)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("dedup cluster %d: %w", c.ID, translate(err))
+	}
+	return nil
+}
+
+// DocFreq implements dedup.Index, reading the count and the terms in one
+// statement and so one snapshot.
+func (x *dedupIndex) DocFreq(ctx context.Context, terms []uint64) (int64, []int64, error) {
+	rows, err := x.readRows(ctx, `SELECT NULL, docs FROM dedup_doc_count
+		UNION ALL SELECT term, docs FROM dedup_terms WHERE term IN (SELECT value FROM json_each(?))`, keysJSON(terms))
+	if err != nil {
+		return 0, nil, fmt.Errorf("dedup doc freq: %w", err)
+	}
+	defer rows.Close()
+	var docs int64
+	found := make(map[uint64]int64, len(terms))
+	for rows.Next() {
+		var (
+			term sql.NullInt64
+			n    int64
+		)
+		if err := rows.Scan(&term, &n); err != nil {
+			return 0, nil, fmt.Errorf("dedup doc freq: %w", err)
+		}
+		if term.Valid {
+			found[uint64(term.Int64)] = n
+		} else {
+			docs = n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, nil, fmt.Errorf("dedup doc freq: %w", err)
+	}
+	df := make([]int64, len(terms))
+	for i, t := range terms {
+		df[i] = found[t]
+	}
+	return docs, df, nil
+}
+
+// AddDocFreq implements dedup.Index, in one transaction. A term repeated
+// in terms is counted as often as it appears.
+func (x *dedupIndex) AddDocFreq(ctx context.Context, terms []uint64) error {
+	err := x.write(ctx, func(tx *sql.Tx) error {
+		if _, err := x.exec(ctx, tx, `UPDATE dedup_doc_count SET docs = docs + 1`); err != nil {
+			return err
+		}
+		if len(terms) == 0 {
+			return nil
+		}
+		_, err := x.exec(ctx, tx, `INSERT INTO dedup_terms (term, docs) SELECT value, 1 FROM json_each(?) WHERE true
+			ON CONFLICT (term) DO UPDATE SET docs = docs + 1`, keysJSON(terms))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("dedup add doc freq: %w", translate(err))
+	}
+	return nil
+}
+
+// The binary forms of the index's values start with a version byte, so
+// that a later release can change them and still read old rows. Version 1
+// is little-endian fixed-width values: uint16 for signatures (an all-zero
+// signature, that of a text too short to fingerprint, is the version byte
+// alone), uint32 for title words, uint64 for keys, and for vectors each
+// term's key then the IEEE 754 bits of its float32 weight.
+const dedupCodecV1 = 1
+
+var errDedupCodec = errors.New("malformed or unknown binary form")
+
+func encodeSignature(s *dedup.Signature) []byte {
+	if *s == (dedup.Signature{}) {
+		return []byte{dedupCodecV1}
+	}
+	b := make([]byte, 1, 1+2*len(s))
+	b[0] = dedupCodecV1
+	for _, v := range s {
+		b = binary.LittleEndian.AppendUint16(b, v)
+	}
+	return b
+}
+
+func decodeSignature(b []byte) (dedup.Signature, error) {
+	var s dedup.Signature
+	switch {
+	case len(b) == 1 && b[0] == dedupCodecV1:
+		return s, nil
+	case len(b) != 1+2*len(s) || b[0] != dedupCodecV1:
+		return s, errDedupCodec
+	}
+	for i := range s {
+		s[i] = binary.LittleEndian.Uint16(b[1+2*i:])
+	}
+	return s, nil
+}
+
+func encodeUint32s(vs []uint32) []byte {
+	b := make([]byte, 1, 1+4*len(vs))
+	b[0] = dedupCodecV1
+	for _, v := range vs {
+		b = binary.LittleEndian.AppendUint32(b, v)
+	}
+	return b
+}
+
+func decodeUint32s(b []byte) ([]uint32, error) {
+	if len(b) == 0 || b[0] != dedupCodecV1 || (len(b)-1)%4 != 0 {
+		return nil, errDedupCodec
+	}
+	b = b[1:]
+	if len(b) == 0 {
+		return nil, nil
+	}
+	vs := make([]uint32, len(b)/4)
+	for i := range vs {
+		vs[i] = binary.LittleEndian.Uint32(b[4*i:])
+	}
+	return vs, nil
+}
+
+func encodeUint64s(vs []uint64) []byte {
+	b := make([]byte, 1, 1+8*len(vs))
+	b[0] = dedupCodecV1
+	for _, v := range vs {
+		b = binary.LittleEndian.AppendUint64(b, v)
+	}
+	return b
+}
+
+func decodeUint64s(b []byte) ([]uint64, error) {
+	if len(b) == 0 || b[0] != dedupCodecV1 || (len(b)-1)%8 != 0 {
+		return nil, errDedupCodec
+	}
+	b = b[1:]
+	if len(b) == 0 {
+		return nil, nil
+	}
+	vs := make([]uint64, len(b)/8)
+	for i := range vs {
+		vs[i] = binary.LittleEndian.Uint64(b[8*i:])
+	}
+	return vs, nil
+}
+
+func encodeVector(v dedup.Vector) []byte {
+	b := make([]byte, 1, 1+12*len(v))
+	b[0] = dedupCodecV1
+	for _, t := range v {
+		b = binary.LittleEndian.AppendUint64(b, t.Key)
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(t.Weight))
+	}
+	return b
+}
+
+func decodeVector(b []byte) (dedup.Vector, error) {
+	if len(b) == 0 || b[0] != dedupCodecV1 || (len(b)-1)%12 != 0 {
+		return nil, errDedupCodec
+	}
+	b = b[1:]
+	if len(b) == 0 {
+		return nil, nil
+	}
+	v := make(dedup.Vector, len(b)/12)
+	for i := range v {
+		v[i] = dedup.Term{
+			Key:    binary.LittleEndian.Uint64(b[12*i:]),
+			Weight: math.Float32frombits(binary.LittleEndian.Uint32(b[12*i+8:])),
+		}
+	}
+	return v, nil
+}
