@@ -409,6 +409,12 @@ func TestReferenceArticlesClean(t *testing.T) {
 		t.Errorf("/api/v1/tags/sergeylavrov shows #%s, want #Lavrov", merged.Tag.Name)
 	}
 
+	// Across the corpus the most complete frequent form wins: a bare
+	// surname that the articles also give in full is merged into it.
+	if out := h.run("tags", "learn", "--dry-run"); strings.Contains(out, "merge #Russia") {
+		t.Errorf("tags learn proposes merging a country into a longer name:\n%s", out)
+	}
+
 	// An operator gives a source rules, previews nothing here, and
 	// re-applies them to what is stored.
 	var srcs []sourceJSON

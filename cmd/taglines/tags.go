@@ -7,8 +7,11 @@ import (
 	"log/slog"
 	"sync"
 	"text/tabwriter"
+	"time"
 
 	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/enrich"
+	"github.com/taglines/taglines/enrich/ner"
 	"github.com/taglines/taglines/ingest"
 )
 
@@ -18,6 +21,52 @@ type tagsCmd struct {
 	Merge tagsMergeCmd `cmd:"" help:"Fold tag NAME into tag TARGET; stored articles are retagged."`
 	Block tagsBlockCmd `cmd:"" help:"NAME is never a tag; stored articles are retagged."`
 	Drop  tagsDropCmd  `cmd:"" help:"Remove a rule (KIND alias, merge or block, and NAME); stored articles are retagged."`
+	Learn tagsLearnCmd `cmd:"" help:"Let the most complete frequent form of each name win across the corpus (Putin → VladimirPutin): add merge rules and retag."`
+}
+
+type tagsLearnCmd struct {
+	DryRun     bool `help:"Print the merges without storing them."`
+	retagFlags `embed:""`
+}
+
+// Run learns merge rules from the stored tags' counts.
+func (c *tagsLearnCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
+	return withStore(ctx, cfg, func(store taglines.Store) error {
+		counts, err := store.TopTags(ctx, time.Time{}, 100_000)
+		if err != nil {
+			return err
+		}
+		existing, err := store.TagRules(ctx)
+		if err != nil {
+			return err
+		}
+		have := map[string]bool{}
+		for _, r := range existing {
+			have[taglines.TagSlug(r.Name)] = true
+		}
+		var added int
+		m0, err := ner.Default()
+		if err != nil {
+			return err
+		}
+		for _, r := range enrich.CompleteForms(counts, enrich.PersonName(m0)) {
+			if have[taglines.TagSlug(r.Name)] {
+				continue // an operator's rule for this name stands
+			}
+			fmt.Fprintf(m.Stdout, "merge #%s into #%s\n", r.Name, r.Target)
+			if c.DryRun {
+				continue
+			}
+			if err := store.SetTagRule(ctx, r); err != nil {
+				return err
+			}
+			added++
+		}
+		if added == 0 || c.NoRetag {
+			return nil
+		}
+		return m.retag(ctx, cfg, store, 0, 0)
+	})
 }
 
 type tagsListCmd struct{}
