@@ -336,7 +336,7 @@ func TestReferenceArticlesClean(t *testing.T) {
 		Articles []struct{ Title, Excerpt, Text string }
 	}
 	getJSON(t, base+"/api/v1/articles?limit=200", &api)
-	junk := []string{"Advertisement", "Credit:", "Try The Telegraph", "free for 1 month", "( AP Photo )", "TO FOLLOW", "Sign up", "Read more"}
+	junk := []string{"Advertisement", "Credit:", "Try The Telegraph", "free for 1 month", "( AP Photo )", "( Reuters", "TO FOLLOW", "Sign up", "Read more"}
 	for _, a := range api.Articles {
 		for _, j := range junk {
 			if strings.Contains(a.Excerpt, j) || strings.Contains(a.Text, j) {
