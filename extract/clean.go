@@ -32,7 +32,7 @@ var (
 		// An ad label where a paragraph ended: "peace deal Advertisement".
 		{[]string{"Advertisement"}, regexp.MustCompile(`(\s)Advertisement\s*$`)},
 		{[]string{"TO FOLLOW"}, regexp.MustCompile(`(\s)TO FOLLOW\.?\s*$`)},
-		{[]string{"AP", "AFP", "Reuters", "Getty", "EPA", "Bloomberg"}, regexp.MustCompile(`()\s*\(\s*(?:(?:Photo|Image|Picture)\s*:\s*)?(?:AP|AFP|Reuters|Getty Images|EPA|Bloomberg)\s*(?:Photo|Images|Pictures)?\s*[:/]?\s*\)`)},
+		{[]string{"AP", "AFP", "Reuters", "Getty", "EPA", "Bloomberg"}, regexp.MustCompile(`()\s*\(\s*(?:(?:Photo|Image|Picture)\s*:\s*)?(?:AP|AFP|Reuters|Getty Images|EPA|Bloomberg)\s*(?:Photo|Images|Pictures)?\s*(?:[:/][^()]{0,40})?\)`)},
 		{[]string{"Credit:"}, regexp.MustCompile(`(^|[.!?'"’”]\s+)(Photo |Image )?Credit:\s*`)},
 		// A promotion sentence pitching a free trial or a newsletter.
 		{[]string{"free for", "newsletter", "unlimited access"}, regexp.MustCompile(`(^|[.!?'"’”]\s+)([A-Z][^.!?]{0,120}\b(journalism|reporting|subscribers?)\b[^.!?]{0,40}[.!?]\s+)?(Try|Get|Sign up|Subscribe)\b[^.!?]{0,120}\b(free for \d+ (day|week|month)s?|newsletter|unlimited access)\b[^.!?]*[.!?]`)},
