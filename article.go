@@ -41,8 +41,8 @@ type Article struct {
 	// decided.
 	DuplicateOf int64
 	Cluster     int64
-	// Filled by Store.Articles: the other versions of this article, and
-	// the sources covering its story.
+	// Filled by Store.Articles: how many other versions this article's
+	// group has, and the sources covering its story.
 	Versions     int
 	StorySources int
 }
@@ -76,8 +76,8 @@ func (a *Article) Excerpt(max int) string {
 // articles from the newest.
 type ArticleQuery struct {
 	Tag string // a tag slug or name (case-insensitive); empty for all articles
-	// Collapse lists one entry per version group: only articles that are
-	// not a version of an earlier one.
+	// Collapse lists one entry per version group: its newest version, at
+	// its own time.
 	Collapse bool
 	// Cluster, if not 0, lists the articles of one story, versions
 	// included.

@@ -303,7 +303,7 @@ func (s *Store) Articles(ctx context.Context, q taglines.ArticleQuery) ([]*tagli
 		query.WriteString(` FROM articles a JOIN sources s ON s.id = a.source_id WHERE true`)
 	}
 	if q.Collapse {
-		query.WriteString(` AND a.duplicate_of IS NULL`)
+		query.WriteString(` AND NOT a.superseded`)
 	}
 	if q.Cluster != 0 {
 		args = append(args, q.Cluster)

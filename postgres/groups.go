@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -26,10 +27,43 @@ func (s *Store) SetGroups(ctx context.Context, groups []taglines.Group) error {
 	for i, g := range groups {
 		ids[i], dups[i], clusters[i] = g.ArticleID, g.DuplicateOf, g.Cluster
 	}
-	_, err := s.pool.Exec(ctx, `
-		UPDATE articles a SET duplicate_of = NULLIF(g.dup, 0), cluster_id = NULLIF(g.cluster, 0)
-		FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS g(id, dup, cluster)
-		WHERE a.id = g.id`, ids, dups, clusters)
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// The groups touched: those joined, and those the articles leave.
+		rows, err := tx.Query(ctx, `
+			UPDATE articles a SET duplicate_of = NULLIF(g.dup, 0), cluster_id = NULLIF(g.cluster, 0)
+			FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS g(id, dup, cluster),
+				(SELECT id, duplicate_of AS prev FROM articles WHERE id = ANY($1)) old
+			WHERE a.id = g.id AND old.id = g.id
+			RETURNING COALESCE(NULLIF(g.dup, 0), g.id), old.prev`, ids, dups, clusters)
+		if err != nil {
+			return err
+		}
+		roots := map[int64]bool{}
+		var root int64
+		var prev *int64
+		if _, err := pgx.ForEachRow(rows, []any{&root, &prev}, func() error {
+			roots[root] = true
+			if prev != nil {
+				roots[*prev] = true
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		list := make([]int64, 0, len(roots))
+		for r := range roots {
+			list = append(list, r)
+		}
+		// In each group touched, only the newest version is listed.
+		_, err = tx.Exec(ctx, `
+			UPDATE articles a SET superseded = (a.id <> n.newest)
+			FROM (SELECT DISTINCT ON (g) g, id AS newest FROM (
+				SELECT COALESCE(duplicate_of, id) AS g, id, published_at FROM articles
+				WHERE id = ANY($1) OR duplicate_of = ANY($1)) m
+				ORDER BY g, published_at DESC, id DESC) n
+			WHERE COALESCE(a.duplicate_of, a.id) = n.g AND (a.id = ANY($1) OR a.duplicate_of = ANY($1))`, list)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("set groups: %w", translate(err))
 	}
@@ -44,7 +78,7 @@ func (s *Store) loadGroupCounts(ctx context.Context, articles []*taglines.Articl
 	}
 	ids, clusters := make([]int64, 0, len(articles)), make([]int64, 0, len(articles))
 	for _, a := range articles {
-		ids = append(ids, a.ID)
+		ids = append(ids, cmp.Or(a.DuplicateOf, a.ID))
 		if a.Cluster != 0 {
 			clusters = append(clusters, a.Cluster)
 		}
@@ -58,10 +92,9 @@ func (s *Store) loadGroupCounts(ctx context.Context, articles []*taglines.Articl
 		return err
 	}
 	for _, a := range articles {
-		a.Versions = versions[a.ID]
-		if a.DuplicateOf != 0 {
-			a.Versions = 0 // counted on its group's first article
-		}
+		// A group is its first article and those naming it: the others
+		// of any member are as many as those naming the first.
+		a.Versions = versions[cmp.Or(a.DuplicateOf, a.ID)]
 		a.StorySources = sources[a.Cluster]
 	}
 	return nil

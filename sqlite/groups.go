@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -28,7 +29,14 @@ func (s *Store) SetGroups(ctx context.Context, groups []taglines.Group) error {
 			return fmt.Errorf("set groups: %w", err)
 		}
 		defer stmt.Close()
+		roots := map[int64]bool{}
 		for _, g := range groups {
+			// The group the article leaves needs its newest version again.
+			var prev sql.NullInt64
+			if err := tx.QueryRowContext(ctx, `SELECT duplicate_of FROM articles WHERE id = ?`, g.ArticleID).Scan(&prev); err == nil && prev.Valid {
+				roots[prev.Int64] = true
+			}
+			roots[cmp.Or(g.DuplicateOf, g.ArticleID)] = true
 			var dup, cluster any
 			if g.DuplicateOf != 0 {
 				dup = g.DuplicateOf
@@ -38,6 +46,15 @@ func (s *Store) SetGroups(ctx context.Context, groups []taglines.Group) error {
 			}
 			if _, err := stmt.ExecContext(ctx, dup, cluster, g.ArticleID); err != nil {
 				return fmt.Errorf("set groups of article %d: %w", g.ArticleID, err)
+			}
+		}
+		// In each group touched, only the newest version is listed.
+		for root := range roots {
+			if _, err := tx.ExecContext(ctx, `
+				UPDATE articles SET superseded = (id <> (
+					SELECT id FROM articles WHERE id = ?1 OR duplicate_of = ?1 ORDER BY published_at DESC, id DESC LIMIT 1))
+				WHERE id = ?1 OR duplicate_of = ?1`, root); err != nil {
+				return fmt.Errorf("set groups: versions of %d: %w", root, err)
 			}
 		}
 		return nil
@@ -52,7 +69,7 @@ func (s *Store) loadGroupCounts(ctx context.Context, articles []*taglines.Articl
 	}
 	ids, clusters := make([]any, 0, len(articles)), make([]any, 0, len(articles))
 	for _, a := range articles {
-		ids = append(ids, a.ID)
+		ids = append(ids, cmp.Or(a.DuplicateOf, a.ID))
 		if a.Cluster != 0 {
 			clusters = append(clusters, a.Cluster)
 		}
@@ -68,10 +85,9 @@ func (s *Store) loadGroupCounts(ctx context.Context, articles []*taglines.Articl
 		}
 	}
 	for _, a := range articles {
-		a.Versions = versions[a.ID]
-		if a.DuplicateOf != 0 {
-			a.Versions = 0 // counted on its group's first article
-		}
+		// A group is its first article and those naming it: the others
+		// of any member are as many as those naming the first.
+		a.Versions = versions[cmp.Or(a.DuplicateOf, a.ID)]
 		a.StorySources = sources[a.Cluster]
 	}
 	return nil

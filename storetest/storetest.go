@@ -1350,9 +1350,9 @@ func testGroups(t *testing.T, st taglines.Store) {
 	for _, c := range collapsed {
 		ids = append(ids, c.ID)
 		switch c.ID {
-		case first:
+		case updated:
 			if c.Versions != 1 || c.StorySources != 2 {
-				t.Errorf("first article: %d versions, %d sources; want 1 and 2", c.Versions, c.StorySources)
+				t.Errorf("the update: %d other versions, %d sources; want 1 and 2", c.Versions, c.StorySources)
 			}
 		case other:
 			if c.Versions != 0 || c.StorySources != 1 {
@@ -1360,8 +1360,8 @@ func testGroups(t *testing.T, st taglines.Store) {
 			}
 		}
 	}
-	if want := []int64{other, elsewhere, first}; fmt.Sprint(ids) != fmt.Sprint(want) {
-		t.Errorf("collapsed listing = %v, want %v (the update hidden behind its first version)", ids, want)
+	if want := []int64{other, elsewhere, updated}; fmt.Sprint(ids) != fmt.Sprint(want) {
+		t.Errorf("collapsed listing = %v, want %v (the group shown by its newest version, the update)", ids, want)
 	}
 	story, err := st.Articles(t.Context(), taglines.ArticleQuery{Cluster: first})
 	if err != nil {
@@ -1377,6 +1377,26 @@ func testGroups(t *testing.T, st taglines.Store) {
 	collapsed, err = st.Articles(t.Context(), taglines.ArticleQuery{Collapse: true})
 	if err != nil || len(collapsed) != 4 {
 		t.Errorf("after the split, collapsed listing has %d articles (%v), want 4", len(collapsed), err)
+	}
+	// A version found late but published earlier stays behind the newest.
+	late := &taglines.Article{SourceID: b.ID, URL: "https://b.example/syndicated", Title: "first, syndicated", PublishedAt: at.Add(-time.Hour)}
+	if _, err := st.AddArticles(t.Context(), []*taglines.Article{late}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetGroups(t.Context(), []taglines.Group{{ArticleID: late.ID, DuplicateOf: first, Cluster: first}}); err != nil {
+		t.Fatal(err)
+	}
+	collapsed, err = st.Articles(t.Context(), taglines.ArticleQuery{Collapse: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range collapsed {
+		if c.ID == late.ID {
+			t.Error("an older version found late is listed instead of its group's newest")
+		}
+		if c.ID == first && c.Versions != 1 {
+			t.Errorf("first article shows %d other versions, want 1 (the syndicated copy)", c.Versions)
+		}
 	}
 }
 

@@ -254,13 +254,13 @@ func (s *Store) Articles(_ context.Context, q taglines.ArticleQuery) ([]*tagline
 		if c := q.Before; c != nil && !(a.PublishedAt.Before(c.PublishedAt) || a.PublishedAt.Equal(c.PublishedAt) && a.ID < c.ID) {
 			continue
 		}
-		if q.Collapse && a.DuplicateOf != 0 || q.Cluster != 0 && a.Cluster != q.Cluster {
+		if q.Collapse && s.superseded(a) || q.Cluster != 0 && a.Cluster != q.Cluster {
 			continue
 		}
 		c := s.read(a)
 		sources := map[int64]bool{}
 		for _, b := range s.articles {
-			if b.DuplicateOf == a.ID && a.DuplicateOf == 0 {
+			if b.DuplicateOf != 0 && b.DuplicateOf == cmp.Or(a.DuplicateOf, a.ID) {
 				c.Versions++
 			}
 			if a.Cluster != 0 && b.Cluster == a.Cluster {
@@ -449,4 +449,17 @@ func (s *Store) SetTagRule(context.Context, taglines.TagRule) error { return nil
 // DeleteTagRule finds nothing.
 func (s *Store) DeleteTagRule(context.Context, taglines.TagRuleKind, string) error {
 	return taglines.ErrNotFound
+}
+
+// superseded reports whether a newer version of a's group exists; s.mu is
+// held.
+func (s *Store) superseded(a *taglines.Article) bool {
+	group := cmp.Or(a.DuplicateOf, a.ID)
+	for _, b := range s.articles {
+		if b != a && cmp.Or(b.DuplicateOf, b.ID) == group &&
+			(b.PublishedAt.After(a.PublishedAt) || b.PublishedAt.Equal(a.PublishedAt) && b.ID > a.ID) {
+			return true
+		}
+	}
+	return false
 }
