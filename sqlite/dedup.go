@@ -4,11 +4,9 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 	"strconv"
 	"sync"
@@ -65,16 +63,16 @@ func scanDedupEntry(row dedupScanner) (dedup.Entry, error) {
 	e.Published = time.UnixMicro(pub).UTC()
 	e.DuplicateOf = dupOf.Int64
 	var err error
-	if e.Signature, err = decodeSignature(sig); err != nil {
+	if e.Signature, err = dedup.DecodeSignature(sig); err != nil {
 		return dedup.Entry{}, fmt.Errorf("signature: %w", err)
 	}
-	if e.TitleWords, err = decodeUint32s(words); err != nil {
+	if e.TitleWords, err = dedup.DecodeWords(words); err != nil {
 		return dedup.Entry{}, fmt.Errorf("title words: %w", err)
 	}
-	if e.Vector, err = decodeVector(vec); err != nil {
+	if e.Vector, err = dedup.DecodeVector(vec); err != nil {
 		return dedup.Entry{}, fmt.Errorf("vector: %w", err)
 	}
-	if e.Keys, err = decodeUint64s(keysBlob); err != nil {
+	if e.Keys, err = dedup.DecodeKeys(keysBlob); err != nil {
 		return dedup.Entry{}, fmt.Errorf("keys: %w", err)
 	}
 	return e, nil
@@ -359,7 +357,7 @@ func (x *dedupIndex) Put(ctx context.Context, e dedup.Entry) error {
 		case err != nil:
 			return err
 		}
-		keys, err := decodeUint64s(oldKeys)
+		keys, err := dedup.DecodeKeys(oldKeys)
 		if err != nil {
 			return fmt.Errorf("stored keys: %w", err)
 		}
@@ -369,7 +367,7 @@ func (x *dedupIndex) Put(ctx context.Context, e dedup.Entry) error {
 		if _, err := x.exec(ctx, tx, `UPDATE dedup_entries SET published = ?, duplicate_of = ?, cluster_id = ?, shingles = ?,
 			signature = ?, title_words = ?, vector = ? WHERE seq = ?`,
 			pub, dedupRoot(e.DuplicateOf), e.Cluster, e.Shingles,
-			encodeSignature(&e.Signature), encodeUint32s(e.TitleWords), encodeVector(e.Vector), seq); err != nil {
+			dedup.EncodeSignature(&e.Signature), dedup.EncodeWords(e.TitleWords), dedup.EncodeVector(e.Vector), seq); err != nil {
 			return err
 		}
 		if pub != oldPub {
@@ -391,7 +389,7 @@ func (x *dedupIndex) insertEntry(ctx context.Context, tx *sql.Tx, e *dedup.Entry
 	res, err := x.exec(ctx, tx, `INSERT INTO dedup_entries (article_id, published, duplicate_of, cluster_id, shingles,
 		signature, title_words, vector, keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, pub, dedupRoot(e.DuplicateOf), e.Cluster, e.Shingles,
-		encodeSignature(&e.Signature), encodeUint32s(e.TitleWords), encodeVector(e.Vector), encodeUint64s(e.Keys))
+		dedup.EncodeSignature(&e.Signature), dedup.EncodeWords(e.TitleWords), dedup.EncodeVector(e.Vector), dedup.EncodeKeys(e.Keys))
 	if err != nil {
 		return err
 	}
@@ -443,10 +441,10 @@ func scanDedupCluster(row dedupScanner) (dedup.Cluster, error) {
 	}
 	c.First, c.Last = time.UnixMicro(first).UTC(), time.UnixMicro(last).UTC()
 	var err error
-	if c.Centroid, err = decodeVector(centroid); err != nil {
+	if c.Centroid, err = dedup.DecodeVector(centroid); err != nil {
 		return dedup.Cluster{}, fmt.Errorf("centroid: %w", err)
 	}
-	if c.Keys, err = decodeUint64s(keys); err != nil {
+	if c.Keys, err = dedup.DecodeKeys(keys); err != nil {
 		return dedup.Cluster{}, fmt.Errorf("keys: %w", err)
 	}
 	return c, nil
@@ -554,7 +552,7 @@ func (x *dedupIndex) PutCluster(ctx context.Context, c dedup.Cluster) error {
 		if _, err := x.exec(ctx, tx, `INSERT INTO dedup_clusters (id, size, first_at, last_at, centroid, keys) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET size = excluded.size, first_at = excluded.first_at, last_at = excluded.last_at,
 				centroid = excluded.centroid, keys = excluded.keys`,
-			c.ID, c.Size, c.First.UnixMicro(), c.Last.UnixMicro(), encodeVector(c.Centroid), encodeUint64s(keys)); err != nil {
+			c.ID, c.Size, c.First.UnixMicro(), c.Last.UnixMicro(), dedup.EncodeVector(c.Centroid), dedup.EncodeKeys(keys)); err != nil {
 			return err
 		}
 		js := keysJSON(keys)
@@ -624,116 +622,4 @@ func (x *dedupIndex) AddDocFreq(ctx context.Context, terms []uint64) error {
 		return fmt.Errorf("dedup add doc freq: %w", translate(err))
 	}
 	return nil
-}
-
-// The binary forms of the index's values start with a version byte, so
-// that a later release can change them and still read old rows. Version 1
-// is little-endian fixed-width values: uint16 for signatures (an all-zero
-// signature, that of a text too short to fingerprint, is the version byte
-// alone), uint32 for title words, uint64 for keys, and for vectors each
-// term's key then the IEEE 754 bits of its float32 weight.
-const dedupCodecV1 = 1
-
-var errDedupCodec = errors.New("malformed or unknown binary form")
-
-func encodeSignature(s *dedup.Signature) []byte {
-	if *s == (dedup.Signature{}) {
-		return []byte{dedupCodecV1}
-	}
-	b := make([]byte, 1, 1+2*len(s))
-	b[0] = dedupCodecV1
-	for _, v := range s {
-		b = binary.LittleEndian.AppendUint16(b, v)
-	}
-	return b
-}
-
-func decodeSignature(b []byte) (dedup.Signature, error) {
-	var s dedup.Signature
-	switch {
-	case len(b) == 1 && b[0] == dedupCodecV1:
-		return s, nil
-	case len(b) != 1+2*len(s) || b[0] != dedupCodecV1:
-		return s, errDedupCodec
-	}
-	for i := range s {
-		s[i] = binary.LittleEndian.Uint16(b[1+2*i:])
-	}
-	return s, nil
-}
-
-func encodeUint32s(vs []uint32) []byte {
-	b := make([]byte, 1, 1+4*len(vs))
-	b[0] = dedupCodecV1
-	for _, v := range vs {
-		b = binary.LittleEndian.AppendUint32(b, v)
-	}
-	return b
-}
-
-func decodeUint32s(b []byte) ([]uint32, error) {
-	if len(b) == 0 || b[0] != dedupCodecV1 || (len(b)-1)%4 != 0 {
-		return nil, errDedupCodec
-	}
-	b = b[1:]
-	if len(b) == 0 {
-		return nil, nil
-	}
-	vs := make([]uint32, len(b)/4)
-	for i := range vs {
-		vs[i] = binary.LittleEndian.Uint32(b[4*i:])
-	}
-	return vs, nil
-}
-
-func encodeUint64s(vs []uint64) []byte {
-	b := make([]byte, 1, 1+8*len(vs))
-	b[0] = dedupCodecV1
-	for _, v := range vs {
-		b = binary.LittleEndian.AppendUint64(b, v)
-	}
-	return b
-}
-
-func decodeUint64s(b []byte) ([]uint64, error) {
-	if len(b) == 0 || b[0] != dedupCodecV1 || (len(b)-1)%8 != 0 {
-		return nil, errDedupCodec
-	}
-	b = b[1:]
-	if len(b) == 0 {
-		return nil, nil
-	}
-	vs := make([]uint64, len(b)/8)
-	for i := range vs {
-		vs[i] = binary.LittleEndian.Uint64(b[8*i:])
-	}
-	return vs, nil
-}
-
-func encodeVector(v dedup.Vector) []byte {
-	b := make([]byte, 1, 1+12*len(v))
-	b[0] = dedupCodecV1
-	for _, t := range v {
-		b = binary.LittleEndian.AppendUint64(b, t.Key)
-		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(t.Weight))
-	}
-	return b
-}
-
-func decodeVector(b []byte) (dedup.Vector, error) {
-	if len(b) == 0 || b[0] != dedupCodecV1 || (len(b)-1)%12 != 0 {
-		return nil, errDedupCodec
-	}
-	b = b[1:]
-	if len(b) == 0 {
-		return nil, nil
-	}
-	v := make(dedup.Vector, len(b)/12)
-	for i := range v {
-		v[i] = dedup.Term{
-			Key:    binary.LittleEndian.Uint64(b[12*i:]),
-			Weight: math.Float32frombits(binary.LittleEndian.Uint32(b[12*i+8:])),
-		}
-	}
-	return v, nil
 }
