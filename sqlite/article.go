@@ -121,24 +121,8 @@ func (s *Store) AddArticles(ctx context.Context, articles []*taglines.Article) (
 				return fmt.Errorf("article %s: %w", a.URL, translate(err))
 			}
 			news = append(news, added{a, id, fetched.UTC().Truncate(time.Microsecond), published.UTC().Truncate(time.Microsecond)})
-			for pos, t := range a.Tags {
-				slug, name, ok := tagKey(t)
-				if !ok {
-					continue
-				}
-				tagID, ok := tagIDs[slug]
-				if !ok {
-					if tagID, err = upsertTag(ctx, tx, slug, name); err != nil {
-						return fmt.Errorf("tag %s: %w", slug, err)
-					}
-					tagIDs[slug] = tagID
-				}
-				// OR IGNORE: the same tag twice on one article is one link.
-				if _, err := tx.ExecContext(ctx,
-					`INSERT OR IGNORE INTO article_tags (article_id, tag_id, position, published_at) VALUES (?, ?, ?, ?)`,
-					id, tagID, pos, published.UnixMicro()); err != nil {
-					return fmt.Errorf("tag %s of article %s: %w", slug, a.URL, err)
-				}
+			if err := linkTags(ctx, tx, id, a.Tags, published.UnixMicro(), tagIDs); err != nil {
+				return fmt.Errorf("article %s: %w", a.URL, err)
 			}
 		}
 		return nil
@@ -150,6 +134,32 @@ func (s *Store) AddArticles(ctx context.Context, articles []*taglines.Article) (
 		n.a.ID, n.a.FetchedAt, n.a.PublishedAt = n.id, n.fetched, n.published
 	}
 	return len(news), nil
+}
+
+// linkTags links an article to its tags, creating the tags it is the
+// first to carry; tagIDs caches slugs' IDs within the transaction.
+func linkTags(ctx context.Context, tx *sql.Tx, articleID int64, tags []taglines.Tag, published int64, tagIDs map[string]int64) error {
+	for pos, t := range tags {
+		slug, name, ok := tagKey(t)
+		if !ok {
+			continue
+		}
+		tagID, ok := tagIDs[slug]
+		if !ok {
+			var err error
+			if tagID, err = upsertTag(ctx, tx, slug, name); err != nil {
+				return fmt.Errorf("tag %s: %w", slug, err)
+			}
+			tagIDs[slug] = tagID
+		}
+		// OR IGNORE: the same tag twice on one article is one link.
+		if _, err := tx.ExecContext(ctx,
+			`INSERT OR IGNORE INTO article_tags (article_id, tag_id, position, published_at) VALUES (?, ?, ?, ?)`,
+			articleID, tagID, pos, published); err != nil {
+			return fmt.Errorf("tag %s: %w", slug, err)
+		}
+	}
+	return nil
 }
 
 func upsertTag(ctx context.Context, tx *sql.Tx, slug, name string) (int64, error) {

@@ -33,23 +33,8 @@ func (s *Store) UpdateArticles(ctx context.Context, articles []*taglines.Article
 			if _, err := tx.ExecContext(ctx, `DELETE FROM article_tags WHERE article_id = ?`, a.ID); err != nil {
 				return fmt.Errorf("article %d: %w", a.ID, err)
 			}
-			for pos, t := range a.Tags {
-				slug, name, ok := tagKey(t)
-				if !ok {
-					continue
-				}
-				tagID, ok := tagIDs[slug]
-				if !ok {
-					if tagID, err = upsertTag(ctx, tx, slug, name); err != nil {
-						return fmt.Errorf("tag %s: %w", slug, err)
-					}
-					tagIDs[slug] = tagID
-				}
-				if _, err := tx.ExecContext(ctx,
-					`INSERT OR IGNORE INTO article_tags (article_id, tag_id, position, published_at) VALUES (?, ?, ?, ?)`,
-					a.ID, tagID, pos, published); err != nil {
-					return fmt.Errorf("tag %s of article %d: %w", slug, a.ID, err)
-				}
+			if err := linkTags(ctx, tx, a.ID, a.Tags, published, tagIDs); err != nil {
+				return fmt.Errorf("article %d: %w", a.ID, err)
 			}
 		}
 		return nil
