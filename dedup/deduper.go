@@ -92,6 +92,12 @@ type Options struct {
 	// Now is the clock for documents without a publication time; nil
 	// means time.Now.
 	Now func() time.Time
+	// Lock, if set, is held around each decision in addition to the
+	// Deduper's own mutex: a lock shared by every process writing one
+	// persisted index (PostgreSQL's advisory lock), so that two pollers on
+	// two machines decide one after the other and see each other's
+	// articles. It returns the function that releases it.
+	Lock func(ctx context.Context) (unlock func(), err error)
 }
 
 func (o Options) withDefaults() Options {
@@ -218,6 +224,13 @@ func (d *Deduper) Process(ctx context.Context, doc Document) (Result, error) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.opts.Lock != nil {
+		unlock, err := d.opts.Lock(ctx)
+		if err != nil {
+			return Result{}, fmt.Errorf("dedup article %d: lock: %w", doc.ID, err)
+		}
+		defer unlock()
+	}
 	if e, err := d.idx.Entry(ctx, doc.ID); err == nil {
 		return Result{ID: e.ID, DuplicateOf: e.DuplicateOf, Cluster: e.Cluster}, nil
 	} else if !errors.Is(err, taglines.ErrNotFound) {
@@ -432,6 +445,13 @@ func (d *Deduper) Split(ctx context.Context, id int64, kind SplitKind) (Result, 
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.opts.Lock != nil {
+		unlock, err := d.opts.Lock(ctx)
+		if err != nil {
+			return Result{}, fmt.Errorf("dedup split %d: lock: %w", id, err)
+		}
+		defer unlock()
+	}
 	e, err := d.idx.Entry(ctx, id)
 	if err != nil {
 		return Result{}, fmt.Errorf("dedup split: %w", err)

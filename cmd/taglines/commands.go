@@ -140,7 +140,14 @@ func deduper(store taglines.Store, log *slog.Logger, now func() time.Time) *dedu
 		log.Warn("this store does not persist the dedup index: it lives in memory for this run")
 		idx = dedup.NewMemIndex()
 	}
-	return dedup.New(idx, dedup.Options{Now: now})
+	opts := dedup.Options{Now: now}
+	if l, ok := store.(interface {
+		DedupLock(context.Context) (func(), error)
+	}); ok {
+		// Pollers on several machines share this index: decide in turn.
+		opts.Lock = l.DedupLock
+	}
+	return dedup.New(idx, opts)
 }
 
 // tagRules loads the operators' tag rules and teaches them to the tagger's
