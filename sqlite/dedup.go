@@ -286,7 +286,9 @@ func (x *dedupIndex) write(ctx context.Context, fn func(tx *sql.Tx) error) error
 func (x *dedupIndex) readRow(ctx context.Context, query string, args ...any) *sql.Row {
 	st, err := x.stmt(ctx, x.s.r, query)
 	if err != nil {
-		return x.readRow(ctx, query, args...) // fails the same way, in a Row
+		// Unprepared, the query fails (or works) on its own and reports it
+		// in the Row, as the caller expects.
+		return x.s.r.QueryRowContext(ctx, query, args...)
 	}
 	return st.QueryRowContext(ctx, args...)
 }

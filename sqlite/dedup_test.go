@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 
@@ -47,4 +48,19 @@ func BenchmarkDedupProcess(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(rounds*len(docs)), "µs/article")
+}
+
+// TestDedupIndexCancelled: with its context gone, the index fails cleanly
+// (once it crashed here, preparing a statement again and again).
+func TestDedupIndexCancelled(t *testing.T) {
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "cancel.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := st.DedupIndex().Entry(ctx, 1); err == nil {
+		t.Error("Entry with a cancelled context succeeded")
+	}
 }
