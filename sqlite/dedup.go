@@ -275,9 +275,9 @@ func (x *dedupIndex) write(ctx context.Context, fn func(tx *sql.Tx) error) error
 	clear(x.wanted)
 	x.mu.Unlock()
 	for _, q := range wanted {
-		if _, err := x.stmt(ctx, x.s.w, q); err != nil {
-			return err
-		}
+		// Preparing only saves parsing next time; the write has committed,
+		// so a failure here (a context ending) must not report it failed.
+		_, _ = x.stmt(ctx, x.s.w, q)
 	}
 	return nil
 }
