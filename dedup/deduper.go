@@ -231,6 +231,62 @@ func (d *Deduper) Process(ctx context.Context, doc Document) (Result, error) {
 		}
 		defer unlock()
 	}
+	return d.process(ctx, doc)
+}
+
+// Batcher is an Index that can run a sequence of its calls as one
+// transaction, which ProcessAll uses to decide a batch of articles with
+// one commit instead of several per article. fn must make its calls with
+// the context it is given.
+type Batcher interface {
+	Batch(ctx context.Context, fn func(ctx context.Context) error) error
+}
+
+// ProcessAll decides docs in order, as Process would one after the other,
+// under one lock and, when the index is a Batcher, in one transaction
+// (then all or none of the decisions are recorded). Results are in docs'
+// order.
+func (d *Deduper) ProcessAll(ctx context.Context, docs []Document) ([]Result, error) {
+	for _, doc := range docs {
+		if doc.ID <= 0 {
+			return nil, fmt.Errorf("dedup article %d: id must be positive: %w", doc.ID, taglines.ErrInvalid)
+		}
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.opts.Lock != nil {
+		unlock, err := d.opts.Lock(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("dedup: lock: %w", err)
+		}
+		defer unlock()
+	}
+	var out []Result
+	all := func(ctx context.Context) error {
+		out = make([]Result, 0, len(docs))
+		for _, doc := range docs {
+			r, err := d.process(ctx, doc)
+			if err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return nil
+	}
+	if b, ok := d.idx.(Batcher); ok {
+		if err := b.Batch(ctx, all); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+	if err := all(ctx); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// process decides one article; d.mu (and Options.Lock) are held.
+func (d *Deduper) process(ctx context.Context, doc Document) (Result, error) {
 	if e, err := d.idx.Entry(ctx, doc.ID); err == nil {
 		return Result{ID: e.ID, DuplicateOf: e.DuplicateOf, Cluster: e.Cluster}, nil
 	} else if !errors.Is(err, taglines.ErrNotFound) {

@@ -488,18 +488,25 @@ func (in *Ingester) group(ctx context.Context, src *taglines.Source, articles []
 		}
 	}
 	slices.SortStableFunc(stored, func(a, b *taglines.Article) int { return a.PublishedAt.Compare(b.PublishedAt) })
-	groups := make([]taglines.Group, 0, len(stored))
+	docs := make([]dedup.Document, 0, len(stored))
 	for _, a := range stored {
 		tags := make([]string, len(a.Tags))
 		for i, t := range a.Tags {
 			tags[i] = t.Slug
 		}
-		res, err := in.opts.Dedup.Process(ctx, dedup.Document{
+		docs = append(docs, dedup.Document{
 			ID: a.ID, Title: a.Title, Text: a.Text, URL: a.URL, Source: src.Name(), Published: a.PublishedAt, Tags: tags,
 		})
-		if err != nil {
-			return fmt.Errorf("article %d: %w", a.ID, err)
-		}
+	}
+	// One batch per poll: a store that can, records the decisions with
+	// one commit.
+	results, err := in.opts.Dedup.ProcessAll(ctx, docs)
+	if err != nil {
+		return err
+	}
+	groups := make([]taglines.Group, 0, len(stored))
+	for i, a := range stored {
+		res := results[i]
 		a.DuplicateOf, a.Cluster = res.DuplicateOf, res.Cluster
 		groups = append(groups, taglines.Group{ArticleID: a.ID, DuplicateOf: res.DuplicateOf, Cluster: res.Cluster})
 	}

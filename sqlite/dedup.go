@@ -38,7 +38,10 @@ type dedupIndex struct {
 	wanted map[string]bool // write statements to prepare after the transaction
 }
 
-var _ dedup.Index = (*dedupIndex)(nil)
+var (
+	_ dedup.Index   = (*dedupIndex)(nil)
+	_ dedup.Batcher = (*dedupIndex)(nil)
+)
 
 // dedupMaxScan bounds the postings read per key and query, as in MemIndex,
 // so that a key shared by very many entries or stories costs a bounded
@@ -111,18 +114,29 @@ func (x *dedupIndex) Candidates(ctx context.Context, q dedup.Query) ([]dedup.Ent
 	if len(q.Keys) == 0 {
 		return nil, nil
 	}
+	const postingsQuery = `SELECT seq, published FROM dedup_keys WHERE key = ? ORDER BY seq DESC LIMIT ?`
+	const getQuery = `SELECT ` + dedupEntryColumns + ` FROM dedup_entries WHERE seq IN (SELECT value FROM json_each(?))`
 	// Prepared before the transaction takes a connection of the pool.
-	postings, err := x.stmt(ctx, x.s.r, `SELECT seq, published FROM dedup_keys WHERE key = ? ORDER BY seq DESC LIMIT ?`)
-	if err != nil {
-		return nil, fmt.Errorf("dedup candidates: %w", err)
-	}
-	get, err := x.stmt(ctx, x.s.r, `SELECT `+dedupEntryColumns+` FROM dedup_entries WHERE seq IN (SELECT value FROM json_each(?))`)
-	if err != nil {
-		return nil, fmt.Errorf("dedup candidates: %w", err)
+	var pooledPostings, pooledGet *sql.Stmt
+	if x.batchTx(ctx) == nil {
+		var err error
+		if pooledPostings, err = x.stmt(ctx, x.s.r, postingsQuery); err != nil {
+			return nil, fmt.Errorf("dedup candidates: %w", err)
+		}
+		if pooledGet, err = x.stmt(ctx, x.s.r, getQuery); err != nil {
+			return nil, fmt.Errorf("dedup candidates: %w", err)
+		}
 	}
 	var out []dedup.Entry
-	err = x.read(ctx, func(tx *sql.Tx) error {
-		postings := tx.StmtContext(ctx, postings)
+	err := x.read(ctx, func(tx *sql.Tx) error {
+		postings, err := x.bind(ctx, tx, pooledPostings, postingsQuery)
+		if err != nil {
+			return err
+		}
+		get, err := x.bind(ctx, tx, pooledGet, getQuery)
+		if err != nil {
+			return err
+		}
 		var seqs []uint64
 		for _, k := range q.Keys {
 			err := scanNewest(ctx, postings, k, dedupPerKey(q), func(rows *sql.Rows) (bool, error) {
@@ -143,7 +157,7 @@ func (x *dedupIndex) Candidates(ctx context.Context, q dedup.Query) ([]dedup.Ent
 		if len(seqs) == 0 {
 			return nil
 		}
-		rows, err := tx.StmtContext(ctx, get).QueryContext(ctx, keysJSON(distinctKeys(seqs)))
+		rows, err := get.QueryContext(ctx, keysJSON(distinctKeys(seqs)))
 		if err != nil {
 			return err
 		}
@@ -190,9 +204,44 @@ func inWindow(first, last int64, q dedup.Query) bool {
 	return last >= q.Since.UnixMicro() && (q.Until.IsZero() || first <= q.Until.UnixMicro())
 }
 
+// batchKey carries a batch's write transaction in its context.
+type batchKey struct{ x *dedupIndex }
+
+// batchTx is the write transaction of the batch ctx belongs to, or nil.
+func (x *dedupIndex) batchTx(ctx context.Context) *sql.Tx {
+	tx, _ := ctx.Value(batchKey{x}).(*sql.Tx)
+	return tx
+}
+
+// Batch implements dedup.Batcher: every call fn makes with the context it
+// is given runs in one write transaction, reads included, so that later
+// calls see what earlier ones wrote, and commits once. The Store's other
+// writers wait meanwhile, as for any write.
+func (x *dedupIndex) Batch(ctx context.Context, fn func(ctx context.Context) error) error {
+	if x.batchTx(ctx) != nil {
+		return fn(ctx)
+	}
+	return x.write(ctx, func(tx *sql.Tx) error {
+		return fn(context.WithValue(ctx, batchKey{x}, tx))
+	})
+}
+
+// bind returns the statement of query for tx: the read pool's prepared
+// statement bound to tx, or, within a batch, one prepared on the batch's
+// transaction (the pool's statements belong to another database handle).
+func (x *dedupIndex) bind(ctx context.Context, tx *sql.Tx, pooled *sql.Stmt, query string) (*sql.Stmt, error) {
+	if x.batchTx(ctx) != nil {
+		return tx.PrepareContext(ctx, query)
+	}
+	return tx.StmtContext(ctx, pooled), nil
+}
+
 // read runs fn in a transaction on a read connection, so that its
-// statements see one snapshot.
+// statements see one snapshot; within a batch, in the batch's transaction.
 func (x *dedupIndex) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if tx := x.batchTx(ctx); tx != nil {
+		return fn(tx)
+	}
 	tx, err := x.s.r.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -267,6 +316,9 @@ func (x *dedupIndex) prepared(query string) *sql.Stmt {
 // write runs fn in a write transaction, then prepares the statements fn
 // wanted, for the next time.
 func (x *dedupIndex) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if tx := x.batchTx(ctx); tx != nil {
+		return fn(tx) // the batch commits
+	}
 	if err := x.s.write(ctx, fn); err != nil {
 		return err
 	}
@@ -284,6 +336,9 @@ func (x *dedupIndex) write(ctx context.Context, fn func(tx *sql.Tx) error) error
 
 // readRow runs query on a read connection through its prepared statement.
 func (x *dedupIndex) readRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if tx := x.batchTx(ctx); tx != nil {
+		return tx.QueryRowContext(ctx, query, args...)
+	}
 	st, err := x.stmt(ctx, x.s.r, query)
 	if err != nil {
 		// Unprepared, the query fails (or works) on its own and reports it
@@ -295,6 +350,9 @@ func (x *dedupIndex) readRow(ctx context.Context, query string, args ...any) *sq
 
 // readRows runs query on a read connection through its prepared statement.
 func (x *dedupIndex) readRows(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if tx := x.batchTx(ctx); tx != nil {
+		return tx.QueryContext(ctx, query, args...)
+	}
 	st, err := x.stmt(ctx, x.s.r, query)
 	if err != nil {
 		return nil, err
@@ -463,19 +521,30 @@ func (x *dedupIndex) Stories(ctx context.Context, q dedup.Query) ([]dedup.Cluste
 	if len(q.Keys) == 0 {
 		return nil, nil
 	}
+	const filingsQuery = `SELECT f.cluster_id, c.first_at, c.last_at FROM dedup_cluster_keys f
+		JOIN dedup_clusters c ON c.id = f.cluster_id WHERE f.key = ? ORDER BY f.seq DESC LIMIT ?`
+	const getQuery = `SELECT ` + dedupClusterColumns + ` FROM dedup_clusters WHERE id IN (SELECT value FROM json_each(?))`
 	// Prepared before the transaction takes a connection of the pool.
-	filings, err := x.stmt(ctx, x.s.r, `SELECT f.cluster_id, c.first_at, c.last_at FROM dedup_cluster_keys f
-		JOIN dedup_clusters c ON c.id = f.cluster_id WHERE f.key = ? ORDER BY f.seq DESC LIMIT ?`)
-	if err != nil {
-		return nil, fmt.Errorf("dedup stories: %w", err)
-	}
-	get, err := x.stmt(ctx, x.s.r, `SELECT `+dedupClusterColumns+` FROM dedup_clusters WHERE id IN (SELECT value FROM json_each(?))`)
-	if err != nil {
-		return nil, fmt.Errorf("dedup stories: %w", err)
+	var pooledFilings, pooledGet *sql.Stmt
+	if x.batchTx(ctx) == nil {
+		var err error
+		if pooledFilings, err = x.stmt(ctx, x.s.r, filingsQuery); err != nil {
+			return nil, fmt.Errorf("dedup stories: %w", err)
+		}
+		if pooledGet, err = x.stmt(ctx, x.s.r, getQuery); err != nil {
+			return nil, fmt.Errorf("dedup stories: %w", err)
+		}
 	}
 	var out []dedup.Cluster
-	err = x.read(ctx, func(tx *sql.Tx) error {
-		filings := tx.StmtContext(ctx, filings)
+	err := x.read(ctx, func(tx *sql.Tx) error {
+		filings, err := x.bind(ctx, tx, pooledFilings, filingsQuery)
+		if err != nil {
+			return err
+		}
+		get, err := x.bind(ctx, tx, pooledGet, getQuery)
+		if err != nil {
+			return err
+		}
 		hits := make(map[int64]int)
 		for _, k := range q.Keys {
 			err := scanNewest(ctx, filings, k, dedupPerKey(q), func(rows *sql.Rows) (bool, error) {
@@ -509,7 +578,7 @@ func (x *dedupIndex) Stories(ctx context.Context, q dedup.Query) ([]dedup.Cluste
 			})
 			ids = ids[:q.Limit]
 		}
-		rows, err := tx.StmtContext(ctx, get).QueryContext(ctx, keysJSON(ids))
+		rows, err := get.QueryContext(ctx, keysJSON(ids))
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"testing"
 
@@ -62,5 +63,67 @@ func TestDedupIndexCancelled(t *testing.T) {
 	cancel()
 	if _, err := st.DedupIndex().Entry(ctx, 1); err == nil {
 		t.Error("Entry with a cancelled context succeeded")
+	}
+}
+
+// TestDedupBatch: deciding articles in one batch (one transaction) gives
+// the decisions of deciding them one by one, and a failed batch leaves
+// nothing behind.
+func TestDedupBatch(t *testing.T) {
+	docs := indextest.Documents(t, 300)
+	alone := dedup.New(dedup.NewMemIndex(), dedup.Options{})
+	want := make([]dedup.Result, 0, len(docs))
+	for _, d := range docs {
+		r, err := alone.Process(context.Background(), d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, r)
+	}
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "batch.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	idx := st.DedupIndex()
+	d := dedup.New(idx, dedup.Options{})
+	var got []dedup.Result
+	for start := 0; start < len(docs); start += 20 { // as ingest: a batch per poll of a source
+		rs, err := d.ProcessAll(context.Background(), docs[start:min(start+20, len(docs))])
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, rs...)
+	}
+	dups := 0
+	for i := range want {
+		if got[i].DuplicateOf != want[i].DuplicateOf || got[i].Cluster != want[i].Cluster {
+			t.Errorf("article %d: batched %+v, one by one %+v", docs[i].ID, got[i], want[i])
+		}
+		if want[i].DuplicateOf != 0 {
+			dups++
+		}
+	}
+	if dups == 0 {
+		t.Fatal("no versions among the documents")
+	}
+
+	// A batch that fails half-way records none of its decisions.
+	b, ok := idx.(dedup.Batcher)
+	if !ok {
+		t.Fatal("the SQLite index is not a Batcher")
+	}
+	extra := dedup.Entry{ID: 99_999, Keys: []uint64{1, 2}}
+	err = b.Batch(context.Background(), func(ctx context.Context) error {
+		if err := idx.Put(ctx, extra); err != nil {
+			return err
+		}
+		return errors.New("fail the batch")
+	})
+	if err == nil {
+		t.Fatal("the failing batch reported success")
+	}
+	if _, err := idx.Entry(context.Background(), extra.ID); err == nil {
+		t.Error("an entry written in a failed batch was kept")
 	}
 }
