@@ -1,6 +1,7 @@
 package enrich
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -200,5 +201,38 @@ func BenchmarkTag(b *testing.B) {
 	a := Article{Title: "Putin and Erdogan discuss Ukraine and Syria", Text: strings.Repeat("Russian President Vladimir Putin spoke to his Turkish counterpart, Recep Tayyip Erdogan, by phone. The leaders discussed the Ukrainian conflict, as well as the recent escalation in Syria, according to a statement published by the Kremlin on Friday. ", 8)}
 	for b.Loop() {
 		tagger.Tag(a)
+	}
+}
+
+// TestTitleCaseHeadline: a Title Case headline does not make a name of
+// its capitalised words; the names of the body still count.
+func TestTitleCaseHeadline(t *testing.T) {
+	tg := testTagger(t)
+	res := tg.Tag(Article{
+		Title: "Benetton of Italy Sees Expansion, Acquisitions",
+		Text: "Benetton SpA of Italy expects to further diversify into financial services and is weighing possible acquisitions, a Benetton spokeswoman said in Milan. " +
+			"Benetton is holding talks with Wall Street firms about a listing on the New York Stock Exchange, the spokeswoman said.",
+	})
+	var names []string
+	for _, tag := range res.Tags {
+		names = append(names, tag.Tag.Name)
+		if tag.Tag.Name == "BenettonOfItalySeesExpansion" || tag.Tag.Name == "SeesExpansion" {
+			t.Errorf("tag %s made from a Title Case headline", tag.Tag)
+		}
+	}
+	if !slices.Contains(names, "Benetton") {
+		t.Errorf("tags %v lack #Benetton, named in the body", names)
+	}
+	for _, tt := range []struct {
+		title string
+		want  bool
+	}{
+		{"Benetton of Italy Sees Expansion, Acquisitions", true},
+		{"Putin and Erdogan discuss Ukraine and Syria", false},
+		{"Moscow hopes Trump's 'reasonable' position will influence EU", false},
+	} {
+		if got := isTitleCase(tt.title); got != tt.want {
+			t.Errorf("isTitleCase(%q) = %v, want %v", tt.title, got, tt.want)
+		}
 	}
 }

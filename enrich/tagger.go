@@ -167,8 +167,12 @@ func (t *Tagger) Tag(a Article) Result {
 	// Salience.
 	var tags []ScoredTag
 	lead := bodyStart + min(len(body), 400)
+	// In a headline in Title Case capitals say nothing about names, so a
+	// name seen only there ("Benetton Of Italy Sees Expansion") is not one.
+	titleCase := isTitleCase(title) && len(body) > 0
 	for _, c := range cands {
 		var n, inTitle, inLead float64
+		inBody := false
 		parts := map[int]bool{}
 		for _, m := range c.mentions {
 			if overlaps(masked, m.Start, m.End) {
@@ -181,14 +185,17 @@ func (t *Tagger) Tag(a Article) Result {
 			n += w
 			if m.Start < bodyStart-1 {
 				inTitle = 1
-			} else if m.Start < lead {
-				inLead = 1
+			} else {
+				inBody = true
+				if m.Start < lead {
+					inLead = 1
+				}
 			}
 			if len(body) > 0 {
 				parts[min(4, (m.Start-bodyStart)*5/max(len(body), 1))] = true
 			}
 		}
-		if n == 0 {
+		if n == 0 || titleCase && !inBody {
 			continue
 		}
 		spread := float64(len(parts)) / 5
@@ -556,4 +563,23 @@ func maskText(text string, masked [][2]int, off int) string {
 		}
 	}
 	return string(b)
+}
+
+// isTitleCase reports whether a headline capitalises most of its words,
+// as many publishers style headlines: then capitals mark no names.
+func isTitleCase(title string) bool {
+	var words, upper int
+	for _, w := range strings.Fields(title) {
+		w = strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) })
+		if len([]rune(w)) < 4 {
+			continue // short function words are lower case in either style
+		}
+		words++
+		if r := []rune(w)[0]; unicode.IsUpper(r) {
+			upper++
+		}
+	}
+	// Sentence case keeps its verbs and common nouns low ("Putin and
+	// Erdogan discuss Ukraine"): one is enough to tell.
+	return words >= 3 && upper == words
 }
