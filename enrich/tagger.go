@@ -226,8 +226,24 @@ func (t *Tagger) Tag(a Article) Result {
 		return strings.Compare(x.Tag.Slug, y.Tag.Slug)
 	})
 
-	// Topics, over the text without boilerplate.
-	qd := &query.Doc{Title: title, Text: maskText(body, masked, bodyStart), Source: a.Source, Section: res.Section.Name, Lang: res.Lang}
+	// Topics, over the text without boilerplate. A topic is what an
+	// article is about: its rule must match the headline, or both halves
+	// of the body, not one passing word (a film in a trade story, a
+	// tsunami fundraiser in the charts).
+	text := maskText(body, masked, bodyStart)
+	mid := len(text) / 2
+	if i := strings.LastIndexAny(text[:mid], " \n"); i > 0 {
+		mid = i
+	}
+	qd := &query.Doc{Title: title, Text: text, Source: a.Source, Section: res.Section.Name, Lang: res.Lang}
+	halves := [2]*query.Doc{}
+	for i, part := range [2]string{text[:mid], text[mid:]} {
+		d := *qd
+		d.Title, d.Text = "", part
+		halves[i] = &d
+	}
+	headline := *qd
+	headline.Text = ""
 	for _, tg := range tags {
 		qd.Tags = append(qd.Tags, tg.Name)
 	}
@@ -235,7 +251,7 @@ func (t *Tagger) Tag(a Article) Result {
 	var out []ScoredTag
 	seen := map[string]bool{}
 	for _, tp := range t.topics {
-		if tp.Rule.Match(qd) && !seen[tp.Tag.Slug] && !t.aliases.Blocked(tp.Tag.Name) {
+		if tp.Rule.Match(qd) && topical(tp, qd, &headline, halves) && !seen[tp.Tag.Slug] && !t.aliases.Blocked(tp.Tag.Name) {
 			seen[tp.Tag.Slug] = true
 			out = append(out, ScoredTag{Tag: tp.Tag, Name: tp.Tag.Name, Type: TypeTopic, Score: 1})
 		}
@@ -582,4 +598,23 @@ func isTitleCase(title string) bool {
 	// Sentence case keeps its verbs and common nouns low ("Putin and
 	// Erdogan discuss Ukraine"): one is enough to tell.
 	return words >= 3 && upper == words
+}
+
+// topical reports whether a topic whose rule matches the whole article is
+// what it is about: the rule matches the headline (with the article's
+// tags and metadata), or each half of the body on its own.
+func topical(tp Topic, doc, headline *query.Doc, halves [2]*query.Doc) bool {
+	h := *headline
+	h.Tags = doc.Tags
+	if tp.Rule.Match(&h) {
+		return true
+	}
+	for _, half := range halves {
+		d := *half
+		d.Tags = doc.Tags
+		if !tp.Rule.Match(&d) {
+			return false
+		}
+	}
+	return true
 }
