@@ -236,3 +236,29 @@ func TestTitleCaseHeadline(t *testing.T) {
 		}
 	}
 }
+
+// TestTopicNeedsSubject: a topic named once in passing is not a tag; one
+// in the headline, or all through the body, is.
+func TestTopicNeedsSubject(t *testing.T) {
+	tg := testTagger(t)
+	has := func(res Result, name string) bool {
+		for _, tag := range res.Tags {
+			if tag.Tag.Name == name {
+				return true
+			}
+		}
+		return false
+	}
+	trade := "The trade panel narrowed the list of Japanese goods facing tariffs, from television sets to power tools. " +
+		"Officials said the decision would come within days and that talks with Tokyo would continue. " +
+		"Exporters of semiconductors were expected to bear the brunt of the measures announced by the administration. " +
+		"The list also includes photographic film and some chemicals, the panel said."
+	if res := tg.Tag(Article{Title: "US to announce decision on Japan tariffs", Text: trade}); has(res, "Film") {
+		t.Error("#Film from a trade story that mentions photographic film once")
+	}
+	review := "The new film opened in cinemas across the country this weekend. Critics praised the film's direction and its cast. " +
+		"The studio said the film had taken more at the box office than any of its earlier releases, and a sequel is planned."
+	if res := tg.Tag(Article{Title: "Studio's new release tops the box office", Text: review}); !has(res, "Film") {
+		t.Errorf("no #Film on a story about a film: %v", res.Tags)
+	}
+}
