@@ -126,6 +126,10 @@ const (
 	TagMerge TagRuleKind = "merge"
 	// TagBlock: Name is never a tag; Target is empty.
 	TagBlock TagRuleKind = "block"
+	// TagTopic: Name is a topic tag given to the articles that Target, a
+	// rule of the query language, matches; the layer that stores it checks
+	// the rule's syntax.
+	TagTopic TagRuleKind = "topic"
 )
 
 // TagRule is an operator's correction to tagging, applied to new articles
@@ -139,7 +143,7 @@ type TagRule struct {
 // Validate reports whether r can be applied.
 func (r TagRule) Validate() error {
 	switch {
-	case r.Kind != TagAlias && r.Kind != TagMerge && r.Kind != TagBlock:
+	case r.Kind != TagAlias && r.Kind != TagMerge && r.Kind != TagBlock && r.Kind != TagTopic:
 		return fmt.Errorf("tag rule kind %q: %w", r.Kind, ErrInvalid)
 	case strings.TrimSpace(r.Name) == "":
 		return fmt.Errorf("tag rule without a name: %w", ErrInvalid)

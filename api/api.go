@@ -50,6 +50,9 @@ type Options struct {
 	// ValidateRules checks a source's extraction rules before they are
 	// stored; nil accepts any.
 	ValidateRules func([]byte) error
+	// ValidateTopic checks a topic rule's syntax before it is stored; nil
+	// accepts any.
+	ValidateTopic func(tag, rule string) error
 	// Retag, if set, starts re-tagging the stored articles in the
 	// background after a tag rule changed.
 	Retag func()
@@ -71,6 +74,7 @@ type handler struct {
 
 	token         string
 	validateRules func([]byte) error
+	validateTopic func(tag, rule string) error
 	retag         func()
 	splitArticle  func(ctx context.Context, id int64, story bool) ([]taglines.Group, error)
 }
@@ -105,6 +109,7 @@ func New(store taglines.Store, opts Options) http.Handler {
 
 		token:         opts.Token,
 		validateRules: opts.ValidateRules,
+		validateTopic: opts.ValidateTopic,
 		retag:         opts.Retag,
 		splitArticle:  opts.Split,
 	}

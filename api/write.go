@@ -129,6 +129,12 @@ func (h *handler) setTagRule(w http.ResponseWriter, r *http.Request) {
 	if !h.decode(w, r, &in) {
 		return
 	}
+	if in.Kind == string(taglines.TagTopic) && h.validateTopic != nil {
+		if err := h.validateTopic(in.Name, in.Target); err != nil {
+			h.fail(w, r, http.StatusBadRequest, err.Error(), nil)
+			return
+		}
+	}
 	err := h.store.SetTagRule(r.Context(), taglines.TagRule{Kind: taglines.TagRuleKind(in.Kind), Name: in.Name, Target: in.Target})
 	if errors.Is(err, taglines.ErrInvalid) {
 		h.fail(w, r, http.StatusBadRequest, err.Error(), nil)

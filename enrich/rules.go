@@ -22,6 +22,9 @@ func NewTagRules(rules []taglines.TagRule, aliases *Aliases) (*TagRules, error) 
 		if err := rule.Validate(); err != nil {
 			return nil, err
 		}
+		if rule.Kind == taglines.TagTopic {
+			continue // topics are rules over text: see Topics
+		}
 		from, ok := taglines.NewTag(rule.Name)
 		if !ok {
 			return nil, fmt.Errorf("tag rule %s %q: not a tag: %w", rule.Kind, rule.Name, taglines.ErrInvalid)
@@ -92,4 +95,21 @@ func (r *TagRules) Canonical(name string) (string, bool) {
 		}
 	}
 	return name, false
+}
+
+// Topics returns the operators' topics among rules, parsed. A rule that
+// does not parse is an error naming it and the position of the fault.
+func Topics(rules []taglines.TagRule) ([]Topic, error) {
+	var out []Topic
+	for _, r := range rules {
+		if r.Kind != taglines.TagTopic {
+			continue
+		}
+		tp, err := NewTopic(r.Name, r.Target)
+		if err != nil {
+			return nil, fmt.Errorf("topic %s: %w", r.Name, err)
+		}
+		out = append(out, tp)
+	}
+	return out, nil
 }

@@ -64,6 +64,27 @@ func NewTagger(opts Options) (*Tagger, error) {
 	return t, nil
 }
 
+// WithTopics returns a Tagger like t whose topics are t's and extra (an
+// operator's, replacing a shipped topic of the same tag). t is unchanged.
+func (t *Tagger) WithTopics(extra []Topic) *Tagger {
+	if len(extra) == 0 {
+		return t
+	}
+	c := *t
+	mine := map[string]bool{}
+	for _, tp := range extra {
+		mine[tp.Tag.Slug] = true
+	}
+	c.topics = make([]Topic, 0, len(t.topics)+len(extra))
+	for _, tp := range t.topics {
+		if !mine[tp.Tag.Slug] {
+			c.topics = append(c.topics, tp)
+		}
+	}
+	c.topics = append(c.topics, extra...)
+	return &c
+}
+
 // Aliases returns the alias table the Tagger uses; changes to it apply to
 // later Tag calls.
 func (t *Tagger) Aliases() *Aliases { return t.aliases }

@@ -51,8 +51,7 @@ func (m *Main) pollerWith(store taglines.Store, cfg *Config, log *slog.Logger, h
 	opts := cfg.fetchOptions()
 	opts.Now = m.now
 	fetcher := fetch.New(hc, opts)
-	tagger := m.tagger(log)
-	rules, err := tagRules(context.Background(), store, tagger)
+	tagger, rules, err := tagging(context.Background(), store, m.tagger(log))
 	if err != nil {
 		log.Error("tag rules not applied", "err", err)
 	}
@@ -111,6 +110,7 @@ func (m *Main) canonical(store taglines.Store, log *slog.Logger) taglines.Canoni
 	t := m.tagger(log)
 	return func(name string) (string, bool) {
 		if stored, err := store.TagRules(context.Background()); err == nil && len(stored) > 0 {
+			// Topics are not aliases: NewTagRules leaves them out.
 			if rules, err := enrich.NewTagRules(stored, nil); err == nil {
 				if c, ok := rules.Canonical(name); ok {
 					return c, true
@@ -150,16 +150,29 @@ func deduper(store taglines.Store, log *slog.Logger, now func() time.Time) *dedu
 	return dedup.New(idx, opts)
 }
 
-// tagRules loads the operators' tag rules and teaches them to the tagger's
-// alias table (tagger may be nil).
-func tagRules(ctx context.Context, store taglines.Store, tagger *enrich.Tagger) (*enrich.TagRules, error) {
+// tagging loads the operators' tag rules: aliases, merges and blocks are
+// taught to the tagger's alias table and returned as rules over tags;
+// their topics join the tagger's (the returned Tagger; base is unchanged
+// but its alias table, and may be nil).
+func tagging(ctx context.Context, store taglines.Store, base *enrich.Tagger) (*enrich.Tagger, *enrich.TagRules, error) {
 	stored, err := store.TagRules(ctx)
 	if err != nil {
-		return nil, err
+		return base, nil, err
 	}
 	var aliases *enrich.Aliases
-	if tagger != nil {
-		aliases = tagger.Aliases()
+	if base != nil {
+		aliases = base.Aliases()
 	}
-	return enrich.NewTagRules(stored, aliases)
+	rules, err := enrich.NewTagRules(stored, aliases)
+	if err != nil {
+		return base, nil, err
+	}
+	topics, err := enrich.Topics(stored)
+	if err != nil {
+		return base, rules, err
+	}
+	if base == nil {
+		return nil, rules, nil
+	}
+	return base.WithTopics(topics), rules, nil
 }

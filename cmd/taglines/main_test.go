@@ -409,6 +409,21 @@ func TestReferenceArticlesClean(t *testing.T) {
 		t.Errorf("/api/v1/tags/sergeylavrov shows #%s, want #Lavrov", merged.Tag.Name)
 	}
 
+	// An operator defines a topic: a malformed rule is refused with its
+	// position and changes nothing; a good one tags stored articles.
+	var tout, terr bytes.Buffer
+	err = h.main(&tout, &terr).Run(context.Background(), []string{"--db", h.db, "tags", "topic", "Car Bombs", `car AND (bomb OR explosion`})
+	if err == nil || !regexp.MustCompile(`at \d+`).MatchString(err.Error()) {
+		t.Errorf("tags topic with a malformed rule = %v, want an error giving the position", err)
+	}
+	if n := tagged("carbombs"); n != 0 {
+		t.Errorf("a refused topic tagged %d articles", n)
+	}
+	h.run("tags", "topic", "Car Bombs", `car NEAR/3 bomb OR car NEAR/3 explosion`)
+	if n := tagged("carbombs"); n == 0 {
+		t.Error("the new topic #CarBombs tags no stored article (the ABC story is one)")
+	}
+
 	// Across the corpus the most complete frequent form wins: a bare
 	// surname that the articles also give in full is merged into it.
 	if out := h.run("tags", "learn", "--dry-run"); strings.Contains(out, "merge #Russia") {

@@ -26,8 +26,7 @@ func (c *reextractCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 		}
 		opts := cfg.fetchOptions()
 		opts.Now = m.now
-		tagger := m.tagger(log)
-		rules, err := tagRules(ctx, store, tagger)
+		tagger, rules, err := tagging(ctx, store, m.tagger(log))
 		if err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/taglines/taglines"
 	"github.com/taglines/taglines/api"
 	"github.com/taglines/taglines/dedup"
+	"github.com/taglines/taglines/enrich"
 	"github.com/taglines/taglines/extract"
 	"github.com/taglines/taglines/testpub"
 	"github.com/taglines/taglines/web"
@@ -71,6 +72,7 @@ func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	mux.Handle("/api/", api.New(store, api.Options{
 		Logger: log, Now: m.now, Canonical: canonical, Token: cfg.APIToken,
 		ValidateRules: func(b []byte) error { _, err := extract.ParseRules(b); return err },
+		ValidateTopic: func(tag, rule string) error { _, err := enrich.NewTopic(tag, rule); return err },
 		Retag:         m.backgroundRetag(ctx, store, log),
 		Split: func(ctx context.Context, id int64, story bool) ([]taglines.Group, error) {
 			kind := dedup.SplitVersion

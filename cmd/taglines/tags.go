@@ -22,6 +22,7 @@ type tagsCmd struct {
 	Block tagsBlockCmd `cmd:"" help:"NAME is never a tag; stored articles are retagged."`
 	Drop  tagsDropCmd  `cmd:"" help:"Remove a rule (KIND alias, merge or block, and NAME); stored articles are retagged."`
 	Learn tagsLearnCmd `cmd:"" help:"Let the most complete frequent form of each name win across the corpus (Putin → VladimirPutin): add merge rules and retag."`
+	Topic tagsTopicCmd `cmd:"" help:"Define a topic: TAG is given to articles that RULE matches (AND, OR, NOT, \"phrases\", NEAR/n, title:, tag:, source:, section:, lang:); stored articles are retagged."`
 }
 
 type tagsLearnCmd struct {
@@ -120,6 +121,19 @@ func (c *tagsMergeCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	return c.set(ctx, m, cfg, taglines.TagMerge)
 }
 
+type tagsTopicCmd struct {
+	tagsPair `embed:""`
+}
+
+// Run checks the rule before storing it: a malformed rule is refused with
+// the position of its fault and changes nothing.
+func (c *tagsTopicCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
+	if _, err := enrich.NewTopic(c.Name, c.Target); err != nil {
+		return err
+	}
+	return c.set(ctx, m, cfg, taglines.TagTopic)
+}
+
 type tagsBlockCmd struct {
 	Name       string `arg:""`
 	retagFlags `embed:""`
@@ -132,7 +146,7 @@ func (c *tagsBlockCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 }
 
 type tagsDropCmd struct {
-	Kind       string `arg:"" enum:"alias,merge,block"`
+	Kind       string `arg:"" enum:"alias,merge,block,topic"`
 	Name       string `arg:""`
 	retagFlags `embed:""`
 }
@@ -171,8 +185,7 @@ func (c *retagCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 
 func (m *Main) retag(ctx context.Context, cfg *Config, store taglines.Store, source, from int64) error {
 	log := m.logger(cfg)
-	tagger := m.tagger(log)
-	rules, err := tagRules(ctx, store, tagger)
+	tagger, rules, err := tagging(ctx, store, m.tagger(log))
 	if err != nil {
 		return err
 	}
@@ -204,10 +217,10 @@ func (m *Main) backgroundRetag(ctx context.Context, store taglines.Store, log *s
 	running, again := false, false
 	var run func()
 	run = func() {
-		rules, err := tagRules(ctx, store, m.tagger(log))
+		tagger, rules, err := tagging(ctx, store, m.tagger(log))
 		if err == nil {
 			var n int
-			n, err = ingest.Retag(ctx, store, m.tagger(log), rules, 0, 0, nil)
+			n, err = ingest.Retag(ctx, store, tagger, rules, 0, 0, nil)
 			log.Info("retag after a tag rule change", "articles", n)
 		}
 		if err != nil && ctx.Err() == nil {
