@@ -145,7 +145,7 @@ func PageWith(page []byte, contentType string, pageURL *url.URL, opts Options) (
 			}
 		}
 	}
-	paras = dropBoilerplateLines(paras)
+	paras = trimEdges(dropBoilerplateLines(paras))
 	lines := texts(paras)
 	if opts.Boilerplate != nil {
 		lines = opts.Boilerplate.Filter(lines)

@@ -30,6 +30,9 @@ var skipped = map[string]bool{
 	"script": true, "style": true, "noscript": true, "template": true, "svg": true, "button": true,
 	"select": true, "option": true, "textarea": true, "input": true, "iframe": true, "object": true,
 	"embed": true, "canvas": true, "math": true, "head": true, "title": true, "meta": true, "link": true,
+	// Ruby annotations are readings of the base text (furigana), which
+	// would otherwise run into it.
+	"rt": true, "rp": true,
 	// Captions are credits and descriptions of photos, not article text.
 	"figcaption": true,
 }
@@ -106,7 +109,12 @@ func walkParas(n *html.Node, raw bool) []para {
 	var cur strings.Builder
 	links, tag := 0, ""
 	flush := func() {
-		if p := strings.Join(strings.Fields(cur.String()), " "); p != "" {
+		s := cur.String()
+		if strings.Contains(s, "\u00ad") {
+			// Soft hyphens mark where a word may break; they are not text.
+			s = strings.ReplaceAll(s, "\u00ad", "")
+		}
+		if p := strings.Join(strings.Fields(s), " "); p != "" {
 			out = append(out, para{text: p, tag: tag, links: min(links, len(p))})
 		}
 		cur.Reset()
@@ -298,10 +306,17 @@ func textLenOf(ps []para) int {
 }
 
 // better reports whether the fallback's paragraphs fb should replace
-// readability's rd: when readability found much less text outside links.
+// readability's rd: when readability found much less text outside links,
+// or much less prose (see proseLen).
 func better(fb, rd []para) bool {
 	f, r := textLenOf(fb), textLenOf(rd)
-	return f > 0 && r*2 < f
+	if f > 0 && r*2 < f {
+		return true
+	}
+	// Readability's block may be long but not prose (a list of names, a
+	// row of teasers): a clear margin of running text decides.
+	pf, pr := prose(fb), prose(rd)
+	return pf >= 200 && pr*3 < pf*2
 }
 
 // Promotional, sharing and navigation lines that sit inside article bodies
