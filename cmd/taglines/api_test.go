@@ -127,3 +127,21 @@ func TestWriteAPIOff(t *testing.T) {
 		t.Errorf("PUT tag-rules with the write API off = %d, want 403", resp.StatusCode)
 	}
 }
+
+func TestProgressBar(t *testing.T) {
+	tests := []struct {
+		done, total int
+		want        string
+	}{
+		{0, 10, "[>                             ]   0% 0/10"},
+		{5, 10, "[===============>              ]  50% 5/10"},
+		{10, 10, "[==============================] 100% 10/10"},
+		{12, 10, "[==============================] 100% 10/10"},
+		{7, 0, "7"},
+	}
+	for _, tt := range tests {
+		if got := progressBar(tt.done, tt.total); got != tt.want {
+			t.Errorf("progressBar(%d, %d) = %q, want %q", tt.done, tt.total, got, tt.want)
+		}
+	}
+}

@@ -32,9 +32,19 @@ func (c *reextractCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 		}
 		in := ingest.New(store, fetch.New(hc, opts), ingest.Options{Logger: log, Now: m.now, Tagger: tagger, TagRules: rules})
 		var last int64
+		st, err := store.Stats(ctx)
+		if err != nil {
+			return err
+		}
+		total := st.Articles
+		if c.Source != 0 {
+			if src, err := store.Source(ctx, c.Source); err == nil {
+				total = src.ArticleCount
+			}
+		}
 		n, err := in.Reextract(ctx, c.Source, c.FromID, func(done int, lastID int64) {
 			last = lastID
-			fmt.Fprintf(m.Stderr, "\rreextract: %d articles", done)
+			fmt.Fprintf(m.Stderr, "\rreextract %s", progressBar(done, total))
 		})
 		fmt.Fprintln(m.Stderr)
 		if err != nil {

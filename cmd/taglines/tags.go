@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -196,7 +197,7 @@ func (m *Main) retag(ctx context.Context, cfg *Config, store taglines.Store, sou
 	var last int64
 	n, err := ingest.Retag(ctx, store, tagger, rules, source, from, func(done int, lastID int64) {
 		last = lastID
-		fmt.Fprintf(m.Stderr, "\rretag: %d/%d articles", done, st.Articles)
+		fmt.Fprintf(m.Stderr, "\rretag %s", progressBar(done, st.Articles))
 	})
 	fmt.Fprintln(m.Stderr)
 	if err != nil {
@@ -246,4 +247,20 @@ func (m *Main) backgroundRetag(ctx context.Context, store taglines.Store, log *s
 		running = true
 		go run()
 	}
+}
+
+// progressBar draws "[=====>    ]  45% 2250/5000" for a count out of a
+// total (a total of 0 or less draws the count alone).
+func progressBar(done, total int) string {
+	if total <= 0 {
+		return fmt.Sprintf("%d", done)
+	}
+	const width = 30
+	done = min(done, total)
+	filled := done * width / total
+	bar := strings.Repeat("=", filled)
+	if filled < width {
+		bar += ">" + strings.Repeat(" ", width-filled-1)
+	}
+	return fmt.Sprintf("[%s] %3d%% %d/%d", bar, done*100/total, done, total)
 }
