@@ -18,6 +18,14 @@ demo:
 	$(GO) run ./cmd/taglines serve --demo
 
 # Short fuzzing of every fuzz target, for a local pass before a commit.
+FUZZTIME ?= 30s
+FUZZ_TARGETS = .:FuzzParseCursor ./feed:FuzzParse ./feed:FuzzParseDate ./dedup:FuzzCanonicalURL \
+	./dedup:FuzzTokenize ./dedup:FuzzDecode ./enrich/token:FuzzTokenize ./extract:FuzzPage \
+	./extract:FuzzSanitize ./query:FuzzParse
+
 fuzz:
-	$(GO) test -run '^$$' -fuzz "^FuzzParse$$" -fuzztime 30s ./feed/
-	$(GO) test -run '^$$' -fuzz FuzzCanonicalURL -fuzztime 30s ./dedup/
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "fuzz $$pkg $$fn"; \
+		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
