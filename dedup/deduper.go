@@ -58,6 +58,11 @@ type Result struct {
 	// matched version, or the cosine similarity with the joined story; 0
 	// for an article alone.
 	Score float64
+	// Moved are the earlier articles this decision moved to another story:
+	// joining a story can make it close enough to another one that the two
+	// merge (Options.MergeThreshold), and the smaller one's articles move.
+	// Each is where that article now belongs.
+	Moved []Result
 }
 
 // Options tune a Deduper. The zero value selects the defaults.
@@ -89,6 +94,12 @@ type Options struct {
 	// this, their titles must share words too, so that identical
 	// boilerplate under different titles is not a duplicate. Default 150.
 	ShortShingles int
+	// MergeThreshold is the cosine similarity between two stories'
+	// centroids at which they merge into one; default 0.5. Stories drift
+	// apart or together as articles join them, and an article decided
+	// early may have started a story of its own that later proves to be
+	// another's: merging and Refine undo such splits.
+	MergeThreshold float64
 	// Now is the clock for documents without a publication time; nil
 	// means time.Now.
 	Now func() time.Time
@@ -113,6 +124,7 @@ func (o Options) withDefaults() Options {
 		o.DuplicateWindow = 7 * 24 * time.Hour
 	}
 	def(&o.ClusterThreshold, 0.1)
+	def(&o.MergeThreshold, 0.5)
 	def(&o.DuplicateJaccard, 0.5)
 	def(&o.DuplicateContainment, 0.8)
 	def(&o.MinSizeRatio, 0.4)
@@ -213,6 +225,10 @@ func vector(raw map[uint64]float64, docs int64, keys []uint64, df []int64) Vecto
 	slices.SortFunc(v, func(a, b Term) int { return cmp.Compare(a.Key, b.Key) })
 	return v.top(VectorTerms).normalized()
 }
+
+// Window returns the Window option: how far apart in publication time
+// the articles of one story may be.
+func (d *Deduper) Window() time.Duration { return d.opts.Window }
 
 // Process decides where doc belongs, records it in the index and returns
 // the decision. Processing an ID again returns the recorded decision
@@ -326,6 +342,15 @@ func (d *Deduper) process(ctx context.Context, doc Document) (Result, error) {
 	}
 	if err := d.idx.AddDocFreq(ctx, terms); err != nil {
 		return Result{}, fmt.Errorf("dedup article %d: doc freq: %w", doc.ID, err)
+	}
+	if res.Cluster != doc.ID {
+		// A story of one cannot be near another: the article would have
+		// joined it.
+		into, moved, err := d.mergeStories(ctx, res.Cluster)
+		if err != nil {
+			return Result{}, fmt.Errorf("dedup article %d: %w", doc.ID, err)
+		}
+		res.Cluster, res.Moved = into, moved
 	}
 	return res, nil
 }

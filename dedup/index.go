@@ -108,6 +108,16 @@ type Index interface {
 	// PutCluster stores c, replacing the cluster with the same ID and
 	// refiling it under c.Keys; a cluster of Size 0 is deleted.
 	PutCluster(ctx context.Context, c Cluster) error
+	// Relabel sets Cluster to to on every entry whose Cluster is from, and
+	// returns those entries as now stored, in any order; clusters
+	// themselves are left as they are. Its cost grows with the entries
+	// moved, not with the entries stored.
+	Relabel(ctx context.Context, from, to int64) ([]Entry, error)
+	// Window returns the entries published within [q.Since, q.Until]
+	// (Keys and PerKey are ignored), the most recently published first,
+	// at most q.Limit of them when Limit > 0. Its cost grows with the
+	// entries returned, not with the entries stored.
+	Window(ctx context.Context, q Query) ([]Entry, error)
 
 	// DocFreq returns the number of documents counted by AddDocFreq and,
 	// for each of terms, how many of them contained it.
@@ -128,6 +138,7 @@ type MemIndex struct {
 	heads    map[uint64]int32 // key → newest posting in nodes, +1 (0: none)
 	nodes    []posting
 	versions map[int64][]int64 // root → its duplicates
+	members  map[int64][]int32 // cluster → its entries
 	clusters map[int64]*Cluster
 	stories  map[uint64][]int64 // key → clusters, least recently filed first
 	df       map[uint64]int64
@@ -152,6 +163,7 @@ func NewMemIndex() *MemIndex {
 		byID:     map[int64]int32{},
 		heads:    map[uint64]int32{},
 		versions: map[int64][]int64{},
+		members:  map[int64][]int32{},
 		clusters: map[int64]*Cluster{},
 		stories:  map[uint64][]int64{},
 		df:       map[uint64]int64{},
@@ -238,12 +250,17 @@ func (m *MemIndex) Put(ctx context.Context, e Entry) error {
 			m.unlinkVersion(old.DuplicateOf, e.ID)
 			m.linkVersion(e.DuplicateOf, e.ID)
 		}
+		if old.Cluster != e.Cluster {
+			m.unlinkMember(old.Cluster, i)
+			m.members[e.Cluster] = append(m.members[e.Cluster], i)
+		}
 		*old = e
 		return nil
 	}
 	i := int32(len(m.entries))
 	m.entries = append(m.entries, e)
 	m.byID[e.ID] = i
+	m.members[e.Cluster] = append(m.members[e.Cluster], i)
 	for _, k := range e.Keys {
 		m.nodes = append(m.nodes, posting{entry: i, next: m.heads[k]})
 		m.heads[k] = int32(len(m.nodes))
@@ -268,6 +285,66 @@ func (m *MemIndex) unlinkVersion(root, id int64) {
 	} else {
 		m.versions[root] = ids
 	}
+}
+
+func (m *MemIndex) unlinkMember(cluster int64, i int32) {
+	ms := slices.DeleteFunc(m.members[cluster], func(j int32) bool { return j == i })
+	if len(ms) == 0 {
+		delete(m.members, cluster)
+	} else {
+		m.members[cluster] = ms
+	}
+}
+
+// Relabel implements Index.
+func (m *MemIndex) Relabel(ctx context.Context, from, to int64) ([]Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if from == to {
+		return nil, nil
+	}
+	moved := m.members[from]
+	delete(m.members, from)
+	out := make([]Entry, 0, len(moved))
+	for _, i := range moved {
+		m.entries[i].Cluster = to
+		out = append(out, m.entries[i])
+	}
+	m.members[to] = append(m.members[to], moved...)
+	return out, nil
+}
+
+// Window implements Index. It scans entries from the most recently stored
+// back, so its cost grows with the entries stored since q.Since; articles
+// arrive roughly in publication order, and it stops after 4096 entries
+// older than q.Since in a row.
+func (m *MemIndex) Window(ctx context.Context, q Query) ([]Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var out []Entry
+	older := 0
+	for i := len(m.entries) - 1; i >= 0 && older < 4096; i-- {
+		e := &m.entries[i]
+		if e.Published.Before(q.Since) {
+			older++
+			continue
+		}
+		older = 0
+		if q.Until.IsZero() || !e.Published.After(q.Until) {
+			out = append(out, *e)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Entry) int { return b.Published.Compare(a.Published) })
+	if q.Limit > 0 && len(out) > q.Limit {
+		out = out[:q.Limit]
+	}
+	return out, nil
 }
 
 // Cluster implements Index.

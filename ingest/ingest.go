@@ -509,8 +509,38 @@ func (in *Ingester) group(ctx context.Context, src *taglines.Source, articles []
 		res := results[i]
 		a.DuplicateOf, a.Cluster = res.DuplicateOf, res.Cluster
 		groups = append(groups, taglines.Group{ArticleID: a.ID, DuplicateOf: res.DuplicateOf, Cluster: res.Cluster})
+		// Earlier articles of a story this one merged with another.
+		groups = appendGroups(groups, res.Moved)
 	}
 	return in.store.SetGroups(ctx, groups)
+}
+
+func appendGroups(groups []taglines.Group, rs []dedup.Result) []taglines.Group {
+	for _, r := range rs {
+		groups = append(groups, taglines.Group{ArticleID: r.ID, DuplicateOf: r.DuplicateOf, Cluster: r.Cluster})
+	}
+	return groups
+}
+
+// Refine revisits the stories of the articles published within the dedup
+// window before now (dedup.Deduper.Refine) and records where the articles
+// that moved now belong. It returns how many moved; without a Deduper it
+// does nothing. The poller calls it every --refine-interval.
+func (in *Ingester) Refine(ctx context.Context) (int, error) {
+	if in.opts.Dedup == nil {
+		return 0, nil
+	}
+	now := in.opts.Now()
+	moved, err := in.opts.Dedup.Refine(ctx, now.Add(-in.opts.Dedup.Window()), time.Time{})
+	if err != nil {
+		return 0, err
+	}
+	// The index has kept the moves: a failure here leaves these articles'
+	// rows showing their old stories until they move again.
+	if err := in.store.SetGroups(ctx, appendGroups(nil, moved)); err != nil {
+		return 0, fmt.Errorf("refine: record %d moved articles: %w", len(moved), err)
+	}
+	return len(moved), nil
 }
 
 // RetagProgress reports a retag's progress: articles done so far and the

@@ -170,6 +170,52 @@ func (x *dedupIndex) Versions(ctx context.Context, root int64) ([]dedup.Entry, e
 	return out, nil
 }
 
+// Relabel implements dedup.Index, in one statement and so atomically,
+// through the index on cluster_id.
+func (x *dedupIndex) Relabel(ctx context.Context, from, to int64) ([]dedup.Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("dedup relabel %d to %d: %w", from, to, err)
+	}
+	if from == to {
+		return nil, nil
+	}
+	rows, err := x.s.pool.Query(ctx, `UPDATE dedup_entries SET cluster_id = $2 WHERE cluster_id = $1 RETURNING `+dedupEntryColumns, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("dedup relabel %d to %d: %w", from, to, translate(err))
+	}
+	out, err := collectEntries(rows)
+	if err != nil {
+		return nil, fmt.Errorf("dedup relabel %d to %d: %w", from, to, translate(err))
+	}
+	return out, nil
+}
+
+// Window implements dedup.Index, scanning the index on (published, seq)
+// from q.Until back; seq breaks ties, newest stored first, as in MemIndex.
+func (x *dedupIndex) Window(ctx context.Context, q dedup.Query) ([]dedup.Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("dedup window: %w", err)
+	}
+	var limit *int // NULL: no limit
+	if q.Limit > 0 {
+		limit = &q.Limit
+	}
+	// coalesce rather than "$2 IS NULL OR": a generic plan of the
+	// prepared statement can bound its index scan only with the former.
+	rows, err := x.s.pool.Query(ctx, `SELECT `+dedupEntryColumns+` FROM dedup_entries
+		WHERE published >= $1 AND published <= coalesce($2::timestamptz, 'infinity')
+		ORDER BY published DESC, seq DESC LIMIT $3`,
+		micro(q.Since), dedupUntil(q.Until), limit)
+	if err != nil {
+		return nil, fmt.Errorf("dedup window: %w", err)
+	}
+	out, err := collectEntries(rows)
+	if err != nil {
+		return nil, fmt.Errorf("dedup window: %w", err)
+	}
+	return out, nil
+}
+
 // Put implements dedup.Index, in one transaction. A replaced entry's row
 // is locked first, so that concurrent Puts of one ID apply one by one.
 func (x *dedupIndex) Put(ctx context.Context, e dedup.Entry) error {

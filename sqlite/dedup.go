@@ -298,6 +298,14 @@ func (x *dedupIndex) queryRow(ctx context.Context, tx *sql.Tx, query string, arg
 	return tx.QueryRowContext(ctx, query, args...)
 }
 
+// queryRows is exec for a query returning rows.
+func (x *dedupIndex) queryRows(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
+	if st := x.prepared(query); st != nil {
+		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return tx.QueryContext(ctx, query, args...)
+}
+
 // prepared returns the write statement of query, or nil if it is not
 // prepared yet, noting that it is wanted.
 func (x *dedupIndex) prepared(query string) *sql.Stmt {
@@ -394,6 +402,72 @@ func (x *dedupIndex) Versions(ctx context.Context, root int64) ([]dedup.Entry, e
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("dedup versions of %d: %w", root, err)
+	}
+	return out, nil
+}
+
+// Relabel implements dedup.Index, in one write transaction, through the
+// index on cluster_id.
+func (x *dedupIndex) Relabel(ctx context.Context, from, to int64) ([]dedup.Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("dedup relabel %d to %d: %w", from, to, err)
+	}
+	if from == to {
+		return nil, nil
+	}
+	var out []dedup.Entry
+	err := x.write(ctx, func(tx *sql.Tx) error {
+		rows, err := x.queryRows(ctx, tx, `UPDATE dedup_entries SET cluster_id = ? WHERE cluster_id = ? RETURNING `+dedupEntryColumns, to, from)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			e, err := scanDedupEntry(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dedup relabel %d to %d: %w", from, to, translate(err))
+	}
+	return out, nil
+}
+
+// Window implements dedup.Index, scanning the index on published from
+// q.Until back; the rowid that ends each index entry breaks ties, newest
+// stored first, as in MemIndex.
+func (x *dedupIndex) Window(ctx context.Context, q dedup.Query) ([]dedup.Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("dedup window: %w", err)
+	}
+	limit := -1 // SQLite's "no limit"
+	if q.Limit > 0 {
+		limit = q.Limit
+	}
+	// A constant upper bound rather than "? IS NULL OR": SQLite uses only
+	// the former to bound its range scan.
+	rows, err := x.readRows(ctx, `SELECT `+dedupEntryColumns+` FROM dedup_entries
+		WHERE published >= ? AND published <= coalesce(?, 9223372036854775807)
+		ORDER BY published DESC, seq DESC LIMIT ?`,
+		q.Since.UnixMicro(), dedupUntil(q.Until), limit)
+	if err != nil {
+		return nil, fmt.Errorf("dedup window: %w", err)
+	}
+	defer rows.Close()
+	var out []dedup.Entry
+	for rows.Next() {
+		e, err := scanDedupEntry(rows)
+		if err != nil {
+			return nil, fmt.Errorf("dedup window: %w", err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("dedup window: %w", err)
 	}
 	return out, nil
 }

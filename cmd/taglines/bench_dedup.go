@@ -29,7 +29,9 @@ type benchDedupCmd struct {
 	Seeds int      `default:"1" help:"Story clusters: score this many arrival orders (seeds Seed, Seed+1, ...) and report their mean and spread."`
 	Half  string   `default:"all" enum:"all,tune,test,tune-items,test-items" help:"Story clusters: score all stories, or one half of the set: tune/test split the stories by a hash of their label, tune-items/test-items split each story's items; tune settings on one half, report on the other."`
 
-	StoryThreshold float64 `help:"Override the cosine at which an article joins a story (0: the Deduper's default)."`
+	StoryThreshold float64       `help:"Override the cosine at which an article joins a story (0: the Deduper's default)."`
+	MergeThreshold float64       `help:"Override the cosine between two stories at which they merge (0: the Deduper's default)."`
+	RefineEvery    time.Duration `default:"1h" help:"Story clusters: refine the stories every this much publication time, as the poller does every --refine-interval (0: never)."`
 }
 
 func (c *benchDedupCmd) Run(ctx context.Context, m *Main) error {
@@ -129,17 +131,21 @@ func (c *benchDedupCmd) storyRun(ctx context.Context, docs []dedup.Document, lab
 	order := rand.New(rand.NewPCG(seed, 7)).Perm(len(docs))
 	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	step := 24 * time.Hour / time.Duration(max(len(order), 1))
-	d := dedup.New(dedup.NewMemIndex(), dedup.Options{ClusterThreshold: c.StoryThreshold})
-	truth, pred := make([]string, len(order)), make([]int64, len(order))
+	st := newDedupStream(dedup.Options{ClusterThreshold: c.StoryThreshold, MergeThreshold: c.MergeThreshold}, c.RefineEvery, base)
 	for k, i := range order {
 		doc := docs[i]
 		doc.Published = base.Add(time.Duration(k) * step)
-		res, err := d.Process(ctx, doc)
-		if err != nil {
+		if err := st.add(ctx, doc); err != nil {
 			return s, 0, 0, err
 		}
-		truth[k], pred[k] = labels[i], res.Cluster
-		if res.DuplicateOf != 0 {
+	}
+	if err := st.finish(ctx); err != nil {
+		return s, 0, 0, err
+	}
+	truth, pred := make([]string, len(docs)), make([]int64, len(docs))
+	for i, doc := range docs {
+		truth[i], pred[i] = labels[i], st.cluster[doc.ID]
+		if st.dupOf[doc.ID] != 0 {
 			dups++
 		}
 	}

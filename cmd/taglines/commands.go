@@ -60,6 +60,9 @@ func (m *Main) pollerWith(store taglines.Store, cfg *Config, log *slog.Logger, h
 	})
 	popts := cfg.pollOptions()
 	popts.Logger, popts.Now, popts.Owner = log, m.now, owner()
+	if cfg.RefineInterval > 0 {
+		popts.Refine = ing.Refine
+	}
 	return poll.New(store, ing, popts)
 }
 

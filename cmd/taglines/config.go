@@ -16,12 +16,15 @@ import (
 // TAGLINES_* environment variables, which override these defaults; each
 // stage receives only its own part as that package's Options.
 type Config struct {
-	DB        string        `help:"Database: an SQLite file path, or a postgres:// URL (default taglines.db in the working directory; a temporary file for serve --demo)." env:"TAGLINES_DB"`
-	LogLevel  string        `help:"Log level: debug, info, warn, error." env:"TAGLINES_LOG_LEVEL" default:"info" enum:"debug,info,warn,error"`
-	Workers   int           `help:"Sources polled at once." env:"TAGLINES_WORKERS" default:"16"`
-	Interval  time.Duration `help:"Time between polls of a healthy source." env:"TAGLINES_INTERVAL" default:"15m"`
-	Timeout   time.Duration `help:"Timeout of one HTTP request, body included." env:"TAGLINES_TIMEOUT" default:"20s"`
-	UserAgent string        `help:"User-Agent sent to publishers; keep a contact URL in it." env:"TAGLINES_USER_AGENT" default:"${user_agent}"`
+	DB       string        `help:"Database: an SQLite file path, or a postgres:// URL (default taglines.db in the working directory; a temporary file for serve --demo)." env:"TAGLINES_DB"`
+	LogLevel string        `help:"Log level: debug, info, warn, error." env:"TAGLINES_LOG_LEVEL" default:"info" enum:"debug,info,warn,error"`
+	Workers  int           `help:"Sources polled at once." env:"TAGLINES_WORKERS" default:"16"`
+	Interval time.Duration `help:"Time between polls of a healthy source." env:"TAGLINES_INTERVAL" default:"15m"`
+	Timeout  time.Duration `help:"Timeout of one HTTP request, body included." env:"TAGLINES_TIMEOUT" default:"20s"`
+	// Each refinement reconsiders every article of the dedup window (72h)
+	// once: hourly, an article is reconsidered about 72 times in its life.
+	RefineInterval time.Duration `help:"How often the poller revisits recent story clusters, moving articles decided early to the story they fit best and merging stories that grew together (0: never)." env:"TAGLINES_REFINE_INTERVAL" default:"1h"`
+	UserAgent      string        `help:"User-Agent sent to publishers; keep a contact URL in it." env:"TAGLINES_USER_AGENT" default:"${user_agent}"`
 
 	HostRate             float64 `help:"Requests per second to one host." env:"TAGLINES_HOST_RATE" default:"2"`
 	HostConcurrency      int     `help:"Requests in flight to one host." env:"TAGLINES_HOST_CONCURRENCY" default:"2"`
@@ -36,6 +39,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("config: --workers %d is outside 1..1024", c.Workers)
 	case c.Interval < time.Second:
 		return fmt.Errorf("config: --interval %s is under a second", c.Interval)
+	case c.RefineInterval != 0 && c.RefineInterval < time.Minute:
+		return fmt.Errorf("config: --refine-interval %s is under a minute (0 turns refining off)", c.RefineInterval)
 	case c.Timeout < 100*time.Millisecond:
 		return fmt.Errorf("config: --timeout %s is under 100ms", c.Timeout)
 	case strings.TrimSpace(c.UserAgent) == "":
@@ -72,7 +77,7 @@ func (c *Config) httpClient() *http.Client {
 }
 
 func (c *Config) pollOptions() poll.Options {
-	return poll.Options{Workers: c.Workers, Interval: c.Interval, HostConcurrency: c.HostConcurrency}
+	return poll.Options{Workers: c.Workers, Interval: c.Interval, HostConcurrency: c.HostConcurrency, RefineInterval: c.RefineInterval}
 }
 
 // validateAddr checks a listen address before anything starts.

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,8 +16,9 @@ import (
 )
 
 type dedupCmd struct {
-	File   string        `arg:"" help:"JSONL file of articles (id and text required; title, url, source, published, tags used when present), or - for standard input."`
-	Window time.Duration `default:"72h" help:"How far apart in time articles of one story may be."`
+	File        string        `arg:"" help:"JSONL file of articles (id and text required; title, url, source, published, tags used when present), or - for standard input."`
+	Window      time.Duration `default:"72h" help:"How far apart in time articles of one story may be."`
+	RefineEvery time.Duration `default:"1h" help:"Revisit the stories of the window each time publication times advance this much, and once at the end, as the poller does every --refine-interval (0: decide each article once, as it comes)."`
 }
 
 // maxDedupLine bounds one input line; longer lines are an error, not a
@@ -57,22 +59,84 @@ func (c *dedupCmd) Run(ctx context.Context, m *Main) error {
 		defer f.Close()
 		r, name = f, c.File
 	}
-	return runDedup(ctx, r, m.Stdout, name, dedup.Options{Window: c.Window})
+	return runDedup(ctx, r, m.Stdout, name, dedup.Options{Window: c.Window}, c.RefineEvery)
 }
 
-// runDedup processes the articles of r in order and writes one decision
-// per article to w. An article without a publication time gets the latest
-// one seen before it.
-func runDedup(ctx context.Context, r io.Reader, w io.Writer, name string, opts dedup.Options) error {
-	last := dedupEpoch
-	opts.Now = func() time.Time { return last }
-	d := dedup.New(dedup.NewMemIndex(), opts)
+// dedupStream decides articles in arrival order as ingest does: each as it
+// comes, and the recent window again every refineEvery of publication time
+// (the poller's --refine-interval) and at the end. It follows each
+// article's story through merges and refinement to where it ends.
+type dedupStream struct {
+	d           *dedup.Deduper
+	window      time.Duration
+	refineEvery time.Duration
+	last        time.Time // the latest publication time seen
+	refined     time.Time // last's value at the last refinement
+	dupOf       map[int64]int64
+	cluster     map[int64]int64
+}
+
+// newDedupStream returns a stream over a new in-memory index whose clock
+// is the latest publication time seen, or start before any.
+func newDedupStream(opts dedup.Options, refineEvery time.Duration, start time.Time) *dedupStream {
+	s := &dedupStream{window: cmp.Or(opts.Window, 72*time.Hour), refineEvery: refineEvery, last: start, refined: start,
+		dupOf: map[int64]int64{}, cluster: map[int64]int64{}}
+	opts.Now = func() time.Time { return s.last }
+	s.d = dedup.New(dedup.NewMemIndex(), opts)
+	return s
+}
+
+// add decides doc; a zero Published is the latest seen.
+func (s *dedupStream) add(ctx context.Context, doc dedup.Document) error {
+	if doc.Published.After(s.last) {
+		s.last = doc.Published
+	}
+	res, err := s.d.Process(ctx, doc)
+	if err != nil {
+		return err
+	}
+	s.note(res)
+	s.note(res.Moved...)
+	if s.refineEvery > 0 && s.last.Sub(s.refined) >= s.refineEvery {
+		return s.refine(ctx)
+	}
+	return nil
+}
+
+func (s *dedupStream) note(rs ...dedup.Result) {
+	for _, r := range rs {
+		s.dupOf[r.ID], s.cluster[r.ID] = r.DuplicateOf, r.Cluster
+	}
+}
+
+func (s *dedupStream) refine(ctx context.Context) error {
+	s.refined = s.last
+	moved, err := s.d.Refine(ctx, s.last.Add(-s.window), time.Time{})
+	if err != nil {
+		return err
+	}
+	s.note(moved...)
+	return nil
+}
+
+// finish refines a last time, unless refining is off.
+func (s *dedupStream) finish(ctx context.Context) error {
+	if s.refineEvery <= 0 {
+		return nil
+	}
+	return s.refine(ctx)
+}
+
+// runDedup processes the articles of r in order and, once all are
+// decided, writes one line per input line to w with where the article
+// ended. An article without a publication time gets the latest one seen
+// before it.
+func runDedup(ctx context.Context, r io.Reader, w io.Writer, name string, opts dedup.Options, refineEvery time.Duration) error {
+	s := newDedupStream(opts, refineEvery, dedupEpoch)
 
 	ids := []json.RawMessage{nil} // internal id → the input's id; 0 unused
 	byKey := map[string]int64{}
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
+	var lines []int64 // internal id of each input line
 
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), maxDedupLine)
@@ -93,7 +157,6 @@ func runDedup(ctx context.Context, r io.Reader, w io.Writer, name string, opts d
 			if doc.Published, err = parseDedupTime(in.Published); err != nil {
 				return fmt.Errorf("%s:%d: published: %w", name, line, err)
 			}
-			last = doc.Published
 		}
 		key := string(in.ID)
 		id, ok := byKey[key]
@@ -103,23 +166,31 @@ func runDedup(ctx context.Context, r io.Reader, w io.Writer, name string, opts d
 			byKey[key] = id
 		}
 		doc.ID = id
-		res, err := d.Process(ctx, doc)
-		if err != nil {
+		if err := s.add(ctx, doc); err != nil {
 			return fmt.Errorf("%s:%d: %w", name, line, err)
 		}
-		out := dedupOut{ID: ids[res.ID], DuplicateOf: json.RawMessage("null"), Cluster: ids[res.Cluster]}
-		if res.DuplicateOf != 0 {
-			out.DuplicateOf = ids[res.DuplicateOf]
-		}
-		if err := enc.Encode(out); err != nil {
-			return err
-		}
+		lines = append(lines, id)
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
 			return fmt.Errorf("%s: a line is longer than %d bytes: %w", name, maxDedupLine, err)
 		}
 		return fmt.Errorf("read %s: %w", name, err)
+	}
+	if err := s.finish(ctx); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	for _, id := range lines {
+		out := dedupOut{ID: ids[id], DuplicateOf: json.RawMessage("null"), Cluster: ids[s.cluster[id]]}
+		if dup := s.dupOf[id]; dup != 0 {
+			out.DuplicateOf = ids[dup]
+		}
+		if err := enc.Encode(out); err != nil {
+			return err
+		}
 	}
 	return bw.Flush()
 }

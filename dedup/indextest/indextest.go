@@ -48,6 +48,8 @@ func Run(t *testing.T, open func(t *testing.T) dedup.Index) {
 		{"StoriesPerKey", testStoriesPerKey},
 		{"StoriesRefile", testStoriesRefile},
 		{"StoriesLimit", testStoriesLimit},
+		{"Relabel", testRelabel},
+		{"Window", testWindow},
 		{"DocFreq", testDocFreq},
 		{"Concurrent", testConcurrent},
 		{"Deduper", testDeduper},
@@ -660,6 +662,145 @@ func testStoriesLimit(t *testing.T, idx dedup.Index) {
 	}
 }
 
+func testRelabel(t *testing.T, idx dedup.Index) {
+	// Story 1: 1, 2 and its version 3; story 4: 4 and 5.
+	es := map[int64]dedup.Entry{}
+	for id := int64(1); id <= 5; id++ {
+		e := entry(id, at(float64(id)), key(int(id)))
+		switch id {
+		case 2, 3:
+			e.Cluster = 1
+		case 5:
+			e.Cluster = 4
+		}
+		if id == 3 {
+			e.DuplicateOf = 2
+		}
+		es[id] = e
+		put(t, idx, e)
+	}
+	relabel := func(from, to int64, want ...int64) {
+		t.Helper()
+		moved, err := idx.Relabel(t.Context(), from, to)
+		if err != nil {
+			t.Fatalf("Relabel(%d, %d) = %v", from, to, err)
+		}
+		if got := entryIDs(moved); !slices.Equal(got, sorted(want...)) {
+			t.Errorf("Relabel(%d, %d) moved %v, want %v", from, to, got, sorted(want...))
+		}
+		for _, m := range moved {
+			w := es[m.ID]
+			w.Cluster = to
+			if g, w := normEntry(m), normEntry(w); !reflect.DeepEqual(g, w) {
+				t.Errorf("Relabel(%d, %d) returned %+v, want the entry as now stored %+v", from, to, g, w)
+			}
+		}
+		for _, id := range want {
+			e := es[id]
+			e.Cluster = to
+			es[id] = e
+		}
+		for _, e := range es {
+			checkEntry(t, idx, e)
+		}
+	}
+	relabel(1, 10, 1, 2, 3)
+	relabel(1, 10)       // story 1 is empty now
+	relabel(99, 10)      // never was
+	relabel(4, 4)        // onto itself: nothing moves
+	relabel(10, 10)      // even when the story has entries
+	relabel(4, 10, 4, 5) // onto a story with entries: they join them
+
+	// Entries Put to another story after a Relabel move with that story.
+	e := es[2]
+	e.Cluster = 20
+	es[2] = e
+	put(t, idx, e)
+	relabel(20, 30, 2)
+	relabel(10, 40, 1, 3, 4, 5)
+	e = es[1]
+	e.Cluster = 30
+	es[1] = e
+	put(t, idx, e)
+	relabel(30, 1, 1, 2)
+
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := idx.Relabel(ctx, 1, 50); !errors.Is(err, context.Canceled) {
+		t.Errorf("Relabel(canceled) = %v, want context.Canceled", err)
+	}
+	checkEntry(t, idx, es[1])
+}
+
+func testWindow(t *testing.T, idx dedup.Index) {
+	// Published: 1 at 0h, 2 at 1h, ... 6 at 5h, and 7 at the zero time;
+	// stored out of order, so that the order returned is publication's.
+	es := map[int64]dedup.Entry{7: {ID: 7, Cluster: 7, Keys: []uint64{key(7)}}}
+	for id := int64(1); id <= 6; id++ {
+		es[id] = entry(id, at(float64(id-1)), key(1), key(int(id)))
+	}
+	for _, id := range []int64{3, 1, 7, 6, 2, 5, 4} {
+		put(t, idx, es[id])
+	}
+	tests := []struct {
+		name         string
+		since, until time.Time
+		limit        int
+		want         []int64 // newest first
+	}{
+		{"inclusive bounds", at(1), at(3), 0, []int64{4, 3, 2}},
+		{"one instant", at(2), at(2), 0, []int64{3}},
+		{"a microsecond off", at(1).Add(time.Microsecond), at(3).Add(-time.Microsecond), 0, []int64{3}},
+		{"zero until is unbounded", at(3), time.Time{}, 0, []int64{6, 5, 4}},
+		{"zero since", time.Time{}, at(1), 0, []int64{2, 1, 7}},
+		{"unbounded", time.Time{}, time.Time{}, 0, []int64{6, 5, 4, 3, 2, 1, 7}},
+		{"before all", at(-10), at(-1), 0, nil},
+		{"after all", at(6), time.Time{}, 0, nil},
+		{"limit keeps the newest", time.Time{}, time.Time{}, 2, []int64{6, 5}},
+		{"limit within bounds", at(1), at(4), 3, []int64{5, 4, 3}},
+		{"limit above count", at(4), time.Time{}, 10, []int64{6, 5}},
+		{"negative limit", at(4), time.Time{}, -1, []int64{6, 5}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// Keys and PerKey must not narrow the window.
+			q := dedup.Query{Keys: []uint64{key(1)}, PerKey: 1, Since: tt.since, Until: tt.until, Limit: tt.limit}
+			got, err := idx.Window(t.Context(), q)
+			if err != nil {
+				t.Fatalf("Window(%+v) = %v", q, err)
+			}
+			ids := make([]int64, len(got))
+			for i, e := range got {
+				ids[i] = e.ID
+				if g, w := normEntry(e), normEntry(es[e.ID]); !reflect.DeepEqual(g, w) {
+					t.Errorf("Window returned %+v, want the full entry %+v", g, w)
+				}
+			}
+			if !slices.Equal(ids, tt.want) {
+				t.Errorf("Window(since %v, until %v, limit %d) = %v, want %v", tt.since, tt.until, tt.limit, ids, tt.want)
+			}
+		})
+	}
+
+	// Replacing an entry with another publication time moves it.
+	moved := es[1]
+	moved.Published = at(10)
+	put(t, idx, moved)
+	got, err := idx.Window(t.Context(), dedup.Query{Since: at(4.5)})
+	if err != nil {
+		t.Fatalf("Window(since 4.5h) = %v", err)
+	}
+	if ids := entryIDs(got); !slices.Equal(ids, []int64{1, 6}) || got[0].ID != 1 {
+		t.Errorf("after republishing 1 at 10h, Window(since 4.5h) = %v, want 1 then 6", ids)
+	}
+
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := idx.Window(ctx, dedup.Query{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Window(canceled) = %v, want context.Canceled", err)
+	}
+}
+
 func testDocFreq(t *testing.T, idx dedup.Index) {
 	ctx := t.Context()
 	docs, df, err := idx.DocFreq(ctx, []uint64{key(1), 2})
@@ -748,7 +889,7 @@ func testDeduper(t *testing.T, idx dedup.Index) {
 		if err != nil {
 			t.Fatalf("Process(%d) = %v", doc.ID, err)
 		}
-		if got != want {
+		if !reflect.DeepEqual(normResult(got), normResult(want)) {
 			t.Fatalf("Process(%d) = %+v, want %+v as on a MemIndex", doc.ID, got, want)
 		}
 		if got.DuplicateOf != 0 {
@@ -772,11 +913,24 @@ func testDeduper(t *testing.T, idx dedup.Index) {
 		}
 		want, werr := ref.Split(t.Context(), doc.ID, dedup.SplitStory)
 		got, gerr := d.Split(t.Context(), doc.ID, dedup.SplitStory)
-		if got != want || (werr == nil) != (gerr == nil) {
+		if !reflect.DeepEqual(normResult(got), normResult(want)) || (werr == nil) != (gerr == nil) {
 			t.Errorf("Split(%d) = %+v, %v, want %+v, %v", doc.ID, got, gerr, want, werr)
 		}
 		break
 	}
+}
+
+// normResult makes results comparable with reflect.DeepEqual: Moved
+// sorted by ID, since Relabel returns entries in any order, and nil when
+// empty.
+func normResult(r dedup.Result) dedup.Result {
+	if len(r.Moved) == 0 {
+		r.Moved = nil
+		return r
+	}
+	r.Moved = slices.Clone(r.Moved)
+	slices.SortFunc(r.Moved, func(a, b dedup.Result) int { return cmp.Compare(a.ID, b.ID) })
+	return r
 }
 
 // Documents returns n articles made from the paragraphs of testpub's

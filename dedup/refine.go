@@ -1,0 +1,250 @@
+package dedup
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/taglines/taglines"
+)
+
+// Decisions made one article at a time are final in Process, but a story
+// looks different once more of it has arrived: an early article may have
+// joined the wrong one of two close stories, or started a story that later
+// proves to be part of another. Merging (on every join) and Refine (now
+// and then, over a recent window) revisit those decisions, as two-tier
+// news clustering does: fast incremental assignment, then a slower
+// correction of the recent past.
+
+// mergeStories merges story id with the stories whose centroids are at
+// least MergeThreshold similar to it, one at a time, the smaller into the
+// larger (on equal sizes, into the older ID). It returns the story id
+// ended in and the articles that moved.
+func (d *Deduper) mergeStories(ctx context.Context, id int64) (int64, []Result, error) {
+	var moved []Result
+	for range maxStories {
+		c, err := d.idx.Cluster(ctx, id)
+		if err != nil {
+			return 0, nil, fmt.Errorf("story %d: %w", id, err)
+		}
+		stories, err := d.idx.Stories(ctx, Query{
+			Keys: storyKeys(c.Centroid.top(TermKeys)), Limit: maxStories,
+			Since: c.First.Add(-d.opts.Window), Until: c.Last.Add(d.opts.Window),
+		})
+		if err != nil {
+			return 0, nil, fmt.Errorf("stories near %d: %w", id, err)
+		}
+		var other *Cluster
+		best := d.opts.MergeThreshold
+		for i := range stories {
+			s := &stories[i]
+			if s.ID == c.ID {
+				continue
+			}
+			if x := c.Centroid.Cosine(s.Centroid); x >= best {
+				other, best = s, x
+			}
+		}
+		if other == nil {
+			return id, moved, nil
+		}
+		into, from := c, *other
+		if from.Size > into.Size || (from.Size == into.Size && from.ID < into.ID) {
+			into, from = from, into
+		}
+		es, err := d.merge(ctx, into, from)
+		if err != nil {
+			return 0, nil, err
+		}
+		moved = append(moved, es...)
+		id = into.ID
+	}
+	return id, moved, nil
+}
+
+// merge moves every article of story from into story into.
+func (d *Deduper) merge(ctx context.Context, into, from Cluster) ([]Result, error) {
+	into.Centroid = into.Centroid.add(from.Centroid, 1).top(CentroidTerms)
+	into.Size += from.Size
+	if from.First.Before(into.First) {
+		into.First = from.First
+	}
+	if from.Last.After(into.Last) {
+		into.Last = from.Last
+	}
+	into.Keys = storyKeys(into.Centroid)
+	es, err := d.idx.Relabel(ctx, from.ID, into.ID)
+	if err != nil {
+		return nil, fmt.Errorf("merge story %d into %d: %w", from.ID, into.ID, err)
+	}
+	if err := d.idx.PutCluster(ctx, into); err != nil {
+		return nil, fmt.Errorf("merge story %d into %d: %w", from.ID, into.ID, err)
+	}
+	if err := d.idx.PutCluster(ctx, Cluster{ID: from.ID}); err != nil {
+		return nil, fmt.Errorf("merge story %d into %d: %w", from.ID, into.ID, err)
+	}
+	out := make([]Result, len(es))
+	for i, e := range es {
+		out[i] = Result{ID: e.ID, DuplicateOf: e.DuplicateOf, Cluster: into.ID}
+	}
+	return out, nil
+}
+
+// refineChunk is how many articles Refine reconsiders per lock hold and
+// transaction, so that ingest waits at most one chunk for it.
+const refineChunk = 256
+
+// Refine revisits the story of each article published within [since,
+// until] (a zero until: no upper bound), oldest first: an article moves,
+// with its versions, to the story whose centroid is more similar to it
+// than its own story's is without it (at least ClusterThreshold), and the
+// story it joins then merges with close ones as on Process. A story of one
+// joins another the same way. It returns where each moved article now
+// belongs, once per article, in the order they last moved. It works in
+// chunks of articles, each under the lock and, on a Batcher, in one
+// transaction, so Process calls interleave with it; an error leaves the
+// chunks before it done. The bench on Google News stories (taglines bench
+// dedup) refines every hour of publication time over the Window option.
+// Returns index errors as they come.
+func (d *Deduper) Refine(ctx context.Context, since, until time.Time) ([]Result, error) {
+	var ids []int64
+	err := d.locked(ctx, func(ctx context.Context) error {
+		es, err := d.idx.Window(ctx, Query{Since: since, Until: until})
+		for i := len(es) - 1; i >= 0; i-- {
+			if es[i].DuplicateOf == 0 && len(es[i].Vector) > 0 {
+				ids = append(ids, es[i].ID) // versions go with their first article
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dedup refine: %w", err)
+	}
+	final := map[int64]Result{}
+	var order []int64
+	for len(ids) > 0 {
+		chunk := ids[:min(refineChunk, len(ids))]
+		ids = ids[len(chunk):]
+		var moved []Result
+		err := d.locked(ctx, func(ctx context.Context) error {
+			moved = moved[:0]
+			for _, id := range chunk {
+				m, err := d.reconsider(ctx, id)
+				if err != nil {
+					return err
+				}
+				moved = append(moved, m...)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("dedup refine: %w", err)
+		}
+		for _, r := range moved {
+			if _, ok := final[r.ID]; ok {
+				order = slices.DeleteFunc(order, func(id int64) bool { return id == r.ID })
+			}
+			order = append(order, r.ID)
+			final[r.ID] = r
+		}
+	}
+	out := make([]Result, 0, len(order))
+	for _, id := range order {
+		out = append(out, final[id])
+	}
+	return out, nil
+}
+
+// locked runs fn under the Deduper's lock (and Options.Lock) and, on a
+// Batcher, in one transaction.
+func (d *Deduper) locked(ctx context.Context, fn func(ctx context.Context) error) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.opts.Lock != nil {
+		unlock, err := d.opts.Lock(ctx)
+		if err != nil {
+			return fmt.Errorf("lock: %w", err)
+		}
+		defer unlock()
+	}
+	if b, ok := d.idx.(Batcher); ok {
+		return b.Batch(ctx, fn)
+	}
+	return fn(ctx)
+}
+
+// reconsider moves article id to a better story if there is one and
+// returns the articles moved.
+func (d *Deduper) reconsider(ctx context.Context, id int64) ([]Result, error) {
+	e, err := d.idx.Entry(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	own, err := d.idx.Cluster(ctx, e.Cluster)
+	if errors.Is(err, taglines.ErrNotFound) {
+		return nil, nil // split away by an operator and not refiled yet
+	} else if err != nil {
+		return nil, err
+	}
+	if own.Size > 1 && own.ID == e.ID {
+		// The story is named after this article, and a later Split of it
+		// would start a story of the same name: it stays.
+		return nil, nil
+	}
+	ownScore := 0.0
+	if own.Size > 1 {
+		ownScore = e.Vector.Cosine(own.Centroid.add(e.Vector, -1))
+	}
+	stories, err := d.idx.Stories(ctx, Query{
+		Keys: storyKeys(e.Vector.top(TermKeys)), Limit: maxStories,
+		Since: e.Published.Add(-d.opts.Window), Until: e.Published.Add(d.opts.Window),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("stories: %w", err)
+	}
+	var best *Cluster
+	bestScore := max(ownScore, d.opts.ClusterThreshold)
+	for i := range stories {
+		c := &stories[i]
+		if c.ID == own.ID || c.Size <= 1 {
+			continue // a story of one would have been joined when it came
+		}
+		if s := e.Vector.Cosine(c.Centroid); s > bestScore || (s == bestScore && best != nil && c.ID < best.ID) {
+			best, bestScore = c, s
+		}
+	}
+	if best == nil {
+		return nil, nil
+	}
+	group := []Entry{e}
+	vs, err := d.idx.Versions(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	group = append(group, vs...)
+	if err := d.leaveCluster(ctx, own.ID, group); err != nil {
+		return nil, err
+	}
+	moved := make([]Result, 0, len(group))
+	for i := range group {
+		group[i].Cluster = best.ID
+		if err := d.idx.Put(ctx, group[i]); err != nil {
+			return nil, err
+		}
+		moved = append(moved, Result{ID: group[i].ID, DuplicateOf: group[i].DuplicateOf, Cluster: best.ID})
+	}
+	if err := d.joinCluster(ctx, best.ID, group); err != nil {
+		return nil, err
+	}
+	into, merged, err := d.mergeStories(ctx, best.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range moved {
+		moved[i].Cluster = cmp.Or(into, moved[i].Cluster)
+	}
+	return append(moved, merged...), nil
+}

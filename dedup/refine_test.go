@@ -1,0 +1,112 @@
+package dedup
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+var (
+	wordsA = []string{"alpha", "bravo", "charlie", "delta", "echo", "foxtrot"}
+	wordsB = []string{"golf", "hotel", "india", "juliet", "kilo", "lima"}
+)
+
+func TestMergeStories(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	docs := []Document{
+		{ID: 1, Text: strings.Join(wordsA, " "), Published: t0},
+		{ID: 2, Text: strings.Join(wordsB, " "), Published: t0.Add(time.Minute)},
+		// Half of each: it joins one story and brings it near the other.
+		{ID: 3, Text: strings.Join(append(wordsA[:3:3], wordsB[:3]...), " "), Published: t0.Add(2 * time.Minute)},
+	}
+	for _, tc := range []struct {
+		name  string
+		merge float64
+		want  Result // of article 3
+	}{
+		{"apart", 0.9, Result{ID: 3, Cluster: 1}},
+		{"merged", 0.25, Result{ID: 3, Cluster: 1, Moved: []Result{{ID: 2, Cluster: 1}}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			idx := NewMemIndex()
+			d := New(idx, Options{ClusterThreshold: 0.3, MergeThreshold: tc.merge})
+			r := process(t, d, docs...)
+			if r[0].Cluster != 1 || r[1].Cluster != 2 {
+				t.Fatalf("setup: %+v", r)
+			}
+			got := r[2]
+			got.Score = 0
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("article 3: %+v, want %+v", got, tc.want)
+			}
+			e, _ := idx.Entry(ctx, 2)
+			c1, err1 := idx.Cluster(ctx, 1)
+			_, err2 := idx.Cluster(ctx, 2)
+			if tc.merge < 0.5 {
+				if e.Cluster != 1 || err1 != nil || c1.Size != 3 || err2 == nil {
+					t.Errorf("after merge: entry 2 in %d, story 1 %+v (%v), story 2 err %v", e.Cluster, c1, err1, err2)
+				}
+			} else if e.Cluster != 2 || c1.Size != 2 || err2 != nil {
+				t.Errorf("apart: entry 2 in %d, story 1 size %d, story 2 err %v", e.Cluster, c1.Size, err2)
+			}
+		})
+	}
+}
+
+func TestRefine(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	idx := NewMemIndex()
+	d := New(idx, Options{ClusterThreshold: 0.2})
+	// A background corpus, so that words shared by five articles are not
+	// as common as words at all.
+	for i := range 50 {
+		if err := d.Learn(ctx, Document{Text: fmt.Sprintf("filler%d other%d", i, i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var docs []Document
+	at := func(i int) time.Time { return t0.Add(time.Duration(i) * time.Minute) }
+	for i := range 5 {
+		docs = append(docs, Document{ID: int64(i + 1), Text: strings.Join(wordsA, " "), Published: at(i)})
+	}
+	// Mostly B, but no B story exists yet: it joins A's.
+	early := Document{ID: 6, Text: strings.Join(append(wordsA[:3:3], wordsB...), " "), Published: at(5)}
+	docs = append(docs, early)
+	for i := range 3 {
+		docs = append(docs, Document{ID: int64(7 + i), Text: strings.Join(wordsB[:5], " "), Published: at(6 + i)})
+	}
+	r := process(t, d, docs...)
+	if r[5].Cluster != 1 {
+		t.Fatalf("setup: the early article joined story %d, want 1", r[5].Cluster)
+	}
+	if r[6].Cluster != 7 || r[8].Cluster != 7 {
+		t.Fatalf("setup: B articles in stories %d, %d, want 7", r[6].Cluster, r[8].Cluster)
+	}
+
+	moved, err := d.Refine(ctx, t0, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []Result{{ID: 6, Cluster: 7}}; !reflect.DeepEqual(moved, want) {
+		t.Fatalf("Refine moved %+v, want %+v", moved, want)
+	}
+	e, _ := idx.Entry(ctx, 6)
+	a, _ := idx.Cluster(ctx, 1)
+	b, _ := idx.Cluster(ctx, 7)
+	if e.Cluster != 7 || a.Size != 5 || b.Size != 4 {
+		t.Errorf("after Refine: article 6 in %d, story 1 size %d, story 7 size %d", e.Cluster, a.Size, b.Size)
+	}
+	// Nothing left to improve: a second pass moves nothing.
+	if moved, err := d.Refine(ctx, t0, time.Time{}); err != nil || len(moved) != 0 {
+		t.Errorf("second Refine = %+v, %v; want nothing moved", moved, err)
+	}
+	// Outside the window nothing is reconsidered.
+	if moved, err := d.Refine(ctx, at(100), time.Time{}); err != nil || len(moved) != 0 {
+		t.Errorf("Refine of an empty window = %+v, %v", moved, err)
+	}
+}
