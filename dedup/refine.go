@@ -1,7 +1,6 @@
 package dedup
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -111,11 +110,13 @@ const refineChunk = 256
 // Returns index errors as they come.
 func (d *Deduper) Refine(ctx context.Context, since, until time.Time) ([]Result, error) {
 	var ids []int64
+	members := map[int64][]int64{} // story → its articles in the window, as they were
 	err := d.locked(ctx, func(ctx context.Context) error {
 		es, err := d.idx.Window(ctx, Query{Since: since, Until: until})
 		for i := len(es) - 1; i >= 0; i-- {
 			if es[i].DuplicateOf == 0 && len(es[i].Vector) > 0 {
 				ids = append(ids, es[i].ID) // versions go with their first article
+				members[es[i].Cluster] = append(members[es[i].Cluster], es[i].ID)
 			}
 		}
 		return err
@@ -132,9 +133,14 @@ func (d *Deduper) Refine(ctx context.Context, since, until time.Time) ([]Result,
 		err := d.locked(ctx, func(ctx context.Context) error {
 			moved = moved[:0]
 			for _, id := range chunk {
-				m, err := d.reconsider(ctx, id)
+				m, err := d.reconsider(ctx, id, members)
 				if err != nil {
 					return err
+				}
+				for _, r := range m {
+					if r.DuplicateOf == 0 {
+						members[r.Cluster] = append(members[r.Cluster], r.ID)
+					}
 				}
 				moved = append(moved, m...)
 			}
@@ -158,6 +164,24 @@ func (d *Deduper) Refine(ctx context.Context, since, until time.Time) ([]Result,
 	return out, nil
 }
 
+// otherMember returns the first of candidates still in story that is
+// neither leaving nor one of its versions, or 0 if there is none.
+func (d *Deduper) otherMember(ctx context.Context, story, leaving int64, candidates []int64) (int64, error) {
+	for _, id := range candidates {
+		if id == leaving {
+			continue
+		}
+		e, err := d.idx.Entry(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		if e.Cluster == story && e.DuplicateOf != leaving {
+			return id, nil
+		}
+	}
+	return 0, nil
+}
+
 // locked runs fn under the Deduper's lock (and Options.Lock) and, on a
 // Batcher, in one transaction.
 func (d *Deduper) locked(ctx context.Context, fn func(ctx context.Context) error) error {
@@ -177,8 +201,9 @@ func (d *Deduper) locked(ctx context.Context, fn func(ctx context.Context) error
 }
 
 // reconsider moves article id to a better story if there is one and
-// returns the articles moved.
-func (d *Deduper) reconsider(ctx context.Context, id int64) ([]Result, error) {
+// returns the articles moved. members lists candidates for a story's new
+// name.
+func (d *Deduper) reconsider(ctx context.Context, id int64, members map[int64][]int64) ([]Result, error) {
 	e, err := d.idx.Entry(ctx, id)
 	if err != nil {
 		return nil, err
@@ -189,10 +214,15 @@ func (d *Deduper) reconsider(ctx context.Context, id int64) ([]Result, error) {
 	} else if err != nil {
 		return nil, err
 	}
+	// A story is named after one of its articles, and only one story is:
+	// Split starts a story named after the article it splits off. When the
+	// article naming a story leaves it, the story takes the name of
+	// another of its articles.
+	var rename int64
 	if own.Size > 1 && own.ID == e.ID {
-		// The story is named after this article, and a later Split of it
-		// would start a story of the same name: it stays.
-		return nil, nil
+		if rename, err = d.otherMember(ctx, own.ID, e.ID, members[own.ID]); err != nil || rename == 0 {
+			return nil, err
+		}
 	}
 	ownScore := 0.0
 	if own.Size > 1 {
@@ -236,6 +266,26 @@ func (d *Deduper) reconsider(ctx context.Context, id int64) ([]Result, error) {
 		}
 		moved = append(moved, Result{ID: group[i].ID, DuplicateOf: group[i].DuplicateOf, Cluster: best.ID})
 	}
+	if rename != 0 {
+		left, err := d.idx.Cluster(ctx, own.ID)
+		if err != nil {
+			return nil, err
+		}
+		es, err := d.idx.Relabel(ctx, own.ID, rename)
+		if err != nil {
+			return nil, err
+		}
+		if err := d.idx.PutCluster(ctx, Cluster{ID: own.ID}); err != nil {
+			return nil, err
+		}
+		left.ID = rename
+		if err := d.idx.PutCluster(ctx, left); err != nil {
+			return nil, err
+		}
+		for _, e := range es {
+			moved = append(moved, Result{ID: e.ID, DuplicateOf: e.DuplicateOf, Cluster: rename})
+		}
+	}
 	if err := d.joinCluster(ctx, best.ID, group); err != nil {
 		return nil, err
 	}
@@ -243,8 +293,8 @@ func (d *Deduper) reconsider(ctx context.Context, id int64) ([]Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	for i := range moved {
-		moved[i].Cluster = cmp.Or(into, moved[i].Cluster)
+	for i := range group {
+		moved[i].Cluster = into // the story it joined may have merged into another
 	}
 	return append(moved, merged...), nil
 }

@@ -110,3 +110,56 @@ func TestRefine(t *testing.T) {
 		t.Errorf("Refine of an empty window = %+v, %v", moved, err)
 	}
 }
+
+// The article a story is named after leaves it: the story takes the name
+// of its earliest other article, and every move is reported.
+func TestRefineRenames(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	idx := NewMemIndex()
+	d := New(idx, Options{ClusterThreshold: 0.2})
+	for i := range 50 {
+		if err := d.Learn(ctx, Document{Text: fmt.Sprintf("filler%d other%d", i, i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at := func(i int) time.Time { return t0.Add(time.Duration(i) * time.Minute) }
+	docs := []Document{{ID: 1, Text: strings.Join(append(wordsA[:3:3], wordsB...), " "), Published: at(0)}}
+	for i := range 5 {
+		docs = append(docs, Document{ID: int64(2 + i), Text: strings.Join(wordsA, " "), Published: at(1 + i)})
+	}
+	for i := range 3 {
+		docs = append(docs, Document{ID: int64(7 + i), Text: strings.Join(wordsB[:5], " "), Published: at(6 + i)})
+	}
+	r := process(t, d, docs...)
+	if r[5].Cluster != 1 || r[6].Cluster != 7 {
+		t.Fatalf("setup: A articles in story %d, B articles in %d; want 1 and 7", r[5].Cluster, r[6].Cluster)
+	}
+	moved, err := d.Refine(ctx, t0, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]int64{1: 7, 2: 2, 3: 2, 4: 2, 5: 2, 6: 2}
+	got := map[int64]int64{}
+	for _, m := range moved {
+		got[m.ID] = m.Cluster
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Refine moved %v, want %v", got, want)
+	}
+	for id, story := range want {
+		if e, _ := idx.Entry(ctx, id); e.Cluster != story {
+			t.Errorf("article %d in story %d, want %d", id, e.Cluster, story)
+		}
+	}
+	if _, err := idx.Cluster(ctx, 1); err == nil {
+		t.Errorf("story 1 still exists after article 1 left it")
+	}
+	if c, err := idx.Cluster(ctx, 2); err != nil || c.Size != 5 {
+		t.Errorf("story 2 = %+v, %v; want the 5 A articles", c, err)
+	}
+	// Splitting article 1 off again starts story 1 anew.
+	if res, err := d.Split(ctx, 1, SplitStory); err != nil || res.Cluster != 1 {
+		t.Errorf("Split(1) = %+v, %v; want story 1", res, err)
+	}
+}

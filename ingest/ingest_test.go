@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/dedup"
 	"github.com/taglines/taglines/fetch"
 	"github.com/taglines/taglines/ingest"
 	"github.com/taglines/taglines/sqlite"
@@ -160,5 +161,85 @@ func TestIngestFailures(t *testing.T) {
 			out.RetryAfter != tt.retryAfter || !strings.Contains(out.Result.Err, tt.errText) || out.Interrupted {
 			t.Errorf("Ingest(%s) = %+v, want failed with HTTP %d, Retry-After %v, error containing %q", tt.path, out, tt.httpStatus, tt.retryAfter, tt.errText)
 		}
+	}
+}
+
+// Refine records in the store where the dedup stage's second look moved
+// articles: an article decided before its own story formed leaves the
+// story it first joined.
+func TestIngestRefine(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "refine.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	src := &taglines.Source{URL: "https://news.example/feed.xml"}
+	if err := st.AddSource(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	var articles []*taglines.Article
+	add := func(text string, minute int) *taglines.Article {
+		n := len(articles)
+		a := &taglines.Article{SourceID: src.ID, URL: fmt.Sprintf("https://news.example/%d", n), GUID: fmt.Sprint(n),
+			Title: text, Text: text, Section: taglines.DefaultSection, PublishedAt: t0.Add(time.Duration(minute) * time.Minute)}
+		articles = append(articles, a)
+		return a
+	}
+	for i := range 50 {
+		add(fmt.Sprintf("filler%d other%d", i, i), 0)
+	}
+	for i := range 10 {
+		add("alpha bravo charlie delta echo foxtrot", 1+i)
+	}
+	early := add("alpha bravo charlie golf hotel india juliet kilo lima", 30)
+	var bs []*taglines.Article
+	for i := range 3 {
+		bs = append(bs, add("golf hotel india juliet kilo", 31+i))
+	}
+	if _, err := st.AddArticles(ctx, articles); err != nil {
+		t.Fatal(err)
+	}
+	d := dedup.New(st.DedupIndex(), dedup.Options{})
+	docs := make([]dedup.Document, len(articles))
+	for i, a := range articles {
+		docs[i] = dedup.Document{ID: a.ID, Title: a.Title, Text: a.Text, Published: a.PublishedAt}
+	}
+	results, err := d.ProcessAll(ctx, docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var groups []taglines.Group
+	for _, r := range results {
+		groups = append(groups, taglines.Group{ArticleID: r.ID, DuplicateOf: r.DuplicateOf, Cluster: r.Cluster})
+	}
+	if err := st.SetGroups(ctx, groups); err != nil {
+		t.Fatal(err)
+	}
+	cluster := func(a *taglines.Article) int64 {
+		t.Helper()
+		got, err := st.Article(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.Cluster
+	}
+	if cluster(early) != articles[50].ID || cluster(bs[2]) != bs[0].ID {
+		t.Fatalf("setup: early article in story %d, B articles in %d; want %d and %d", cluster(early), cluster(bs[2]), articles[50].ID, bs[0].ID)
+	}
+
+	in := ingest.New(st, fetch.New(http.DefaultClient, fetch.Options{}), ingest.Options{Dedup: d, Now: func() time.Time { return t0.Add(time.Hour) }})
+	n, err := in.Refine(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("Refine = %d, %v; want 1 moved", n, err)
+	}
+	if got := cluster(early); got != bs[0].ID {
+		t.Errorf("after Refine the early article is stored in story %d, want %d", got, bs[0].ID)
+	}
+	// Outside the window nothing moves.
+	late := ingest.New(st, fetch.New(http.DefaultClient, fetch.Options{}), ingest.Options{Dedup: d, Now: func() time.Time { return t0.Add(30 * 24 * time.Hour) }})
+	if n, err := late.Refine(ctx); err != nil || n != 0 {
+		t.Errorf("Refine a month later = %d, %v; want nothing", n, err)
 	}
 }

@@ -153,7 +153,20 @@ func TestShutdown(t *testing.T) {
 	fake := newFake(50 * time.Millisecond)
 	p := poll.New(st, fake, poll.Options{Workers: 4, Grace: 5 * time.Second})
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(20*time.Millisecond, cancel)
+	// Cancel once the first polls are under way, however slow claiming is.
+	go func() {
+		for {
+			fake.mu.Lock()
+			n := len(fake.polls)
+			fake.mu.Unlock()
+			if n > 0 {
+				time.Sleep(20 * time.Millisecond)
+				cancel()
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
 	r, err := p.RunOnce(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -173,5 +186,46 @@ func TestShutdown(t *testing.T) {
 	}
 	if int64(recorded) != r.OK {
 		t.Errorf("%d sources recorded ok, want the %d polls that finished", recorded, r.OK)
+	}
+}
+
+// Run refines stories every RefineInterval of its clock, between rounds.
+func TestRunRefines(t *testing.T) {
+	st := openStore(t, nil)
+	var mu sync.Mutex
+	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		now = now.Add(10 * time.Minute) // each look at the clock: ten minutes on
+		return now
+	}
+	var refines atomic.Int32
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p := poll.New(st, newFake(0), poll.Options{
+		Tick: time.Millisecond, Now: clock, RefineInterval: time.Hour,
+		Refine: func(ctx context.Context) (int, error) {
+			if refines.Add(1) == 3 {
+				cancel()
+			}
+			return 1, nil
+		},
+	})
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not refine three times in 10s")
+	}
+	mu.Lock()
+	elapsed := now.Sub(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	mu.Unlock()
+	if elapsed < 3*time.Hour {
+		t.Errorf("three refinements within %s of the clock, want one an hour at most", elapsed)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -61,5 +62,47 @@ func TestDedupCommandErrors(t *testing.T) {
 				t.Errorf("taglines dedup on %q: error %v, want one containing %q", tt.input, err, tt.want)
 			}
 		})
+	}
+}
+
+// An article decided early joins the only story there is; once its own
+// story has formed, refinement moves it there, and the output gives where
+// it ended, not where it started.
+func TestDedupCommandRefines(t *testing.T) {
+	a := "alpha bravo charlie delta echo foxtrot"
+	b := "golf hotel india juliet kilo lima"
+	var lines []string
+	add := func(id, text string, minute int) {
+		lines = append(lines, fmt.Sprintf(`{"id": %q, "text": %q, "published": "2026-11-01T00:%02d:00Z"}`, id, text, minute))
+	}
+	for i := range 50 {
+		add(fmt.Sprint("filler", i), fmt.Sprintf("filler%d other%d", i, i), 0)
+	}
+	for i := range 10 {
+		add(fmt.Sprint("a", i), a, 1+i)
+	}
+	add("early", "alpha bravo charlie "+b, 30)
+	for i := range 3 {
+		add(fmt.Sprint("b", i), "golf hotel india juliet kilo", 31+i)
+	}
+	input := strings.Join(lines, "\n")
+	for _, tt := range []struct {
+		refine, want string
+	}{
+		{"0", `{"id":"early","duplicate_of":null,"cluster":"a0"}`},
+		{"1h", `{"id":"early","duplicate_of":null,"cluster":"b0"}`},
+	} {
+		var out bytes.Buffer
+		m := &Main{Stdin: strings.NewReader(input), Stdout: &out, Exit: func(code int) { t.Fatalf("exit(%d)", code) }}
+		if err := m.Run(context.Background(), []string{"dedup", "--refine-every", tt.refine, "-"}); err != nil {
+			t.Fatalf("taglines dedup --refine-every %s: %v", tt.refine, err)
+		}
+		got := strings.Split(strings.TrimSpace(out.String()), "\n")
+		if len(got) != len(lines) {
+			t.Fatalf("--refine-every %s: %d lines out for %d in", tt.refine, len(got), len(lines))
+		}
+		if got[60] != tt.want {
+			t.Errorf("--refine-every %s: %s, want %s", tt.refine, got[60], tt.want)
+		}
 	}
 }

@@ -879,7 +879,17 @@ func testDeduper(t *testing.T, idx dedup.Index) {
 	docs := Documents(t, 150)
 	ref := dedup.New(dedup.NewMemIndex(), dedup.Options{})
 	d := dedup.New(idx, dedup.Options{})
-	dups := 0
+	dups, moved := 0, 0
+	placed := map[int64]int64{} // article → story, as reported
+	place := func(r dedup.Result) {
+		if r.ID != 0 {
+			placed[r.ID] = r.Cluster
+		}
+		for _, m := range r.Moved {
+			placed[m.ID] = m.Cluster
+		}
+		moved += len(r.Moved)
+	}
 	for _, doc := range docs {
 		want, err := ref.Process(t.Context(), doc)
 		if err != nil {
@@ -895,9 +905,39 @@ func testDeduper(t *testing.T, idx dedup.Index) {
 		if got.DuplicateOf != 0 {
 			dups++
 		}
+		place(got)
 	}
 	if dups == 0 {
 		t.Errorf("no duplicates among %d documents: the stream does not exercise versions", len(docs))
+	}
+	// Refining must agree too, and what the Deduper reported (results,
+	// their Moved, Refine's) must be where the index has each article.
+	for pass := range 2 {
+		want, err := ref.Refine(t.Context(), docs[0].Published, time.Time{})
+		if err != nil {
+			t.Fatalf("MemIndex: Refine = %v", err)
+		}
+		got, err := d.Refine(t.Context(), docs[0].Published, time.Time{})
+		if err != nil {
+			t.Fatalf("Refine = %v", err)
+		}
+		if !reflect.DeepEqual(resultMap(got), resultMap(want)) {
+			t.Fatalf("Refine pass %d moved %+v, want %+v as on a MemIndex", pass, got, want)
+		}
+		place(dedup.Result{Moved: got})
+		moved += len(got)
+	}
+	if moved == 0 {
+		t.Errorf("Refine moved nothing in %d documents: the stream does not exercise it", len(docs))
+	}
+	for id, story := range placed {
+		e, err := idx.Entry(t.Context(), id)
+		if err != nil || e.Cluster != story {
+			t.Errorf("article %d: reported in story %d, index has %d (%v)", id, story, e.Cluster, err)
+		}
+		if placed[story] != story {
+			t.Errorf("article %d: story %d does not hold the article it is named after (in %d)", id, story, placed[story])
+		}
 	}
 	// Processing again returns the recorded decision.
 	doc := docs[len(docs)/2]
@@ -918,6 +958,15 @@ func testDeduper(t *testing.T, idx dedup.Index) {
 		}
 		break
 	}
+}
+
+// resultMap returns rs by article ID.
+func resultMap(rs []dedup.Result) map[int64]dedup.Result {
+	m := make(map[int64]dedup.Result, len(rs))
+	for _, r := range rs {
+		m[r.ID] = normResult(r)
+	}
+	return m
 }
 
 // normResult makes results comparable with reflect.DeepEqual: Moved
