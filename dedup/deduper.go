@@ -30,6 +30,10 @@ const (
 	// maxStories is how many stories an article is scored against at
 	// most: those sharing the most keys with it.
 	maxStories = 32
+	// storyPerKey bounds the stories read under each key: a key shared by
+	// more stories at once is a common word, and the right story shares
+	// rarer ones too. It is most of a database index's cost per article.
+	storyPerKey = 16
 	// MaxTitleWords bounds Entry.TitleWords.
 	MaxTitleWords = 24
 )
@@ -58,11 +62,6 @@ type Result struct {
 	// matched version, or the cosine similarity with the joined story; 0
 	// for an article alone.
 	Score float64
-	// Moved are the earlier articles this decision moved to another story:
-	// joining a story can make it close enough to another one that the two
-	// merge (Options.MergeThreshold), and the smaller one's articles move.
-	// Each is where that article now belongs.
-	Moved []Result
 }
 
 // Options tune a Deduper. The zero value selects the defaults.
@@ -95,11 +94,16 @@ type Options struct {
 	// boilerplate under different titles is not a duplicate. Default 150.
 	ShortShingles int
 	// MergeThreshold is the cosine similarity between two stories'
-	// centroids at which they merge into one; default 0.5. Stories drift
-	// apart or together as articles join them, and an article decided
-	// early may have started a story of its own that later proves to be
-	// another's: merging and Refine undo such splits.
+	// centroids at which Refine merges them into one; default 0.5. Stories
+	// drift together as articles join them, and an article decided early
+	// may have started a story of its own that later proves to be
+	// another's.
 	MergeThreshold float64
+	// RefineSpan is how far back from the latest articles the periodic
+	// Refine of the poller and of `taglines dedup` looks; default 24h.
+	// Each run reconsiders every article of the span: hourly, an article
+	// is reconsidered RefineSpan/1h times, when its story is still forming.
+	RefineSpan time.Duration
 	// Now is the clock for documents without a publication time; nil
 	// means time.Now.
 	Now func() time.Time
@@ -125,6 +129,9 @@ func (o Options) withDefaults() Options {
 	}
 	def(&o.ClusterThreshold, 0.1)
 	def(&o.MergeThreshold, 0.5)
+	if o.RefineSpan <= 0 {
+		o.RefineSpan = 24 * time.Hour
+	}
 	def(&o.DuplicateJaccard, 0.5)
 	def(&o.DuplicateContainment, 0.8)
 	def(&o.MinSizeRatio, 0.4)
@@ -226,9 +233,9 @@ func vector(raw map[uint64]float64, docs int64, keys []uint64, df []int64) Vecto
 	return v.top(VectorTerms).normalized()
 }
 
-// Window returns the Window option: how far apart in publication time
-// the articles of one story may be.
-func (d *Deduper) Window() time.Duration { return d.opts.Window }
+// RefineSpan returns the RefineSpan option: how far back from the latest
+// articles a periodic Refine looks.
+func (d *Deduper) RefineSpan() time.Duration { return d.opts.RefineSpan }
 
 // Process decides where doc belongs, records it in the index and returns
 // the decision. Processing an ID again returns the recorded decision
@@ -343,15 +350,9 @@ func (d *Deduper) process(ctx context.Context, doc Document) (Result, error) {
 	if err := d.idx.AddDocFreq(ctx, terms); err != nil {
 		return Result{}, fmt.Errorf("dedup article %d: doc freq: %w", doc.ID, err)
 	}
-	if res.Cluster != doc.ID {
-		// A story of one cannot be near another: the article would have
-		// joined it.
-		into, moved, err := d.mergeStories(ctx, res.Cluster)
-		if err != nil {
-			return Result{}, fmt.Errorf("dedup article %d: %w", doc.ID, err)
-		}
-		res.Cluster, res.Moved = into, moved
-	}
+	// Stories merge in Refine, not here: checking at every join cost a
+	// second story look-up per article and changed no decision on the
+	// Google News set once Refine ran hourly.
 	return res, nil
 }
 
@@ -429,7 +430,7 @@ func (d *Deduper) bestStory(ctx context.Context, e *Entry) (*Cluster, float64, e
 		keys = append(keys, t.Key)
 	}
 	slices.Sort(keys)
-	stories, err := d.idx.Stories(ctx, Query{Keys: keys, Limit: maxStories, Since: e.Published.Add(-d.opts.Window), Until: e.Published.Add(d.opts.Window)})
+	stories, err := d.idx.Stories(ctx, Query{Keys: keys, Limit: maxStories, PerKey: storyPerKey, Since: e.Published.Add(-d.opts.Window), Until: e.Published.Add(d.opts.Window)})
 	if err != nil {
 		return nil, 0, fmt.Errorf("stories: %w", err)
 	}
@@ -437,7 +438,7 @@ func (d *Deduper) bestStory(ctx context.Context, e *Entry) (*Cluster, float64, e
 	bestScore := d.opts.ClusterThreshold
 	for i := range stories {
 		c := &stories[i]
-		if s := e.Vector.Cosine(c.Centroid); s >= bestScore || (s == bestScore && best != nil && c.ID < best.ID) {
+		if s := e.Vector.Cosine(c.Centroid); s > bestScore || (s == bestScore && (best == nil || c.ID < best.ID)) {
 			best, bestScore = c, s
 		}
 	}

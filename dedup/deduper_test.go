@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -239,7 +238,7 @@ func TestSplit(t *testing.T) {
 	t.Run("version", func(t *testing.T) {
 		d, idx := setup(t)
 		got, err := d.Split(ctx, 3, SplitVersion)
-		if err != nil || !reflect.DeepEqual(got, Result{ID: 3, Cluster: 1}) {
+		if err != nil || got != (Result{ID: 3, Cluster: 1}) {
 			t.Fatalf("Split(3, SplitVersion) = %+v, %v; want {ID:3 Cluster:1}", got, err)
 		}
 		if vs, _ := idx.Versions(ctx, 1); len(vs) != 1 || vs[0].ID != 2 {
@@ -249,7 +248,7 @@ func TestSplit(t *testing.T) {
 	t.Run("story", func(t *testing.T) {
 		d, idx := setup(t)
 		got, err := d.Split(ctx, 2, SplitStory)
-		if err != nil || !reflect.DeepEqual(got, Result{ID: 2, Cluster: 2}) {
+		if err != nil || got != (Result{ID: 2, Cluster: 2}) {
 			t.Fatalf("Split(2, SplitStory) = %+v, %v; want {ID:2 Cluster:2}", got, err)
 		}
 		e, _ := idx.Entry(ctx, 2)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -30,7 +31,7 @@ func (d *Deduper) mergeStories(ctx context.Context, id int64) (int64, []Result, 
 			return 0, nil, fmt.Errorf("story %d: %w", id, err)
 		}
 		stories, err := d.idx.Stories(ctx, Query{
-			Keys: storyKeys(c.Centroid.top(TermKeys)), Limit: maxStories,
+			Keys: storyKeys(c.Centroid.top(TermKeys)), Limit: maxStories, PerKey: storyPerKey,
 			Since: c.First.Add(-d.opts.Window), Until: c.Last.Add(d.opts.Window),
 		})
 		if err != nil {
@@ -43,7 +44,7 @@ func (d *Deduper) mergeStories(ctx context.Context, id int64) (int64, []Result, 
 			if s.ID == c.ID {
 				continue
 			}
-			if x := c.Centroid.Cosine(s.Centroid); x >= best {
+			if x := c.Centroid.Cosine(s.Centroid); x > best || (x == best && (other == nil || s.ID < other.ID)) {
 				other, best = s, x
 			}
 		}
@@ -96,18 +97,18 @@ func (d *Deduper) merge(ctx context.Context, into, from Cluster) ([]Result, erro
 // transaction, so that ingest waits at most one chunk for it.
 const refineChunk = 256
 
-// Refine revisits the story of each article published within [since,
-// until] (a zero until: no upper bound), oldest first: an article moves,
-// with its versions, to the story whose centroid is more similar to it
-// than its own story's is without it (at least ClusterThreshold), and the
-// story it joins then merges with close ones as on Process. A story of one
-// joins another the same way. It returns where each moved article now
-// belongs, once per article, in the order they last moved. It works in
-// chunks of articles, each under the lock and, on a Batcher, in one
-// transaction, so Process calls interleave with it; an error leaves the
-// chunks before it done. The bench on Google News stories (taglines bench
-// dedup) refines every hour of publication time over the Window option.
-// Returns index errors as they come.
+// Refine revisits the stories of the articles published within [since,
+// until] (a zero until: no upper bound). First each article, oldest first,
+// moves with its versions to the story whose centroid is more similar to
+// it than its own story's is without it (at least ClusterThreshold), and
+// the story it joins merges with any at least MergeThreshold similar;
+// then the window's stories merge likewise. It returns where each moved
+// article now belongs, once per article, in the order they last moved.
+// It works in chunks, each under the lock and, on a Batcher, in one
+// transaction, so Process calls interleave with it. On an error it
+// returns it with the moves made before, which the index has kept. The
+// bench on Google News stories (taglines bench dedup) refines every hour
+// of publication time over the Window option.
 func (d *Deduper) Refine(ctx context.Context, since, until time.Time) ([]Result, error) {
 	var ids []int64
 	members := map[int64][]int64{} // story → its articles in the window, as they were
@@ -124,44 +125,64 @@ func (d *Deduper) Refine(ctx context.Context, since, until time.Time) ([]Result,
 	if err != nil {
 		return nil, fmt.Errorf("dedup refine: %w", err)
 	}
-	final := map[int64]Result{}
-	var order []int64
-	for len(ids) > 0 {
-		chunk := ids[:min(refineChunk, len(ids))]
-		ids = ids[len(chunk):]
-		var moved []Result
-		err := d.locked(ctx, func(ctx context.Context) error {
-			moved = moved[:0]
-			for _, id := range chunk {
-				m, err := d.reconsider(ctx, id, members)
-				if err != nil {
-					return err
-				}
-				for _, r := range m {
-					if r.DuplicateOf == 0 {
-						members[r.Cluster] = append(members[r.Cluster], r.ID)
+	var moved []Result
+	// run runs fn on items in chunks, each under the lock.
+	run := func(items []int64, fn func(ctx context.Context, id int64) ([]Result, error)) error {
+		for len(items) > 0 {
+			chunk := items[:min(refineChunk, len(items))]
+			items = items[len(chunk):]
+			var done []Result
+			err := d.locked(ctx, func(ctx context.Context) error {
+				done = done[:0] // a Batcher may run fn again
+				for _, id := range chunk {
+					m, err := fn(ctx, id)
+					if err != nil {
+						return err
 					}
+					for _, r := range m {
+						if r.DuplicateOf == 0 {
+							members[r.Cluster] = append(members[r.Cluster], r.ID)
+						}
+					}
+					done = append(done, m...)
 				}
-				moved = append(moved, m...)
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("dedup refine: %w", err)
 			}
-			return nil
+			moved = append(moved, done...)
+		}
+		return nil
+	}
+	err = run(ids, func(ctx context.Context, id int64) ([]Result, error) {
+		return d.reconsider(ctx, id, members)
+	})
+	// Then the window's stories merge with the ones they grew close to.
+	if err == nil {
+		stories := slices.Sorted(maps.Keys(members))
+		err = run(stories, func(ctx context.Context, id int64) ([]Result, error) {
+			if _, err := d.idx.Cluster(ctx, id); errors.Is(err, taglines.ErrNotFound) {
+				return nil, nil // merged into another already
+			} else if err != nil {
+				return nil, err
+			}
+			_, m, err := d.mergeStories(ctx, id)
+			return m, err
 		})
-		if err != nil {
-			return nil, fmt.Errorf("dedup refine: %w", err)
-		}
-		for _, r := range moved {
-			if _, ok := final[r.ID]; ok {
-				order = slices.DeleteFunc(order, func(id int64) bool { return id == r.ID })
-			}
-			order = append(order, r.ID)
-			final[r.ID] = r
+	}
+	// Each article once, where it ended, in the order of its last move.
+	last := make(map[int64]int, len(moved))
+	for i, r := range moved {
+		last[r.ID] = i
+	}
+	out := make([]Result, 0, len(last))
+	for i, r := range moved {
+		if last[r.ID] == i {
+			out = append(out, r)
 		}
 	}
-	out := make([]Result, 0, len(order))
-	for _, id := range order {
-		out = append(out, final[id])
-	}
-	return out, nil
+	return out, err
 }
 
 // otherMember returns the first of candidates still in story that is
@@ -229,7 +250,7 @@ func (d *Deduper) reconsider(ctx context.Context, id int64, members map[int64][]
 		ownScore = e.Vector.Cosine(own.Centroid.add(e.Vector, -1))
 	}
 	stories, err := d.idx.Stories(ctx, Query{
-		Keys: storyKeys(e.Vector.top(TermKeys)), Limit: maxStories,
+		Keys: storyKeys(e.Vector.top(TermKeys)), Limit: maxStories, PerKey: storyPerKey,
 		Since: e.Published.Add(-d.opts.Window), Until: e.Published.Add(d.opts.Window),
 	})
 	if err != nil {

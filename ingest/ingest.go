@@ -509,8 +509,6 @@ func (in *Ingester) group(ctx context.Context, src *taglines.Source, articles []
 		res := results[i]
 		a.DuplicateOf, a.Cluster = res.DuplicateOf, res.Cluster
 		groups = append(groups, taglines.Group{ArticleID: a.ID, DuplicateOf: res.DuplicateOf, Cluster: res.Cluster})
-		// Earlier articles of a story this one merged with another.
-		groups = appendGroups(groups, res.Moved)
 	}
 	return in.store.SetGroups(ctx, groups)
 }
@@ -522,8 +520,8 @@ func appendGroups(groups []taglines.Group, rs []dedup.Result) []taglines.Group {
 	return groups
 }
 
-// Refine revisits the stories of the articles published within the dedup
-// window before now (dedup.Deduper.Refine) and records where the articles
+// Refine revisits the stories of the articles published within the
+// Deduper's RefineSpan before now (dedup.Deduper.Refine) and records where the articles
 // that moved now belong. It returns how many moved; without a Deduper it
 // does nothing. The poller calls it every --refine-interval.
 func (in *Ingester) Refine(ctx context.Context) (int, error) {
@@ -531,16 +529,15 @@ func (in *Ingester) Refine(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	now := in.opts.Now()
-	moved, err := in.opts.Dedup.Refine(ctx, now.Add(-in.opts.Dedup.Window()), time.Time{})
-	if err != nil {
-		return 0, err
-	}
-	// The index has kept the moves: a failure here leaves these articles'
-	// rows showing their old stories until they move again.
+	moved, rerr := in.opts.Dedup.Refine(ctx, now.Add(-in.opts.Dedup.RefineSpan()), time.Time{})
+	// Refine returns the moves it made before failing, if it failed: the
+	// index has kept them, so they are recorded all the same. A failure to
+	// record them leaves these articles' rows showing their old stories
+	// until they move again.
 	if err := in.store.SetGroups(ctx, appendGroups(nil, moved)); err != nil {
-		return 0, fmt.Errorf("refine: record %d moved articles: %w", len(moved), err)
+		return 0, errors.Join(rerr, fmt.Errorf("refine: record %d moved articles: %w", len(moved), err))
 	}
-	return len(moved), nil
+	return len(moved), rerr
 }
 
 // RetagProgress reports a retag's progress: articles done so far and the

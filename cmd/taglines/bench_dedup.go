@@ -10,10 +10,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -31,7 +29,11 @@ type benchDedupCmd struct {
 
 	StoryThreshold float64       `help:"Override the cosine at which an article joins a story (0: the Deduper's default)."`
 	MergeThreshold float64       `help:"Override the cosine between two stories at which they merge (0: the Deduper's default)."`
-	RefineEvery    time.Duration `default:"1h" help:"Story clusters: refine the stories every this much publication time, as the poller does every --refine-interval (0: never)."`
+	RefineEvery    time.Duration `default:"1h" help:"Story clusters and cost: refine the stories every this much publication time, as the poller does every --refine-interval (0: never)."`
+
+	Store      string `default:"memory" help:"Cost: where the index lives: memory, or a database (an SQLite file path or a postgres:// URL) that holds no dedup index yet. With several sizes, each gets its own: NAME-SIZE.db next to the file, or the schema SCHEMA_SIZE (dedup_cost_SIZE) in the database."`
+	Batch      int    `default:"50" help:"Cost: articles decided together with ProcessAll, as ingest does per poll (a store that batches commits once per batch)."`
+	CPUProfile string `help:"Cost: write a CPU profile of the cost set to this file." type:"path"`
 }
 
 func (c *benchDedupCmd) Run(ctx context.Context, m *Main) error {
@@ -514,155 +516,4 @@ func (c *benchDedupCmd) msrp(ctx context.Context, w io.Writer) error {
 	fmt.Fprintf(w, "  story-vector cosine: ROC AUC %.3f, best accuracy %.3f at cosine >= %.2f (majority class %.3f)\n",
 		auc, float64(best)/float64(len(all)), bestT, float64(npos)/float64(len(all)))
 	return nil
-}
-
-// cost measures the per-article cost of Process on a MemIndex holding n
-// synthetic articles, for each n in Sizes.
-func (c *benchDedupCmd) cost(ctx context.Context, w io.Writer) error {
-	gen, err := newDedupSynth(c.Seed)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "cost: synthetic articles from the corpus vocabulary (%d words), 20,000 a day, 5%% versions, 30%% follow-ups\n", len(gen.words))
-	for _, n := range c.Sizes {
-		if n <= 0 {
-			return fmt.Errorf("size %d: want a positive number", n)
-		}
-		runtime.GC()
-		idx := dedup.NewMemIndex()
-		d := dedup.New(idx, dedup.Options{})
-		tail := max(1, min(10000, n/10))
-		var all, last time.Duration
-		dups, stories := 0, 0
-		gen.reset(c.Seed)
-		for i := range n {
-			if i%4096 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			doc := gen.next(int64(i + 1))
-			t0 := time.Now()
-			res, err := d.Process(ctx, doc)
-			el := time.Since(t0)
-			if err != nil {
-				return err
-			}
-			all += el
-			if i >= n-tail {
-				last += el
-			}
-			if res.DuplicateOf != 0 {
-				dups++
-			} else if res.Cluster != res.ID {
-				stories++
-			}
-		}
-		var ms runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&ms)
-		fmt.Fprintf(w, "  %8d articles: %6.1f µs/article on average, %6.1f µs/article for the last %d; heap %4d MiB (%d B/article); %d versions, %d joined stories\n",
-			n, perArticleMicros(all, n), perArticleMicros(last, tail), tail, ms.HeapAlloc>>20, ms.HeapAlloc/uint64(n), dups, stories)
-		runtime.KeepAlive(idx)
-	}
-	fmt.Fprintf(w, "  target: < 2000 µs/article at 1,000,000 stored articles (with a database; this is the in-memory index)\n")
-	return nil
-}
-
-func perArticleMicros(d time.Duration, n int) float64 { return float64(d.Microseconds()) / float64(n) }
-
-// dedupSynth generates articles from the corpus vocabulary: words drawn by
-// their corpus frequency, some articles following up a recent one (same
-// names and title words) and some versions of a recent one.
-type dedupSynth struct {
-	words  []string
-	cum    []int // cumulative frequency
-	rng    *rand.Rand
-	recent []dedup.Document
-	base   time.Time
-	n      int64
-}
-
-func newDedupSynth(seed uint64) (*dedupSynth, error) {
-	corpus, err := testpub.Corpus()
-	if err != nil {
-		return nil, err
-	}
-	freq := map[string]int{}
-	for _, a := range corpus {
-		for _, p := range a.Paragraphs {
-			for _, w := range strings.Fields(p) {
-				freq[w]++
-			}
-		}
-	}
-	s := &dedupSynth{}
-	for w := range freq {
-		s.words = append(s.words, w)
-	}
-	sort.Strings(s.words)
-	total := 0
-	for _, w := range s.words {
-		total += freq[w]
-		s.cum = append(s.cum, total)
-	}
-	s.reset(seed)
-	return s, nil
-}
-
-func (s *dedupSynth) reset(seed uint64) {
-	s.rng = rand.New(rand.NewPCG(seed, 13))
-	s.recent = s.recent[:0]
-	s.base = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	s.n = 0
-}
-
-func (s *dedupSynth) word() string {
-	x := s.rng.IntN(s.cum[len(s.cum)-1])
-	return s.words[sort.SearchInts(s.cum, x+1)]
-}
-
-func (s *dedupSynth) sentence(n int) string {
-	var b strings.Builder
-	for i := range n {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(s.word())
-	}
-	return b.String()
-}
-
-func (s *dedupSynth) next(id int64) dedup.Document {
-	s.n++
-	pub := s.base.Add(time.Duration(s.n) * (24 * time.Hour / 20000))
-	var doc dedup.Document
-	switch r := s.rng.IntN(100); {
-	case r < 5 && len(s.recent) > 0: // a version
-		doc = s.recent[s.rng.IntN(len(s.recent))]
-		doc.Title = "Update: " + doc.Title
-		doc.Text += "\n\n" + s.sentence(40)
-	case r < 35 && len(s.recent) > 0: // a follow-up
-		prev := s.recent[s.rng.IntN(len(s.recent))]
-		doc.Title = strings.Join(strings.Fields(prev.Title)[:4], " ") + " " + s.sentence(4)
-		doc.Text = s.body()
-	default:
-		doc.Title = s.sentence(8)
-		doc.Text = s.body()
-	}
-	doc.ID, doc.Published, doc.Source = id, pub, "synthetic-"+strconv.Itoa(s.rng.IntN(200))
-	if len(s.recent) < 256 {
-		s.recent = append(s.recent, doc)
-	} else {
-		s.recent[s.rng.IntN(len(s.recent))] = doc
-	}
-	return doc
-}
-
-func (s *dedupSynth) body() string {
-	paras := make([]string, 4+s.rng.IntN(4))
-	for i := range paras {
-		paras[i] = s.sentence(40 + s.rng.IntN(40))
-	}
-	return strings.Join(paras, "\n\n")
 }

@@ -21,8 +21,9 @@ type Config struct {
 	Workers  int           `help:"Sources polled at once." env:"TAGLINES_WORKERS" default:"16"`
 	Interval time.Duration `help:"Time between polls of a healthy source." env:"TAGLINES_INTERVAL" default:"15m"`
 	Timeout  time.Duration `help:"Timeout of one HTTP request, body included." env:"TAGLINES_TIMEOUT" default:"20s"`
-	// Each refinement reconsiders every article of the dedup window (72h)
-	// once: hourly, an article is reconsidered about 72 times in its life.
+	// Each refinement reconsiders every article of the last 24 hours
+	// (dedup.Options.RefineSpan): hourly, an article is reconsidered about
+	// 24 times while its story forms.
 	RefineInterval time.Duration `help:"How often the poller revisits recent story clusters, moving articles decided early to the story they fit best and merging stories that grew together (0: never)." env:"TAGLINES_REFINE_INTERVAL" default:"1h"`
 	UserAgent      string        `help:"User-Agent sent to publishers; keep a contact URL in it." env:"TAGLINES_USER_AGENT" default:"${user_agent}"`
 

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -68,7 +67,7 @@ func (c *dedupCmd) Run(ctx context.Context, m *Main) error {
 // article's story through merges and refinement to where it ends.
 type dedupStream struct {
 	d           *dedup.Deduper
-	window      time.Duration
+	span        time.Duration // of each refinement
 	refineEvery time.Duration
 	last        time.Time // the latest publication time seen
 	refined     time.Time // last's value at the last refinement
@@ -79,10 +78,11 @@ type dedupStream struct {
 // newDedupStream returns a stream over a new in-memory index whose clock
 // is the latest publication time seen, or start before any.
 func newDedupStream(opts dedup.Options, refineEvery time.Duration, start time.Time) *dedupStream {
-	s := &dedupStream{window: cmp.Or(opts.Window, 72*time.Hour), refineEvery: refineEvery, last: start, refined: start,
+	s := &dedupStream{refineEvery: refineEvery, last: start, refined: start,
 		dupOf: map[int64]int64{}, cluster: map[int64]int64{}}
 	opts.Now = func() time.Time { return s.last }
 	s.d = dedup.New(dedup.NewMemIndex(), opts)
+	s.span = s.d.RefineSpan()
 	return s
 }
 
@@ -96,7 +96,6 @@ func (s *dedupStream) add(ctx context.Context, doc dedup.Document) error {
 		return err
 	}
 	s.note(res)
-	s.note(res.Moved...)
 	if s.refineEvery > 0 && s.last.Sub(s.refined) >= s.refineEvery {
 		return s.refine(ctx)
 	}
@@ -111,12 +110,9 @@ func (s *dedupStream) note(rs ...dedup.Result) {
 
 func (s *dedupStream) refine(ctx context.Context) error {
 	s.refined = s.last
-	moved, err := s.d.Refine(ctx, s.last.Add(-s.window), time.Time{})
-	if err != nil {
-		return err
-	}
+	moved, err := s.d.Refine(ctx, s.last.Add(-s.span), time.Time{})
 	s.note(moved...)
-	return nil
+	return err
 }
 
 // finish refines a last time, unless refining is off.

@@ -881,14 +881,10 @@ func testDeduper(t *testing.T, idx dedup.Index) {
 	d := dedup.New(idx, dedup.Options{})
 	dups, moved := 0, 0
 	placed := map[int64]int64{} // article → story, as reported
-	place := func(r dedup.Result) {
-		if r.ID != 0 {
+	place := func(rs ...dedup.Result) {
+		for _, r := range rs {
 			placed[r.ID] = r.Cluster
 		}
-		for _, m := range r.Moved {
-			placed[m.ID] = m.Cluster
-		}
-		moved += len(r.Moved)
 	}
 	for _, doc := range docs {
 		want, err := ref.Process(t.Context(), doc)
@@ -899,7 +895,7 @@ func testDeduper(t *testing.T, idx dedup.Index) {
 		if err != nil {
 			t.Fatalf("Process(%d) = %v", doc.ID, err)
 		}
-		if !reflect.DeepEqual(normResult(got), normResult(want)) {
+		if got != want {
 			t.Fatalf("Process(%d) = %+v, want %+v as on a MemIndex", doc.ID, got, want)
 		}
 		if got.DuplicateOf != 0 {
@@ -910,8 +906,8 @@ func testDeduper(t *testing.T, idx dedup.Index) {
 	if dups == 0 {
 		t.Errorf("no duplicates among %d documents: the stream does not exercise versions", len(docs))
 	}
-	// Refining must agree too, and what the Deduper reported (results,
-	// their Moved, Refine's) must be where the index has each article.
+	// Refining must agree too, and what the Deduper reported (Process's
+	// results, then Refine's) must be where the index has each article.
 	for pass := range 2 {
 		want, err := ref.Refine(t.Context(), docs[0].Published, time.Time{})
 		if err != nil {
@@ -924,7 +920,7 @@ func testDeduper(t *testing.T, idx dedup.Index) {
 		if !reflect.DeepEqual(resultMap(got), resultMap(want)) {
 			t.Fatalf("Refine pass %d moved %+v, want %+v as on a MemIndex", pass, got, want)
 		}
-		place(dedup.Result{Moved: got})
+		place(got...)
 		moved += len(got)
 	}
 	if moved == 0 {
@@ -953,7 +949,7 @@ func testDeduper(t *testing.T, idx dedup.Index) {
 		}
 		want, werr := ref.Split(t.Context(), doc.ID, dedup.SplitStory)
 		got, gerr := d.Split(t.Context(), doc.ID, dedup.SplitStory)
-		if !reflect.DeepEqual(normResult(got), normResult(want)) || (werr == nil) != (gerr == nil) {
+		if got != want || (werr == nil) != (gerr == nil) {
 			t.Errorf("Split(%d) = %+v, %v, want %+v, %v", doc.ID, got, gerr, want, werr)
 		}
 		break
@@ -964,22 +960,9 @@ func testDeduper(t *testing.T, idx dedup.Index) {
 func resultMap(rs []dedup.Result) map[int64]dedup.Result {
 	m := make(map[int64]dedup.Result, len(rs))
 	for _, r := range rs {
-		m[r.ID] = normResult(r)
+		m[r.ID] = r
 	}
 	return m
-}
-
-// normResult makes results comparable with reflect.DeepEqual: Moved
-// sorted by ID, since Relabel returns entries in any order, and nil when
-// empty.
-func normResult(r dedup.Result) dedup.Result {
-	if len(r.Moved) == 0 {
-		r.Moved = nil
-		return r
-	}
-	r.Moved = slices.Clone(r.Moved)
-	slices.SortFunc(r.Moved, func(a, b dedup.Result) int { return cmp.Compare(a.ID, b.ID) })
-	return r
 }
 
 // Documents returns n articles made from the paragraphs of testpub's
