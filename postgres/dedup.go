@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/taglines/taglines"
 	"github.com/taglines/taglines/dedup"
 )
@@ -27,7 +28,50 @@ func (s *Store) DedupIndex() dedup.Index { return &dedupIndex{s: s} }
 // dedupIndex implements dedup.Index on a Store.
 type dedupIndex struct{ s *Store }
 
-var _ dedup.Index = (*dedupIndex)(nil)
+var (
+	_ dedup.Index   = (*dedupIndex)(nil)
+	_ dedup.Batcher = (*dedupIndex)(nil)
+)
+
+// dedupDB is what the index runs statements on: the pool, or a batch's
+// transaction.
+type dedupDB interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// dedupBatchKey carries a batch's transaction in its context.
+type dedupBatchKey struct{ x *dedupIndex }
+
+// db returns the transaction of the batch ctx belongs to, or the pool.
+func (x *dedupIndex) db(ctx context.Context) dedupDB {
+	if tx, ok := ctx.Value(dedupBatchKey{x}).(pgx.Tx); ok {
+		return tx
+	}
+	return x.s.pool
+}
+
+// inTx runs fn in a transaction of its own, or in the batch's: a failure
+// there fails the whole batch, which rolls back.
+func (x *dedupIndex) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	if tx, ok := ctx.Value(dedupBatchKey{x}).(pgx.Tx); ok {
+		return fn(tx)
+	}
+	return pgx.BeginFunc(ctx, x.s.pool, fn)
+}
+
+// Batch implements dedup.Batcher: every call fn makes with the context it
+// is given runs in one transaction, which commits once. Without it each
+// decision committed its writes (a WAL flush) several times.
+func (x *dedupIndex) Batch(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(dedupBatchKey{x}).(pgx.Tx); ok {
+		return fn(ctx)
+	}
+	return pgx.BeginFunc(ctx, x.s.pool, func(tx pgx.Tx) error {
+		return fn(context.WithValue(ctx, dedupBatchKey{x}, tx))
+	})
+}
 
 // dedupMaxScan bounds the postings read per key and query, as in MemIndex,
 // so that a key shared by very many entries or stories costs a bounded
@@ -115,7 +159,7 @@ func (x *dedupIndex) Candidates(ctx context.Context, q dedup.Query) ([]dedup.Ent
 	if len(q.Keys) == 0 {
 		return nil, nil
 	}
-	rows, err := x.s.pool.Query(ctx, `SELECT `+dedupEntryColumns+` FROM dedup_entries WHERE article_id IN (
+	rows, err := x.db(ctx).Query(ctx, `SELECT `+dedupEntryColumns+` FROM dedup_entries WHERE article_id IN (
 		SELECT p.article_id FROM unnest($1::bigint[]) AS k (key) CROSS JOIN LATERAL (
 			SELECT article_id FROM (
 				SELECT article_id, seq, published FROM dedup_keys WHERE key = k.key ORDER BY seq DESC LIMIT $5) newest
@@ -147,7 +191,7 @@ func collectEntries(rows pgx.Rows) ([]dedup.Entry, error) {
 
 // Entry implements dedup.Index.
 func (x *dedupIndex) Entry(ctx context.Context, id int64) (dedup.Entry, error) {
-	e, err := scanDedupEntry(x.s.pool.QueryRow(ctx, `SELECT `+dedupEntryColumns+` FROM dedup_entries WHERE article_id = $1`, id))
+	e, err := scanDedupEntry(x.db(ctx).QueryRow(ctx, `SELECT `+dedupEntryColumns+` FROM dedup_entries WHERE article_id = $1`, id))
 	if err != nil {
 		return dedup.Entry{}, fmt.Errorf("dedup entry %d: %w", id, translate(err))
 	}
@@ -159,7 +203,7 @@ func (x *dedupIndex) Versions(ctx context.Context, root int64) ([]dedup.Entry, e
 	if root == 0 {
 		return nil, nil
 	}
-	rows, err := x.s.pool.Query(ctx, `SELECT `+dedupEntryColumns+` FROM dedup_entries WHERE duplicate_of = $1`, root)
+	rows, err := x.db(ctx).Query(ctx, `SELECT `+dedupEntryColumns+` FROM dedup_entries WHERE duplicate_of = $1`, root)
 	if err != nil {
 		return nil, fmt.Errorf("dedup versions of %d: %w", root, err)
 	}
@@ -179,7 +223,7 @@ func (x *dedupIndex) Relabel(ctx context.Context, from, to int64) ([]dedup.Entry
 	if from == to {
 		return nil, nil
 	}
-	rows, err := x.s.pool.Query(ctx, `UPDATE dedup_entries SET cluster_id = $2 WHERE cluster_id = $1 RETURNING `+dedupEntryColumns, from, to)
+	rows, err := x.db(ctx).Query(ctx, `UPDATE dedup_entries SET cluster_id = $2 WHERE cluster_id = $1 RETURNING `+dedupEntryColumns, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("dedup relabel %d to %d: %w", from, to, translate(err))
 	}
@@ -202,7 +246,7 @@ func (x *dedupIndex) Window(ctx context.Context, q dedup.Query) ([]dedup.Entry, 
 	}
 	// coalesce rather than "$2 IS NULL OR": a generic plan of the
 	// prepared statement can bound its index scan only with the former.
-	rows, err := x.s.pool.Query(ctx, `SELECT `+dedupEntryColumns+` FROM dedup_entries
+	rows, err := x.db(ctx).Query(ctx, `SELECT `+dedupEntryColumns+` FROM dedup_entries
 		WHERE published >= $1 AND published <= coalesce($2::timestamptz, 'infinity')
 		ORDER BY published DESC, seq DESC LIMIT $3`,
 		micro(q.Since), dedupUntil(q.Until), limit)
@@ -223,7 +267,7 @@ func (x *dedupIndex) Put(ctx context.Context, e dedup.Entry) error {
 		return fmt.Errorf("dedup entry %d: id must be positive: %w", e.ID, taglines.ErrInvalid)
 	}
 	pub := micro(e.Published)
-	err := pgx.BeginFunc(ctx, x.s.pool, func(tx pgx.Tx) error {
+	err := x.inTx(ctx, func(tx pgx.Tx) error {
 		var seq int64
 		err := tx.QueryRow(ctx, `INSERT INTO dedup_entries (article_id, published, duplicate_of, cluster_id, shingles,
 			signature, title_words, vector, keys) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -309,7 +353,7 @@ func (x *dedupIndex) Stories(ctx context.Context, q dedup.Query) ([]dedup.Cluste
 	if q.Limit > 0 {
 		limit = &q.Limit
 	}
-	rows, err := x.s.pool.Query(ctx, `SELECT `+dedupClusterColumns+` FROM dedup_clusters JOIN (
+	rows, err := x.db(ctx).Query(ctx, `SELECT `+dedupClusterColumns+` FROM dedup_clusters JOIN (
 		SELECT h.id AS hid, count(*) AS n FROM unnest($1::bigint[]) AS k (key) CROSS JOIN LATERAL (
 			SELECT c.id FROM (
 				SELECT cluster_id, seq FROM dedup_cluster_keys WHERE key = k.key ORDER BY seq DESC LIMIT $6) f
@@ -338,7 +382,7 @@ func (x *dedupIndex) Stories(ctx context.Context, q dedup.Query) ([]dedup.Cluste
 
 // Cluster implements dedup.Index.
 func (x *dedupIndex) Cluster(ctx context.Context, id int64) (dedup.Cluster, error) {
-	c, err := scanDedupCluster(x.s.pool.QueryRow(ctx, `SELECT `+dedupClusterColumns+` FROM dedup_clusters WHERE id = $1`, id))
+	c, err := scanDedupCluster(x.db(ctx).QueryRow(ctx, `SELECT `+dedupClusterColumns+` FROM dedup_clusters WHERE id = $1`, id))
 	if err != nil {
 		return dedup.Cluster{}, fmt.Errorf("dedup cluster %d: %w", id, translate(err))
 	}
@@ -349,7 +393,7 @@ func (x *dedupIndex) Cluster(ctx context.Context, id int64) (dedup.Cluster, erro
 // sorted and without repeats. Filings under keys c keeps stay in place;
 // new keys file c as the most recent story under them.
 func (x *dedupIndex) PutCluster(ctx context.Context, c dedup.Cluster) error {
-	err := pgx.BeginFunc(ctx, x.s.pool, func(tx pgx.Tx) error {
+	err := x.inTx(ctx, func(tx pgx.Tx) error {
 		if c.Size <= 0 {
 			if _, err := tx.Exec(ctx, `DELETE FROM dedup_cluster_keys WHERE cluster_id = $1`, c.ID); err != nil {
 				return err
@@ -381,7 +425,7 @@ func (x *dedupIndex) PutCluster(ctx context.Context, c dedup.Cluster) error {
 // DocFreq implements dedup.Index, reading the count and the terms in one
 // statement and so one snapshot.
 func (x *dedupIndex) DocFreq(ctx context.Context, terms []uint64) (int64, []int64, error) {
-	rows, err := x.s.pool.Query(ctx, `SELECT NULL::bigint, docs FROM dedup_doc_count
+	rows, err := x.db(ctx).Query(ctx, `SELECT NULL::bigint, docs FROM dedup_doc_count
 		UNION ALL SELECT term, docs FROM dedup_terms WHERE term = ANY($1::bigint[])`, keyArray(terms))
 	if err != nil {
 		return 0, nil, fmt.Errorf("dedup doc freq: %w", err)
@@ -427,7 +471,7 @@ func (x *dedupIndex) AddDocFreq(ctx context.Context, terms []uint64) error {
 		keys = append(keys, int64(t))
 		ns = append(ns, n)
 	}
-	err := pgx.BeginFunc(ctx, x.s.pool, func(tx pgx.Tx) error {
+	err := x.inTx(ctx, func(tx pgx.Tx) error {
 		// The count first: it orders concurrent calls, so that their
 		// upserts below never wait on each other in a cycle.
 		if _, err := tx.Exec(ctx, `UPDATE dedup_doc_count SET docs = docs + 1`); err != nil {
