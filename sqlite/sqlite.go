@@ -82,12 +82,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return &Store{w: w, r: r}, nil
 }
 
-// mmapSize is how much of the database file connections map, and
-// writeCacheKiB the write connection's page cache.
-const (
-	mmapSize      = 1 << 30
-	writeCacheKiB = 64 << 10
-)
+// mmapSize is how much of the database file connections map. Mapped
+// pages count in the process's resident size, but they are the kernel's
+// page cache of the file: shared, and dropped first under memory pressure.
+const mmapSize = 1 << 30
 
 func openDB(path string, readOnly bool) (*sql.DB, error) {
 	q := url.Values{}
@@ -96,17 +94,12 @@ func openDB(path string, readOnly bool) (*sql.DB, error) {
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	// The dedup index reads many small rows spread over the file: through
-	// the default 2 MiB page cache nearly each was a read system call.
-	// Mapped pages are the kernel's page cache, shared by every connection
-	// and given back under memory pressure.
+	// the default 2 MiB page cache nearly each was a read system call
+	// (bench dedup --store, 5k articles: 3.5 -> 2.4 ms per article).
 	q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", mmapSize))
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 	} else {
-		// A batch of dedup decisions dirties pages all over the index;
-		// with the default 2 MiB cache they spilled to the WAL before the
-		// commit, a write system call each.
-		q.Add("_pragma", fmt.Sprintf("cache_size(%d)", -writeCacheKiB))
 		// Take the write lock at BEGIN: a deferred transaction that reads
 		// and then writes can fail with SQLITE_BUSY whatever the timeout.
 		q.Set("_txlock", "immediate")
