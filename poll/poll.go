@@ -60,9 +60,10 @@ type Options struct {
 	Grace       time.Duration // how long in-flight polls may finish after shutdown
 	Logger      *slog.Logger
 	Now         func() time.Time
-	// Refine, if set, is run by Run every RefineInterval (default 1h)
-	// between rounds: the dedup stage's second look at recent stories
-	// (ingest.Ingester.Refine). It returns how many articles moved.
+	// Refine, if set, is run by Run after its first round and then every
+	// RefineInterval (default 1h), between rounds: the dedup stage's second
+	// look at recent stories (ingest.Ingester.Refine). It returns how many
+	// articles moved.
 	Refine         func(ctx context.Context) (int, error)
 	RefineInterval time.Duration
 }
@@ -306,7 +307,7 @@ func jitter(d time.Duration, frac float64) time.Duration {
 func (p *Poller) Run(ctx context.Context) error {
 	t := time.NewTicker(p.opts.Tick)
 	defer t.Stop()
-	refined := p.opts.Now()
+	var refined time.Time // zero: refine after the first round, then every interval
 	for {
 		r, err := p.RunOnce(ctx)
 		if err != nil {
