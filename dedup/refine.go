@@ -14,14 +14,14 @@ import (
 // Decisions made one article at a time are final in Process, but a story
 // looks different once more of it has arrived: an early article may have
 // joined the wrong one of two close stories, or started a story that later
-// proves to be part of another. Merging (on every join) and Refine (now
-// and then, over a recent window) revisit those decisions, as two-tier
-// news clustering does: fast incremental assignment, then a slower
-// correction of the recent past.
+// proves to be part of another. Refine, run now and then over a recent
+// span, revisits those decisions (moving articles, merging stories), as
+// two-tier news clustering does: fast incremental assignment, then a
+// slower correction of the recent past.
 
 // mergeStories merges story id with the stories whose centroids are at
 // least MergeThreshold similar to it, one at a time, the smaller into the
-// larger (on equal sizes, into the older ID). It returns the story id
+// larger (on equal sizes, into the lower ID). It returns the story id
 // ended in and the articles that moved.
 func (d *Deduper) mergeStories(ctx context.Context, id int64) (int64, []Result, error) {
 	var moved []Result
@@ -107,8 +107,8 @@ const refineChunk = 256
 // It works in chunks, each under the lock and, on a Batcher, in one
 // transaction, so Process calls interleave with it. On an error it
 // returns it with the moves made before, which the index has kept. The
-// bench on Google News stories (taglines bench dedup) refines every hour
-// of publication time over the Window option.
+// poller, `taglines dedup` and the Google News bench refine every hour
+// of publication time over the RefineSpan option.
 func (d *Deduper) Refine(ctx context.Context, since, until time.Time) ([]Result, error) {
 	var ids []int64
 	members := map[int64][]int64{} // story → its articles in the window, as they were
