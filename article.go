@@ -37,8 +37,8 @@ type Article struct {
 
 	// The dedup stage's decisions (Store.SetGroups): the first article of
 	// this article's version group, 0 if it is not a version of an earlier
-	// one; and its story, the ID of the article that started it, 0 until
-	// decided.
+	// one; and its story, named after one of its articles (at first the
+	// one that started it), 0 until decided.
 	DuplicateOf int64
 	Cluster     int64
 	// Filled by Store.Articles: how many other versions this article's

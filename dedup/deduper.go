@@ -55,8 +55,10 @@ type Result struct {
 	// DuplicateOf is the first article of the version group the article
 	// joined, 0 if it is not a near-duplicate.
 	DuplicateOf int64
-	// Cluster is the story the article belongs to: the ID of the article
-	// that started it, the article's own ID if it is alone.
+	// Cluster is the story the article belongs to, named after one of its
+	// articles: the one that started it, unless Refine moved that one out
+	// or merged the story into another; the article's own ID if it is
+	// alone.
 	Cluster int64
 	// Score is the estimated Jaccard similarity of the text with the
 	// matched version, or the cosine similarity with the joined story; 0
@@ -519,8 +521,8 @@ const (
 // Splitting an article that is not merged that way changes nothing.
 // Returns an error wrapping taglines.ErrNotFound for an unknown article,
 // and one wrapping taglines.ErrInvalid for an unknown kind or for moving
-// out the article that started a story with other articles in it (its ID
-// names the story: split the others instead).
+// out the article a story with other articles in it is named after (split
+// the others instead).
 func (d *Deduper) Split(ctx context.Context, id int64, kind SplitKind) (Result, error) {
 	if kind != SplitVersion && kind != SplitStory {
 		return Result{}, fmt.Errorf("dedup split %d: kind %d: %w", id, kind, taglines.ErrInvalid)

@@ -20,8 +20,8 @@ type Entry struct {
 	// belongs to, 0 if the article is not a near-duplicate of an earlier
 	// one. Groups are stars: DuplicateOf never names a duplicate.
 	DuplicateOf int64
-	// Cluster is the story this article belongs to: the ID of the article
-	// that started it.
+	// Cluster is the story this article belongs to, named after one of
+	// its articles (see Result.Cluster).
 	Cluster int64
 	// Shingles is the number of distinct shingles the signature was made
 	// from; 0 when the text was too short to fingerprint, in which case
@@ -45,7 +45,7 @@ func (e *Entry) IsDuplicate() bool { return e.DuplicateOf != 0 }
 
 // Cluster is a story: the articles from any source about one event.
 type Cluster struct {
-	ID   int64 // the ID of the article that started it
+	ID   int64 // the ID of one of its articles, at first the one that started it
 	Size int   // articles in it, versions included
 	// Centroid is the sum of its articles' vectors, its CentroidTerms
 	// heaviest terms.
