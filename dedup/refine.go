@@ -135,7 +135,12 @@ func (d *Deduper) Refine(ctx context.Context, since, until time.Time) ([]Result,
 			err := d.locked(ctx, func(ctx context.Context) error {
 				done = done[:0] // a Batcher may run fn again
 				for _, id := range chunk {
-					m, err := fn(ctx, id)
+					// Cancellation is honoured between articles only: an
+					// index without transactions would keep half a move.
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+					m, err := fn(context.WithoutCancel(ctx), id)
 					if err != nil {
 						return err
 					}
@@ -148,10 +153,14 @@ func (d *Deduper) Refine(ctx context.Context, since, until time.Time) ([]Result,
 				}
 				return nil
 			})
+			if _, batched := d.idx.(Batcher); err == nil || !batched {
+				// Without a transaction, the index kept the chunk's moves
+				// made before an error.
+				moved = append(moved, done...)
+			}
 			if err != nil {
 				return fmt.Errorf("dedup refine: %w", err)
 			}
-			moved = append(moved, done...)
 		}
 		return nil
 	}

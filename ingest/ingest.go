@@ -534,7 +534,11 @@ func (in *Ingester) Refine(ctx context.Context) (int, error) {
 	// index has kept them, so they are recorded all the same. A failure to
 	// record them leaves these articles' rows showing their old stories
 	// until they move again.
-	if err := in.store.SetGroups(ctx, appendGroups(nil, moved)); err != nil {
+	// Recorded even if ctx has ended (a shutdown mid-Refine), within a
+	// bound of its own: the index has the moves already.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := in.store.SetGroups(rctx, appendGroups(nil, moved)); err != nil {
 		return 0, errors.Join(rerr, fmt.Errorf("refine: record %d moved articles: %w", len(moved), err))
 	}
 	return len(moved), rerr
