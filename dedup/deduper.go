@@ -575,6 +575,7 @@ func (d *Deduper) Split(ctx context.Context, id int64, kind SplitKind) (Result, 
 		group[i].Cluster = id
 		if group[i].ID == id {
 			group[i].DuplicateOf = 0
+			group[i].Pinned = true // Refine must not undo the operator
 		}
 		if err := d.idx.Put(ctx, group[i]); err != nil {
 			return Result{}, fmt.Errorf("dedup split %d: %w", id, err)

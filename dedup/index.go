@@ -34,6 +34,9 @@ type Entry struct {
 	// Vector is the article's unit-length term vector (title, lead,
 	// names, tags), at most VectorTerms terms.
 	Vector Vector
+	// Pinned marks an article an operator split into a story of its own
+	// (Deduper.Split): Refine neither moves it nor merges its story.
+	Pinned bool
 	// Keys are the article's index keys: its LSH band keys (none for a
 	// text too short to fingerprint) and the key of its canonical URL.
 	// They are derived from the article and never change.
@@ -91,7 +94,7 @@ type Index interface {
 	// Versions returns the entries whose DuplicateOf is root, in any order.
 	Versions(ctx context.Context, root int64) ([]Entry, error)
 	// Put stores e, replacing the entry with the same ID. Replacing may
-	// change DuplicateOf and Cluster only; an error wrapping
+	// change DuplicateOf, Cluster and Pinned only; an error wrapping
 	// taglines.ErrInvalid is returned if e.ID <= 0 or if the keys of a
 	// stored entry would change.
 	Put(ctx context.Context, e Entry) error

@@ -37,12 +37,22 @@ func (d *Deduper) mergeStories(ctx context.Context, id int64) (int64, []Result, 
 		if err != nil {
 			return 0, nil, fmt.Errorf("stories near %d: %w", id, err)
 		}
+		if pinned, err := d.pinned(ctx, c.ID); err != nil || pinned {
+			return id, moved, err
+		}
 		var other *Cluster
 		best := d.opts.MergeThreshold
 		for i := range stories {
 			s := &stories[i]
 			if s.ID == c.ID {
 				continue
+			}
+			if c.Centroid.Cosine(s.Centroid) >= best {
+				if pinned, err := d.pinned(ctx, s.ID); err != nil {
+					return 0, nil, err
+				} else if pinned {
+					continue
+				}
 			}
 			if x := c.Centroid.Cosine(s.Centroid); x > best || (x == best && (other == nil || s.ID < other.ID)) {
 				other, best = s, x
@@ -63,6 +73,16 @@ func (d *Deduper) mergeStories(ctx context.Context, id int64) (int64, []Result, 
 		id = into.ID
 	}
 	return id, moved, nil
+}
+
+// pinned reports whether story id is one an operator split off: the
+// article it is named after is pinned.
+func (d *Deduper) pinned(ctx context.Context, id int64) (bool, error) {
+	e, err := d.idx.Entry(ctx, id)
+	if errors.Is(err, taglines.ErrNotFound) {
+		return false, nil
+	}
+	return e.Pinned, err
 }
 
 // merge moves every article of story from into story into.
@@ -237,6 +257,9 @@ func (d *Deduper) reconsider(ctx context.Context, id int64, members map[int64][]
 	e, err := d.idx.Entry(ctx, id)
 	if err != nil {
 		return nil, err
+	}
+	if e.Pinned {
+		return nil, nil // an operator put it where it is
 	}
 	own, err := d.idx.Cluster(ctx, e.Cluster)
 	if errors.Is(err, taglines.ErrNotFound) {

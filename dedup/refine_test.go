@@ -162,3 +162,31 @@ func TestRefineRenames(t *testing.T) {
 		t.Errorf("Split(1) = %+v, %v; want story 1", res, err)
 	}
 }
+
+// An article an operator split off stays where the operator put it: Refine
+// neither moves it back nor merges its story with the one it left.
+func TestRefineKeepsSplits(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	idx := NewMemIndex()
+	d := New(idx, Options{ClusterThreshold: 0.2, MergeThreshold: 0.2})
+	var docs []Document
+	for i := range 4 {
+		docs = append(docs, Document{ID: int64(i + 1), Text: strings.Join(wordsA, " "), Published: t0.Add(time.Duration(i) * time.Minute)})
+	}
+	r := process(t, d, docs...)
+	if r[3].Cluster != 1 {
+		t.Fatalf("setup: article 4 in story %d, want 1", r[3].Cluster)
+	}
+	if res, err := d.Split(ctx, 4, SplitStory); err != nil || res.Cluster != 4 {
+		t.Fatalf("Split(4) = %+v, %v", res, err)
+	}
+	for range 2 {
+		if moved, err := d.Refine(ctx, t0, time.Time{}); err != nil || len(moved) != 0 {
+			t.Fatalf("Refine after a split = %+v, %v; want nothing moved", moved, err)
+		}
+	}
+	if e, _ := idx.Entry(ctx, 4); e.Cluster != 4 || !e.Pinned {
+		t.Errorf("article 4 after Refine: story %d, pinned %v; want its own story, pinned", e.Cluster, e.Pinned)
+	}
+}

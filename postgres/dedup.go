@@ -79,7 +79,7 @@ func (x *dedupIndex) Batch(ctx context.Context, fn func(ctx context.Context) err
 const dedupMaxScan = 1024
 
 // dedupEntryColumns are the columns scanDedupEntry reads, in order.
-const dedupEntryColumns = `article_id, published, duplicate_of, cluster_id, shingles, signature, title_words, vector, keys`
+const dedupEntryColumns = `article_id, published, duplicate_of, cluster_id, shingles, signature, title_words, vector, keys, pinned`
 
 func scanDedupEntry(row pgx.Row) (dedup.Entry, error) {
 	var (
@@ -87,7 +87,7 @@ func scanDedupEntry(row pgx.Row) (dedup.Entry, error) {
 		dupOf                     *int64
 		sig, words, vec, keysBlob []byte
 	)
-	if err := row.Scan(&e.ID, &e.Published, &dupOf, &e.Cluster, &e.Shingles, &sig, &words, &vec, &keysBlob); err != nil {
+	if err := row.Scan(&e.ID, &e.Published, &dupOf, &e.Cluster, &e.Shingles, &sig, &words, &vec, &keysBlob, &e.Pinned); err != nil {
 		return dedup.Entry{}, err
 	}
 	e.Published = e.Published.UTC()
@@ -270,10 +270,10 @@ func (x *dedupIndex) Put(ctx context.Context, e dedup.Entry) error {
 	err := x.inTx(ctx, func(tx pgx.Tx) error {
 		var seq int64
 		err := tx.QueryRow(ctx, `INSERT INTO dedup_entries (article_id, published, duplicate_of, cluster_id, shingles,
-			signature, title_words, vector, keys) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			signature, title_words, vector, keys, pinned) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 			ON CONFLICT (article_id) DO NOTHING RETURNING seq`,
 			e.ID, pub, dedupRoot(e.DuplicateOf), e.Cluster, e.Shingles,
-			dedup.EncodeSignature(&e.Signature), dedup.EncodeWords(e.TitleWords), dedup.EncodeVector(e.Vector), dedup.EncodeKeys(e.Keys)).Scan(&seq)
+			dedup.EncodeSignature(&e.Signature), dedup.EncodeWords(e.TitleWords), dedup.EncodeVector(e.Vector), dedup.EncodeKeys(e.Keys), e.Pinned).Scan(&seq)
 		if err == nil {
 			_, err = tx.Exec(ctx, `INSERT INTO dedup_keys (key, seq, article_id, published) SELECT k, $2, $3, $4 FROM unnest($1::bigint[]) AS k`,
 				keyArray(distinctKeys(e.Keys)), seq, e.ID, pub)
@@ -298,9 +298,9 @@ func (x *dedupIndex) Put(ctx context.Context, e dedup.Entry) error {
 			return fmt.Errorf("keys changed: %w", taglines.ErrInvalid)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE dedup_entries SET published = $2, duplicate_of = $3, cluster_id = $4, shingles = $5,
-			signature = $6, title_words = $7, vector = $8 WHERE article_id = $1`,
+			signature = $6, title_words = $7, vector = $8, pinned = $9 WHERE article_id = $1`,
 			e.ID, pub, dedupRoot(e.DuplicateOf), e.Cluster, e.Shingles,
-			dedup.EncodeSignature(&e.Signature), dedup.EncodeWords(e.TitleWords), dedup.EncodeVector(e.Vector)); err != nil {
+			dedup.EncodeSignature(&e.Signature), dedup.EncodeWords(e.TitleWords), dedup.EncodeVector(e.Vector), e.Pinned); err != nil {
 			return err
 		}
 		if !pub.Equal(oldPub) {

@@ -49,7 +49,7 @@ var (
 const dedupMaxScan = 1024
 
 // dedupEntryColumns are the columns scanDedupEntry reads, in order.
-const dedupEntryColumns = `article_id, published, duplicate_of, cluster_id, shingles, signature, title_words, vector, keys`
+const dedupEntryColumns = `article_id, published, duplicate_of, cluster_id, shingles, signature, title_words, vector, keys, pinned`
 
 type dedupScanner interface{ Scan(dest ...any) error }
 
@@ -60,7 +60,7 @@ func scanDedupEntry(row dedupScanner) (dedup.Entry, error) {
 		dupOf                     sql.NullInt64
 		sig, words, vec, keysBlob []byte
 	)
-	if err := row.Scan(&e.ID, &pub, &dupOf, &e.Cluster, &e.Shingles, &sig, &words, &vec, &keysBlob); err != nil {
+	if err := row.Scan(&e.ID, &pub, &dupOf, &e.Cluster, &e.Shingles, &sig, &words, &vec, &keysBlob, &e.Pinned); err != nil {
 		return dedup.Entry{}, err
 	}
 	e.Published = time.UnixMicro(pub).UTC()
@@ -508,9 +508,9 @@ func (x *dedupIndex) Put(ctx context.Context, e dedup.Entry) error {
 			return fmt.Errorf("keys changed: %w", taglines.ErrInvalid)
 		}
 		if _, err := x.exec(ctx, tx, `UPDATE dedup_entries SET published = ?, duplicate_of = ?, cluster_id = ?, shingles = ?,
-			signature = ?, title_words = ?, vector = ? WHERE seq = ?`,
+			signature = ?, title_words = ?, vector = ?, pinned = ? WHERE seq = ?`,
 			pub, dedupRoot(e.DuplicateOf), e.Cluster, e.Shingles,
-			dedup.EncodeSignature(&e.Signature), dedup.EncodeWords(e.TitleWords), dedup.EncodeVector(e.Vector), seq); err != nil {
+			dedup.EncodeSignature(&e.Signature), dedup.EncodeWords(e.TitleWords), dedup.EncodeVector(e.Vector), e.Pinned, seq); err != nil {
 			return err
 		}
 		if pub != oldPub {
@@ -530,9 +530,9 @@ func (x *dedupIndex) Put(ctx context.Context, e dedup.Entry) error {
 
 func (x *dedupIndex) insertEntry(ctx context.Context, tx *sql.Tx, e *dedup.Entry, pub int64) error {
 	res, err := x.exec(ctx, tx, `INSERT INTO dedup_entries (article_id, published, duplicate_of, cluster_id, shingles,
-		signature, title_words, vector, keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		signature, title_words, vector, keys, pinned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, pub, dedupRoot(e.DuplicateOf), e.Cluster, e.Shingles,
-		dedup.EncodeSignature(&e.Signature), dedup.EncodeWords(e.TitleWords), dedup.EncodeVector(e.Vector), dedup.EncodeKeys(e.Keys))
+		dedup.EncodeSignature(&e.Signature), dedup.EncodeWords(e.TitleWords), dedup.EncodeVector(e.Vector), dedup.EncodeKeys(e.Keys), e.Pinned)
 	if err != nil {
 		return err
 	}

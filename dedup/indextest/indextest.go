@@ -79,7 +79,8 @@ func entry(id int64, pub time.Time, keys ...uint64) dedup.Entry {
 			{Key: uint64(id) + 1, Weight: -0.25},
 			{Key: math.MaxUint64, Weight: 0.75},
 		},
-		Keys: keys,
+		Keys:   keys,
+		Pinned: id%2 == 0,
 	}
 	for i := range e.Signature {
 		e.Signature[i] = uint16(int(id)*131 + i*977)
