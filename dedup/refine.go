@@ -130,6 +130,16 @@ const refineChunk = 256
 // poller, `taglines dedup` and the Google News bench refine every hour
 // of publication time over the RefineSpan option.
 func (d *Deduper) Refine(ctx context.Context, since, until time.Time) ([]Result, error) {
+	return d.RefineRecorded(ctx, since, until, nil)
+}
+
+// RefineRecorded is Refine, passing each chunk's moves to record, if not
+// nil, as soon as the index has committed them and before the lock is
+// released: a store records them before any other decision (another
+// poller's Refine, an operator's Split) can move the same articles, so it
+// never writes a stale one over a newer one. record gets a context that
+// is not cancelled with ctx: the index has the moves already.
+func (d *Deduper) RefineRecorded(ctx context.Context, since, until time.Time, record func(ctx context.Context, moved []Result) error) ([]Result, error) {
 	var ids []int64
 	members := map[int64][]int64{} // story → its articles in the window, as they were
 	err := d.locked(ctx, func(ctx context.Context) error {
@@ -152,7 +162,22 @@ func (d *Deduper) Refine(ctx context.Context, since, until time.Time) ([]Result,
 			chunk := items[:min(refineChunk, len(items))]
 			items = items[len(chunk):]
 			var done []Result
-			err := d.locked(ctx, func(ctx context.Context) error {
+			_, batched := d.idx.(Batcher)
+			kept := false // whether the index kept done
+			after := func(err error) error {
+				// Without a transaction, the index kept the moves made
+				// before an error too.
+				if kept = err == nil || !batched; !kept || record == nil || len(done) == 0 {
+					return nil
+				}
+				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+				defer cancel()
+				if err := record(rctx, done); err != nil {
+					return fmt.Errorf("record %d moved articles: %w", len(done), err)
+				}
+				return nil
+			}
+			err := d.lockedThen(ctx, func(ctx context.Context) error {
 				done = done[:0] // a Batcher may run fn again
 				for _, id := range chunk {
 					// Cancellation is honoured between articles only: an
@@ -172,10 +197,8 @@ func (d *Deduper) Refine(ctx context.Context, since, until time.Time) ([]Result,
 					done = append(done, m...)
 				}
 				return nil
-			})
-			if _, batched := d.idx.(Batcher); err == nil || !batched {
-				// Without a transaction, the index kept the chunk's moves
-				// made before an error.
+			}, after)
+			if kept {
 				moved = append(moved, done...)
 			}
 			if err != nil {
@@ -235,6 +258,12 @@ func (d *Deduper) otherMember(ctx context.Context, story, leaving int64, candida
 // locked runs fn under the Deduper's lock (and Options.Lock) and, on a
 // Batcher, in one transaction.
 func (d *Deduper) locked(ctx context.Context, fn func(ctx context.Context) error) error {
+	return d.lockedThen(ctx, fn, nil)
+}
+
+// lockedThen is locked, then runs after (if not nil) with the outcome of
+// fn and its transaction, still under the locks.
+func (d *Deduper) lockedThen(ctx context.Context, fn func(ctx context.Context) error, after func(err error) error) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.opts.Lock != nil {
@@ -244,10 +273,16 @@ func (d *Deduper) locked(ctx context.Context, fn func(ctx context.Context) error
 		}
 		defer unlock()
 	}
+	var err error
 	if b, ok := d.idx.(Batcher); ok {
-		return b.Batch(ctx, fn)
+		err = b.Batch(ctx, fn)
+	} else {
+		err = fn(ctx)
 	}
-	return fn(ctx)
+	if after != nil {
+		err = errors.Join(err, after(err))
+	}
+	return err
 }
 
 // reconsider moves article id to a better story if there is one and

@@ -87,12 +87,16 @@ func TestRefine(t *testing.T) {
 		t.Fatalf("setup: B articles in stories %d, %d, want 7", r[6].Cluster, r[8].Cluster)
 	}
 
-	moved, err := d.Refine(ctx, t0, time.Time{})
+	var recorded []Result
+	moved, err := d.RefineRecorded(ctx, t0, time.Time{}, func(ctx context.Context, rs []Result) error {
+		recorded = append(recorded, rs...)
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []Result{{ID: 6, Cluster: 7}}; !reflect.DeepEqual(moved, want) {
-		t.Fatalf("Refine moved %+v, want %+v", moved, want)
+	if want := []Result{{ID: 6, Cluster: 7}}; !reflect.DeepEqual(moved, want) || !reflect.DeepEqual(recorded, want) {
+		t.Fatalf("Refine moved %+v and recorded %+v, want %+v", moved, recorded, want)
 	}
 	e, _ := idx.Entry(ctx, 6)
 	a, _ := idx.Cluster(ctx, 1)

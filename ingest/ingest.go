@@ -529,19 +529,13 @@ func (in *Ingester) Refine(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	now := in.opts.Now()
-	moved, rerr := in.opts.Dedup.Refine(ctx, now.Add(-in.opts.Dedup.RefineSpan()), time.Time{})
-	// Refine returns the moves it made before failing, if it failed: the
-	// index has kept them, so they are recorded all the same. A failure to
-	// record them leaves these articles' rows showing their old stories
-	// until they move again.
-	// Recorded even if ctx has ended (a shutdown mid-Refine), within a
-	// bound of its own: the index has the moves already.
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
-	if err := in.store.SetGroups(rctx, appendGroups(nil, moved)); err != nil {
-		return 0, errors.Join(rerr, fmt.Errorf("refine: record %d moved articles: %w", len(moved), err))
-	}
-	return len(moved), rerr
+	// Each chunk's moves are recorded while the dedup lock is still held,
+	// so no other decision can overtake them.
+	moved, err := in.opts.Dedup.RefineRecorded(ctx, now.Add(-in.opts.Dedup.RefineSpan()), time.Time{},
+		func(ctx context.Context, moved []dedup.Result) error {
+			return in.store.SetGroups(ctx, appendGroups(nil, moved))
+		})
+	return len(moved), err
 }
 
 // RetagProgress reports a retag's progress: articles done so far and the
