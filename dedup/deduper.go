@@ -272,19 +272,19 @@ type Batcher interface {
 // (then all or none of the decisions are recorded). Results are in docs'
 // order.
 func (d *Deduper) ProcessAll(ctx context.Context, docs []Document) ([]Result, error) {
+	return d.ProcessAllRecorded(ctx, docs, nil)
+}
+
+// ProcessAllRecorded is ProcessAll, passing the results to record, if not
+// nil, once the index has committed them and before the lock is
+// released, so that a store records them before another process's Refine
+// can move the same articles. record gets a context that is not
+// cancelled with ctx.
+func (d *Deduper) ProcessAllRecorded(ctx context.Context, docs []Document, record func(ctx context.Context, results []Result) error) ([]Result, error) {
 	for _, doc := range docs {
 		if doc.ID <= 0 {
 			return nil, fmt.Errorf("dedup article %d: id must be positive: %w", doc.ID, taglines.ErrInvalid)
 		}
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.opts.Lock != nil {
-		unlock, err := d.opts.Lock(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("dedup: lock: %w", err)
-		}
-		defer unlock()
 	}
 	var out []Result
 	all := func(ctx context.Context) error {
@@ -298,14 +298,16 @@ func (d *Deduper) ProcessAll(ctx context.Context, docs []Document) ([]Result, er
 		}
 		return nil
 	}
-	if b, ok := d.idx.(Batcher); ok {
-		if err := b.Batch(ctx, all); err != nil {
-			return nil, err
+	after := func(err error) error {
+		if err != nil || record == nil {
+			return nil
 		}
-		return out, nil
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		return record(rctx, out)
 	}
-	if err := all(ctx); err != nil {
-		return nil, err
+	if err := d.lockedThen(ctx, all, after); err != nil {
+		return nil, fmt.Errorf("dedup: %w", err)
 	}
 	return out, nil
 }

@@ -499,18 +499,18 @@ func (in *Ingester) group(ctx context.Context, src *taglines.Source, articles []
 		})
 	}
 	// One batch per poll: a store that can, records the decisions with
-	// one commit.
-	results, err := in.opts.Dedup.ProcessAll(ctx, docs)
-	if err != nil {
-		return err
-	}
-	groups := make([]taglines.Group, 0, len(stored))
-	for i, a := range stored {
-		res := results[i]
-		a.DuplicateOf, a.Cluster = res.DuplicateOf, res.Cluster
-		groups = append(groups, taglines.Group{ArticleID: a.ID, DuplicateOf: res.DuplicateOf, Cluster: res.Cluster})
-	}
-	return in.store.SetGroups(ctx, groups)
+	// one commit; the articles' rows are written before the dedup lock is
+	// released, so that another process's Refine cannot be overwritten.
+	_, err := in.opts.Dedup.ProcessAllRecorded(ctx, docs, func(ctx context.Context, results []dedup.Result) error {
+		groups := make([]taglines.Group, 0, len(stored))
+		for i, a := range stored {
+			res := results[i]
+			a.DuplicateOf, a.Cluster = res.DuplicateOf, res.Cluster
+			groups = append(groups, taglines.Group{ArticleID: a.ID, DuplicateOf: res.DuplicateOf, Cluster: res.Cluster})
+		}
+		return in.store.SetGroups(ctx, groups)
+	})
+	return err
 }
 
 func appendGroups(groups []taglines.Group, rs []dedup.Result) []taglines.Group {
