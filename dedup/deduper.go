@@ -298,13 +298,11 @@ func (d *Deduper) ProcessAllRecorded(ctx context.Context, docs []Document, recor
 		}
 		return nil
 	}
-	after := func(err error) error {
+	after := func(ctx context.Context, err error) error {
 		if err != nil || record == nil {
 			return nil
 		}
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		return record(rctx, out)
+		return record(ctx, out)
 	}
 	if err := d.lockedThen(ctx, all, after); err != nil {
 		return nil, fmt.Errorf("dedup: %w", err)
@@ -429,14 +427,9 @@ func (d *Deduper) bestStory(ctx context.Context, e *Entry) (*Cluster, float64, e
 	if len(e.Vector) == 0 {
 		return nil, 0, nil
 	}
-	keys := make([]uint64, 0, TermKeys)
-	for _, t := range e.Vector.top(TermKeys) {
-		keys = append(keys, t.Key)
-	}
-	slices.Sort(keys)
-	stories, err := d.idx.Stories(ctx, Query{Keys: keys, Limit: maxStories, PerKey: storyPerKey, Since: e.Published.Add(-d.opts.Window), Until: e.Published.Add(d.opts.Window)})
+	stories, err := d.storiesNear(ctx, e.Vector, e.Published, e.Published)
 	if err != nil {
-		return nil, 0, fmt.Errorf("stories: %w", err)
+		return nil, 0, err
 	}
 	var best *Cluster
 	bestScore := d.opts.ClusterThreshold
@@ -447,6 +440,19 @@ func (d *Deduper) bestStory(ctx context.Context, e *Entry) (*Cluster, float64, e
 		}
 	}
 	return best, bestScore, nil
+}
+
+// storiesNear returns the stories that share the most of v's TermKeys
+// heaviest terms and overlap [first, last] widened by the Window option.
+func (d *Deduper) storiesNear(ctx context.Context, v Vector, first, last time.Time) ([]Cluster, error) {
+	stories, err := d.idx.Stories(ctx, Query{
+		Keys: storyKeys(v.top(TermKeys)), Limit: maxStories, PerKey: storyPerKey,
+		Since: first.Add(-d.opts.Window), Until: last.Add(d.opts.Window),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("stories: %w", err)
+	}
+	return stories, nil
 }
 
 // joinCluster adds entries to story id, creating it if needed.

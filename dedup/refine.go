@@ -30,15 +30,12 @@ func (d *Deduper) mergeStories(ctx context.Context, id int64) (int64, []Result, 
 		if err != nil {
 			return 0, nil, fmt.Errorf("story %d: %w", id, err)
 		}
-		stories, err := d.idx.Stories(ctx, Query{
-			Keys: storyKeys(c.Centroid.top(TermKeys)), Limit: maxStories, PerKey: storyPerKey,
-			Since: c.First.Add(-d.opts.Window), Until: c.Last.Add(d.opts.Window),
-		})
-		if err != nil {
-			return 0, nil, fmt.Errorf("stories near %d: %w", id, err)
-		}
 		if pinned, err := d.pinned(ctx, c.ID); err != nil || pinned {
 			return id, moved, err
+		}
+		stories, err := d.storiesNear(ctx, c.Centroid, c.First, c.Last)
+		if err != nil {
+			return 0, nil, fmt.Errorf("stories near %d: %w", id, err)
 		}
 		var other *Cluster
 		best := d.opts.MergeThreshold
@@ -96,19 +93,26 @@ func (d *Deduper) merge(ctx context.Context, into, from Cluster) ([]Result, erro
 		into.Last = from.Last
 	}
 	into.Keys = storyKeys(into.Centroid)
-	es, err := d.idx.Relabel(ctx, from.ID, into.ID)
+	return d.relabelStory(ctx, into, from.ID)
+}
+
+// relabelStory moves every article of story from into story c, stores c
+// as it is given and deletes story from: a merge, or a story taking a new
+// name.
+func (d *Deduper) relabelStory(ctx context.Context, c Cluster, from int64) ([]Result, error) {
+	es, err := d.idx.Relabel(ctx, from, c.ID)
+	if err == nil {
+		err = d.idx.PutCluster(ctx, c)
+	}
+	if err == nil {
+		err = d.idx.PutCluster(ctx, Cluster{ID: from})
+	}
 	if err != nil {
-		return nil, fmt.Errorf("merge story %d into %d: %w", from.ID, into.ID, err)
-	}
-	if err := d.idx.PutCluster(ctx, into); err != nil {
-		return nil, fmt.Errorf("merge story %d into %d: %w", from.ID, into.ID, err)
-	}
-	if err := d.idx.PutCluster(ctx, Cluster{ID: from.ID}); err != nil {
-		return nil, fmt.Errorf("merge story %d into %d: %w", from.ID, into.ID, err)
+		return nil, fmt.Errorf("story %d into %d: %w", from, c.ID, err)
 	}
 	out := make([]Result, len(es))
 	for i, e := range es {
-		out[i] = Result{ID: e.ID, DuplicateOf: e.DuplicateOf, Cluster: into.ID}
+		out[i] = Result{ID: e.ID, DuplicateOf: e.DuplicateOf, Cluster: c.ID}
 	}
 	return out, nil
 }
@@ -164,15 +168,13 @@ func (d *Deduper) RefineRecorded(ctx context.Context, since, until time.Time, re
 			var done []Result
 			_, batched := d.idx.(Batcher)
 			kept := false // whether the index kept done
-			after := func(err error) error {
+			after := func(ctx context.Context, err error) error {
 				// Without a transaction, the index kept the moves made
 				// before an error too.
 				if kept = err == nil || !batched; !kept || record == nil || len(done) == 0 {
 					return nil
 				}
-				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-				defer cancel()
-				if err := record(rctx, done); err != nil {
+				if err := record(ctx, done); err != nil {
 					return fmt.Errorf("record %d moved articles: %w", len(done), err)
 				}
 				return nil
@@ -262,8 +264,10 @@ func (d *Deduper) locked(ctx context.Context, fn func(ctx context.Context) error
 }
 
 // lockedThen is locked, then runs after (if not nil) with the outcome of
-// fn and its transaction, still under the locks.
-func (d *Deduper) lockedThen(ctx context.Context, fn func(ctx context.Context) error, after func(err error) error) error {
+// fn and its transaction, still under the locks, on a context not
+// cancelled with ctx (what fn committed must be followed through) and
+// bounded by 30s.
+func (d *Deduper) lockedThen(ctx context.Context, fn func(ctx context.Context) error, after func(ctx context.Context, err error) error) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.opts.Lock != nil {
@@ -280,7 +284,9 @@ func (d *Deduper) lockedThen(ctx context.Context, fn func(ctx context.Context) e
 		err = fn(ctx)
 	}
 	if after != nil {
-		err = errors.Join(err, after(err))
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		err = errors.Join(err, after(actx, err))
 	}
 	return err
 }
@@ -316,12 +322,9 @@ func (d *Deduper) reconsider(ctx context.Context, id int64, members map[int64][]
 	if own.Size > 1 {
 		ownScore = e.Vector.Cosine(own.Centroid.add(e.Vector, -1))
 	}
-	stories, err := d.idx.Stories(ctx, Query{
-		Keys: storyKeys(e.Vector.top(TermKeys)), Limit: maxStories, PerKey: storyPerKey,
-		Since: e.Published.Add(-d.opts.Window), Until: e.Published.Add(d.opts.Window),
-	})
+	stories, err := d.storiesNear(ctx, e.Vector, e.Published, e.Published)
 	if err != nil {
-		return nil, fmt.Errorf("stories: %w", err)
+		return nil, err
 	}
 	var best *Cluster
 	bestScore := max(ownScore, d.opts.ClusterThreshold)
@@ -359,20 +362,12 @@ func (d *Deduper) reconsider(ctx context.Context, id int64, members map[int64][]
 		if err != nil {
 			return nil, err
 		}
-		es, err := d.idx.Relabel(ctx, own.ID, rename)
+		left.ID = rename
+		renamed, err := d.relabelStory(ctx, left, own.ID)
 		if err != nil {
 			return nil, err
 		}
-		if err := d.idx.PutCluster(ctx, Cluster{ID: own.ID}); err != nil {
-			return nil, err
-		}
-		left.ID = rename
-		if err := d.idx.PutCluster(ctx, left); err != nil {
-			return nil, err
-		}
-		for _, e := range es {
-			moved = append(moved, Result{ID: e.ID, DuplicateOf: e.DuplicateOf, Cluster: rename})
-		}
+		moved = append(moved, renamed...)
 	}
 	if err := d.joinCluster(ctx, best.ID, group); err != nil {
 		return nil, err

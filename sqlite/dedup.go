@@ -365,10 +365,7 @@ func (x *dedupIndex) readRow(ctx context.Context, query string, args ...any) *sq
 // readRows runs query on a read connection through its prepared statement.
 func (x *dedupIndex) readRows(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if tx := x.batchTx(ctx); tx != nil {
-		if st := x.prepared(query); st != nil {
-			return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
-		}
-		return tx.QueryContext(ctx, query, args...)
+		return x.queryRows(ctx, tx, query, args...)
 	}
 	st, err := x.stmt(ctx, x.s.r, query)
 	if err != nil {
