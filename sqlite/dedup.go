@@ -116,27 +116,8 @@ func (x *dedupIndex) Candidates(ctx context.Context, q dedup.Query) ([]dedup.Ent
 	}
 	const postingsQuery = `SELECT seq, published FROM dedup_keys WHERE key = ? ORDER BY seq DESC LIMIT ?`
 	const getQuery = `SELECT ` + dedupEntryColumns + ` FROM dedup_entries WHERE seq IN (SELECT value FROM json_each(?))`
-	// Prepared before the transaction takes a connection of the pool.
-	var pooledPostings, pooledGet *sql.Stmt
-	if x.batchTx(ctx) == nil {
-		var err error
-		if pooledPostings, err = x.stmt(ctx, x.s.r, postingsQuery); err != nil {
-			return nil, fmt.Errorf("dedup candidates: %w", err)
-		}
-		if pooledGet, err = x.stmt(ctx, x.s.r, getQuery); err != nil {
-			return nil, fmt.Errorf("dedup candidates: %w", err)
-		}
-	}
 	var out []dedup.Entry
-	err := x.read(ctx, func(tx *sql.Tx) error {
-		postings, err := x.bind(ctx, tx, pooledPostings, postingsQuery)
-		if err != nil {
-			return err
-		}
-		get, err := x.bind(ctx, tx, pooledGet, getQuery)
-		if err != nil {
-			return err
-		}
+	err := x.readWith(ctx, postingsQuery, getQuery, func(postings, get *sql.Stmt) error {
 		var seqs []uint64
 		for _, k := range q.Keys {
 			err := scanNewest(ctx, postings, k, dedupPerKey(q), func(rows *sql.Rows) (bool, error) {
@@ -240,6 +221,34 @@ func (x *dedupIndex) bind(ctx context.Context, tx *sql.Tx, pooled *sql.Stmt, que
 		return tx.PrepareContext(ctx, query)
 	}
 	return tx.StmtContext(ctx, pooled), nil
+}
+
+// readWith runs fn with the statements of a look-up and a fetch query in
+// one read snapshot (read), prepared once: on the read pool before the
+// transaction takes a connection of it, or, within a batch, on the
+// write connection (bind).
+func (x *dedupIndex) readWith(ctx context.Context, lookup, fetch string, fn func(lookup, fetch *sql.Stmt) error) error {
+	var pooledLookup, pooledFetch *sql.Stmt
+	if x.batchTx(ctx) == nil {
+		var err error
+		if pooledLookup, err = x.stmt(ctx, x.s.r, lookup); err != nil {
+			return err
+		}
+		if pooledFetch, err = x.stmt(ctx, x.s.r, fetch); err != nil {
+			return err
+		}
+	}
+	return x.read(ctx, func(tx *sql.Tx) error {
+		l, err := x.bind(ctx, tx, pooledLookup, lookup)
+		if err != nil {
+			return err
+		}
+		f, err := x.bind(ctx, tx, pooledFetch, fetch)
+		if err != nil {
+			return err
+		}
+		return fn(l, f)
+	})
 }
 
 // read runs fn in a transaction on a read connection, so that its
@@ -604,27 +613,8 @@ func (x *dedupIndex) Stories(ctx context.Context, q dedup.Query) ([]dedup.Cluste
 	const filingsQuery = `SELECT f.cluster_id, c.first_at, c.last_at FROM dedup_cluster_keys f
 		JOIN dedup_clusters c ON c.id = f.cluster_id WHERE f.key = ? ORDER BY f.seq DESC LIMIT ?`
 	const getQuery = `SELECT ` + dedupClusterColumns + ` FROM dedup_clusters WHERE id IN (SELECT value FROM json_each(?))`
-	// Prepared before the transaction takes a connection of the pool.
-	var pooledFilings, pooledGet *sql.Stmt
-	if x.batchTx(ctx) == nil {
-		var err error
-		if pooledFilings, err = x.stmt(ctx, x.s.r, filingsQuery); err != nil {
-			return nil, fmt.Errorf("dedup stories: %w", err)
-		}
-		if pooledGet, err = x.stmt(ctx, x.s.r, getQuery); err != nil {
-			return nil, fmt.Errorf("dedup stories: %w", err)
-		}
-	}
 	var out []dedup.Cluster
-	err := x.read(ctx, func(tx *sql.Tx) error {
-		filings, err := x.bind(ctx, tx, pooledFilings, filingsQuery)
-		if err != nil {
-			return err
-		}
-		get, err := x.bind(ctx, tx, pooledGet, getQuery)
-		if err != nil {
-			return err
-		}
+	err := x.readWith(ctx, filingsQuery, getQuery, func(filings, get *sql.Stmt) error {
 		hits := make(map[int64]int)
 		for _, k := range q.Keys {
 			err := scanNewest(ctx, filings, k, dedupPerKey(q), func(rows *sql.Rows) (bool, error) {
