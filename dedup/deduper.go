@@ -244,19 +244,13 @@ func (d *Deduper) RefineSpan() time.Duration { return d.opts.RefineSpan }
 // without changing anything. Returns an error wrapping
 // taglines.ErrInvalid if doc.ID <= 0, and index errors as they come.
 func (d *Deduper) Process(ctx context.Context, doc Document) (Result, error) {
-	if doc.ID <= 0 {
-		return Result{}, fmt.Errorf("dedup article %d: id must be positive: %w", doc.ID, taglines.ErrInvalid)
+	// One batch of one: an index that batches or caches (Cache) sees every
+	// decision inside a batch.
+	out, err := d.ProcessAll(ctx, []Document{doc})
+	if err != nil {
+		return Result{}, err
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.opts.Lock != nil {
-		unlock, err := d.opts.Lock(ctx)
-		if err != nil {
-			return Result{}, fmt.Errorf("dedup article %d: lock: %w", doc.ID, err)
-		}
-		defer unlock()
-	}
-	return d.process(ctx, doc)
+	return out[0], nil
 }
 
 // Batcher is an Index that can run a sequence of its calls as one
@@ -346,7 +340,13 @@ func (d *Deduper) process(ctx context.Context, doc Document) (Result, error) {
 	if err := d.idx.Put(ctx, e); err != nil {
 		return Result{}, fmt.Errorf("dedup article %d: %w", doc.ID, err)
 	}
-	if err := d.joinCluster(ctx, res.Cluster, []Entry{e}); err != nil {
+	join := d.joinCluster
+	if res.Cluster == doc.ID {
+		// A story named after an article has it as a member, and this
+		// article is new: its story is too, and need not be looked up.
+		join = d.startCluster
+	}
+	if err := join(ctx, res.Cluster, []Entry{e}); err != nil {
 		return Result{}, fmt.Errorf("dedup article %d: %w", doc.ID, err)
 	}
 	if err := d.idx.AddDocFreq(ctx, terms); err != nil {
@@ -464,6 +464,16 @@ func (d *Deduper) joinCluster(ctx context.Context, id int64, es []Entry) error {
 	if err != nil {
 		return fmt.Errorf("story %d: %w", id, err)
 	}
+	return d.addToCluster(ctx, c, es)
+}
+
+// startCluster is joinCluster for a story known not to exist yet.
+func (d *Deduper) startCluster(ctx context.Context, id int64, es []Entry) error {
+	return d.addToCluster(ctx, Cluster{ID: id}, es)
+}
+
+// addToCluster adds entries to story c, as stored, and stores it.
+func (d *Deduper) addToCluster(ctx context.Context, c Cluster, es []Entry) error {
 	for _, e := range es {
 		c.Centroid = c.Centroid.add(e.Vector, 1).top(CentroidTerms)
 		c.Size++
@@ -476,7 +486,7 @@ func (d *Deduper) joinCluster(ctx context.Context, id int64, es []Entry) error {
 	}
 	c.Keys = storyKeys(c.Centroid)
 	if err := d.idx.PutCluster(ctx, c); err != nil {
-		return fmt.Errorf("story %d: %w", id, err)
+		return fmt.Errorf("story %d: %w", c.ID, err)
 	}
 	return nil
 }
@@ -535,24 +545,29 @@ func (d *Deduper) Split(ctx context.Context, id int64, kind SplitKind) (Result, 
 	if kind != SplitVersion && kind != SplitStory {
 		return Result{}, fmt.Errorf("dedup split %d: kind %d: %w", id, kind, taglines.ErrInvalid)
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.opts.Lock != nil {
-		unlock, err := d.opts.Lock(ctx)
-		if err != nil {
-			return Result{}, fmt.Errorf("dedup split %d: lock: %w", id, err)
-		}
-		defer unlock()
+	var res Result
+	err := d.lockedThen(ctx, func(ctx context.Context) error {
+		var err error
+		res, err = d.split(ctx, id, kind)
+		return err
+	}, nil)
+	if err != nil {
+		return Result{}, fmt.Errorf("dedup split %d: %w", id, err)
 	}
+	return res, nil
+}
+
+// split is Split under the lock, in a batch.
+func (d *Deduper) split(ctx context.Context, id int64, kind SplitKind) (Result, error) {
 	e, err := d.idx.Entry(ctx, id)
 	if err != nil {
-		return Result{}, fmt.Errorf("dedup split: %w", err)
+		return Result{}, err
 	}
 	if kind == SplitVersion {
 		if e.DuplicateOf != 0 {
 			e.DuplicateOf = 0
 			if err := d.idx.Put(ctx, e); err != nil {
-				return Result{}, fmt.Errorf("dedup split %d: %w", id, err)
+				return Result{}, err
 			}
 		}
 		return Result{ID: id, Cluster: e.Cluster}, nil
@@ -562,22 +577,22 @@ func (d *Deduper) Split(ctx context.Context, id int64, kind SplitKind) (Result, 
 	if e.DuplicateOf == 0 {
 		vs, err := d.idx.Versions(ctx, id)
 		if err != nil {
-			return Result{}, fmt.Errorf("dedup split %d: %w", id, err)
+			return Result{}, err
 		}
 		group = append(group, vs...)
 	}
 	old, err := d.idx.Cluster(ctx, e.Cluster)
 	if err != nil {
-		return Result{}, fmt.Errorf("dedup split %d: %w", id, err)
+		return Result{}, err
 	}
 	if old.Size <= len(group) && e.DuplicateOf == 0 {
 		return Result{ID: id, Cluster: e.Cluster}, nil // alone already
 	}
 	if e.Cluster == id {
-		return Result{}, fmt.Errorf("dedup split %d: it started story %d, which has other articles: %w", id, id, taglines.ErrInvalid)
+		return Result{}, fmt.Errorf("it started story %d, which has other articles: %w", id, taglines.ErrInvalid)
 	}
 	if err := d.leaveCluster(ctx, e.Cluster, group); err != nil {
-		return Result{}, fmt.Errorf("dedup split %d: %w", id, err)
+		return Result{}, err
 	}
 	for i := range group {
 		group[i].Cluster = id
@@ -586,11 +601,11 @@ func (d *Deduper) Split(ctx context.Context, id int64, kind SplitKind) (Result, 
 			group[i].Pinned = true // Refine must not undo the operator
 		}
 		if err := d.idx.Put(ctx, group[i]); err != nil {
-			return Result{}, fmt.Errorf("dedup split %d: %w", id, err)
+			return Result{}, err
 		}
 	}
 	if err := d.joinCluster(ctx, id, group); err != nil {
-		return Result{}, fmt.Errorf("dedup split %d: %w", id, err)
+		return Result{}, err
 	}
 	return Result{ID: id, Cluster: id}, nil
 }

@@ -405,6 +405,31 @@ func (m *MemIndex) PutCluster(ctx context.Context, c Cluster) error {
 	return nil
 }
 
+// pruneStories forgets the clusters whose Last is before since, and their
+// filings; those left keep their order under each key.
+func (m *MemIndex) pruneStories(since time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	gone := false
+	for id, c := range m.clusters {
+		if c.Last.Before(since) {
+			delete(m.clusters, id)
+			gone = true
+		}
+	}
+	if !gone {
+		return
+	}
+	for k, ids := range m.stories {
+		ids = slices.DeleteFunc(ids, func(id int64) bool { return m.clusters[id] == nil })
+		if len(ids) == 0 {
+			delete(m.stories, k)
+		} else {
+			m.stories[k] = ids
+		}
+	}
+}
+
 // Stories implements Index.
 func (m *MemIndex) Stories(ctx context.Context, q Query) ([]Cluster, error) {
 	if err := ctx.Err(); err != nil {

@@ -41,6 +41,7 @@ type dedupIndex struct {
 var (
 	_ dedup.Index   = (*dedupIndex)(nil)
 	_ dedup.Batcher = (*dedupIndex)(nil)
+	_ dedup.Shared  = (*dedupIndex)(nil)
 )
 
 // dedupMaxScan bounds the postings read per key and query, as in MemIndex,
@@ -188,10 +189,36 @@ func inWindow(first, last int64, q dedup.Query) bool {
 // batchKey carries a batch's write transaction in its context.
 type batchKey struct{ x *dedupIndex }
 
+// dedupBatch is a batch's write transaction and its generation, 0 until
+// taken.
+type dedupBatch struct {
+	tx  *sql.Tx
+	gen int64
+}
+
 // batchTx is the write transaction of the batch ctx belongs to, or nil.
 func (x *dedupIndex) batchTx(ctx context.Context) *sql.Tx {
-	tx, _ := ctx.Value(batchKey{x}).(*sql.Tx)
-	return tx
+	if b, ok := ctx.Value(batchKey{x}).(*dedupBatch); ok {
+		return b.tx
+	}
+	return nil
+}
+
+// txGen returns the generation of tx, a write transaction: the batch's,
+// taken on first use, or a new one for a transaction of its own.
+func (x *dedupIndex) txGen(ctx context.Context, tx *sql.Tx) (int64, error) {
+	b, _ := ctx.Value(batchKey{x}).(*dedupBatch)
+	if b != nil && b.gen != 0 {
+		return b.gen, nil
+	}
+	var gen int64
+	if err := x.queryRow(ctx, tx, `UPDATE dedup_doc_count SET generation = generation + 1 RETURNING generation`).Scan(&gen); err != nil {
+		return 0, fmt.Errorf("generation: %w", err)
+	}
+	if b != nil {
+		b.gen = gen
+	}
+	return gen, nil
 }
 
 // Batch implements dedup.Batcher: every call fn makes with the context it
@@ -203,7 +230,7 @@ func (x *dedupIndex) Batch(ctx context.Context, fn func(ctx context.Context) err
 		return fn(ctx)
 	}
 	return x.write(ctx, func(tx *sql.Tx) error {
-		return fn(context.WithValue(ctx, batchKey{x}, tx))
+		return fn(context.WithValue(ctx, batchKey{x}, &dedupBatch{tx: tx}))
 	})
 }
 
@@ -677,37 +704,182 @@ func (x *dedupIndex) Cluster(ctx context.Context, id int64) (dedup.Cluster, erro
 	return c, nil
 }
 
-// PutCluster implements dedup.Index, in one transaction. Keys are stored
+// PutCluster implements dedup.Index, in one transaction, which takes a
+// generation (dedup.Shared) and stamps the story with it. Keys are stored
 // sorted and without repeats. Filings under keys c keeps stay in place;
-// new keys file c as the most recent story under them.
+// new keys file c as the most recent story under them. Only the keys that
+// changed are written: a story gaining an article usually keeps most.
 func (x *dedupIndex) PutCluster(ctx context.Context, c dedup.Cluster) error {
 	err := x.write(ctx, func(tx *sql.Tx) error {
+		gen, err := x.txGen(ctx, tx)
+		if err != nil {
+			return err
+		}
 		if c.Size <= 0 {
 			if _, err := x.exec(ctx, tx, `DELETE FROM dedup_cluster_keys WHERE cluster_id = ?`, c.ID); err != nil {
 				return err
 			}
-			_, err := x.exec(ctx, tx, `DELETE FROM dedup_clusters WHERE id = ?`, c.ID)
+			res, err := x.exec(ctx, tx, `DELETE FROM dedup_clusters WHERE id = ?`, c.ID)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				return err
+			}
+			_, err = x.exec(ctx, tx, `INSERT INTO dedup_cluster_drops (id, generation) VALUES (?, ?)
+				ON CONFLICT (id) DO UPDATE SET generation = excluded.generation`, c.ID, gen)
 			return err
+		}
+		var oldBlob []byte
+		err = x.queryRow(ctx, tx, `SELECT keys FROM dedup_clusters WHERE id = ?`, c.ID).Scan(&oldBlob)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		var old []uint64
+		if oldBlob != nil {
+			if old, err = dedup.DecodeKeys(oldBlob); err != nil {
+				return fmt.Errorf("stored keys: %w", err)
+			}
 		}
 		keys := distinctKeys(c.Keys)
-		if _, err := x.exec(ctx, tx, `INSERT INTO dedup_clusters (id, size, first_at, last_at, centroid, keys) VALUES (?, ?, ?, ?, ?, ?)
+		if _, err := x.exec(ctx, tx, `INSERT INTO dedup_clusters (id, size, first_at, last_at, centroid, keys, generation) VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET size = excluded.size, first_at = excluded.first_at, last_at = excluded.last_at,
-				centroid = excluded.centroid, keys = excluded.keys`,
-			c.ID, c.Size, c.First.UnixMicro(), c.Last.UnixMicro(), dedup.EncodeVector(c.Centroid), dedup.EncodeKeys(keys)); err != nil {
+				centroid = excluded.centroid, keys = excluded.keys, generation = excluded.generation`,
+			c.ID, c.Size, c.First.UnixMicro(), c.Last.UnixMicro(), dedup.EncodeVector(c.Centroid), dedup.EncodeKeys(keys), gen); err != nil {
 			return err
 		}
-		js := keysJSON(keys)
-		if _, err := x.exec(ctx, tx, `DELETE FROM dedup_cluster_keys WHERE cluster_id = ? AND key NOT IN (SELECT value FROM json_each(?))`, c.ID, js); err != nil {
-			return err
+		removed, added := keysDiff(old, keys)
+		if len(removed) > 0 {
+			if _, err := x.exec(ctx, tx, `DELETE FROM dedup_cluster_keys WHERE cluster_id = ? AND key IN (SELECT value FROM json_each(?))`,
+				c.ID, keysJSON(removed)); err != nil {
+				return err
+			}
 		}
-		_, err := x.exec(ctx, tx, `INSERT INTO dedup_cluster_keys (cluster_id, key) SELECT ?, value FROM json_each(?) WHERE true
-			ON CONFLICT (cluster_id, key) DO NOTHING`, c.ID, js)
-		return err
+		if len(added) > 0 {
+			if _, err := x.exec(ctx, tx, `INSERT INTO dedup_cluster_keys (cluster_id, key) SELECT ?, value FROM json_each(?)`,
+				c.ID, keysJSON(added)); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("dedup cluster %d: %w", c.ID, translate(err))
 	}
 	return nil
+}
+
+// keysDiff returns the keys of old not in new and those of new not in
+// old; both are sorted.
+func keysDiff(old, new []uint64) (removed, added []uint64) {
+	i, j := 0, 0
+	for i < len(old) || j < len(new) {
+		switch {
+		case j == len(new) || (i < len(old) && old[i] < new[j]):
+			removed = append(removed, old[i])
+			i++
+		case i == len(old) || new[j] < old[i]:
+			added = append(added, new[j])
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	return removed, added
+}
+
+// Generation implements dedup.Shared.
+func (x *dedupIndex) Generation(ctx context.Context) (int64, error) {
+	var gen int64
+	err := x.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		gen, err = x.txGen(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("dedup: %w", err)
+	}
+	return gen, nil
+}
+
+// StoriesChanged implements dedup.Shared, through the indexes on
+// generation.
+func (x *dedupIndex) StoriesChanged(ctx context.Context, after, before int64) ([]dedup.Cluster, []int64, error) {
+	var (
+		stored  []dedup.Cluster
+		deleted []int64
+	)
+	err := x.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		stored, err = x.collectClusters(ctx, tx, `SELECT `+dedupClusterColumns+` FROM dedup_clusters
+			WHERE generation > ? AND generation < ? ORDER BY generation, id`, after, before)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM dedup_cluster_drops WHERE generation > ? AND generation < ?`, after, before)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			deleted = append(deleted, id)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("dedup stories changed: %w", err)
+	}
+	return stored, deleted, nil
+}
+
+// RecentStories implements dedup.Shared, through the index on last_at.
+func (x *dedupIndex) RecentStories(ctx context.Context, since time.Time) ([]dedup.Cluster, error) {
+	var out []dedup.Cluster
+	err := x.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = x.collectClusters(ctx, tx, `SELECT `+dedupClusterColumns+` FROM dedup_clusters
+			WHERE last_at >= ? ORDER BY generation, id`, since.UnixMicro())
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dedup recent stories: %w", err)
+	}
+	return out, nil
+}
+
+// collectClusters runs query in tx and returns the clusters it selects.
+func (x *dedupIndex) collectClusters(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]dedup.Cluster, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []dedup.Cluster
+	for rows.Next() {
+		c, err := scanDedupCluster(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// LatestStory implements dedup.Shared, through the index on last_at.
+func (x *dedupIndex) LatestStory(ctx context.Context) (time.Time, error) {
+	var last sql.NullInt64
+	if err := x.readRow(ctx, `SELECT max(last_at) FROM dedup_clusters`).Scan(&last); err != nil {
+		return time.Time{}, fmt.Errorf("dedup latest story: %w", err)
+	}
+	if !last.Valid {
+		return time.Time{}, nil
+	}
+	return time.UnixMicro(last.Int64).UTC(), nil
 }
 
 // DocFreq implements dedup.Index, reading the count and the terms in one
@@ -749,6 +921,9 @@ func (x *dedupIndex) DocFreq(ctx context.Context, terms []uint64) (int64, []int6
 // in terms is counted as often as it appears.
 func (x *dedupIndex) AddDocFreq(ctx context.Context, terms []uint64) error {
 	err := x.write(ctx, func(tx *sql.Tx) error {
+		if _, err := x.txGen(ctx, tx); err != nil {
+			return err
+		}
 		if _, err := x.exec(ctx, tx, `UPDATE dedup_doc_count SET docs = docs + 1`); err != nil {
 			return err
 		}
@@ -761,6 +936,46 @@ func (x *dedupIndex) AddDocFreq(ctx context.Context, terms []uint64) error {
 	})
 	if err != nil {
 		return fmt.Errorf("dedup add doc freq: %w", translate(err))
+	}
+	return nil
+}
+
+// AddDocFreqs implements dedup.Shared, in one transaction.
+func (x *dedupIndex) AddDocFreqs(ctx context.Context, docs int64, terms []uint64, counts []int64) error {
+	if len(terms) != len(counts) {
+		return fmt.Errorf("dedup add doc freqs: %d terms, %d counts: %w", len(terms), len(counts), taglines.ErrInvalid)
+	}
+	err := x.write(ctx, func(tx *sql.Tx) error {
+		if _, err := x.txGen(ctx, tx); err != nil {
+			return err
+		}
+		if _, err := x.exec(ctx, tx, `UPDATE dedup_doc_count SET docs = docs + ?`, docs); err != nil {
+			return err
+		}
+		if len(terms) == 0 {
+			return nil
+		}
+		// [[term, count], ...]: one bound value however many there are.
+		b := make([]byte, 0, 2+32*len(terms))
+		b = append(b, '[')
+		for i, t := range terms {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '[')
+			b = strconv.AppendInt(b, int64(t), 10)
+			b = append(b, ',')
+			b = strconv.AppendInt(b, counts[i], 10)
+			b = append(b, ']')
+		}
+		b = append(b, ']')
+		_, err := x.exec(ctx, tx, `INSERT INTO dedup_terms (term, docs)
+			SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?) WHERE true
+			ON CONFLICT (term) DO UPDATE SET docs = docs + excluded.docs`, string(b))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("dedup add doc freqs: %w", translate(err))
 	}
 	return nil
 }

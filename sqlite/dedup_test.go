@@ -127,3 +127,26 @@ func TestDedupBatch(t *testing.T) {
 		t.Error("an entry written in a failed batch was kept")
 	}
 }
+
+func TestDedupShared(t *testing.T) {
+	var path string // the database of the running subtest
+	open := func(t *testing.T) *sqlite.Store {
+		st, err := sqlite.Open(t.Context(), path)
+		if err != nil {
+			t.Fatalf("Open = %v", err)
+		}
+		t.Cleanup(func() {
+			if err := st.Close(); err != nil {
+				t.Errorf("Close = %v", err)
+			}
+		})
+		return st
+	}
+	indextest.RunShared(t, func(t *testing.T) dedup.Shared {
+		path = filepath.Join(t.TempDir(), "taglines.db")
+		return open(t).DedupIndex().(dedup.Shared)
+	}, func(t *testing.T, _ dedup.Shared) dedup.Shared {
+		// A second process: a Store of its own on the same file.
+		return open(t).DedupIndex().(dedup.Shared)
+	})
+}

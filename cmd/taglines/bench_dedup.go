@@ -31,9 +31,10 @@ type benchDedupCmd struct {
 	MergeThreshold float64       `help:"Override the cosine between two stories at which they merge (0: the Deduper's default)."`
 	RefineEvery    time.Duration `default:"1h" help:"Story clusters and cost: refine the stories every this much publication time, as the poller does every --refine-interval (0: never)."`
 
-	Store      string `default:"memory" help:"Cost: where the index lives: memory, or a database (an SQLite file path or a postgres:// URL) that holds no dedup index yet. With several sizes, each gets its own: NAME-SIZE.db next to the file, or the schema SCHEMA_SIZE (dedup_cost_SIZE) in the database."`
-	Batch      int    `default:"50" help:"Cost: articles decided together with ProcessAll, as ingest does per poll (a store that batches commits once per batch)."`
-	CPUProfile string `help:"Cost: write a CPU profile of the cost set to this file." type:"path"`
+	Store      string        `default:"memory" help:"Cost: where the index lives: memory, or a database (an SQLite file path or a postgres:// URL) that holds no dedup index yet. With several sizes, each gets its own: NAME-SIZE.db next to the file, or the schema SCHEMA_SIZE (dedup_cost_SIZE) in the database."`
+	Batch      int           `default:"50" help:"Cost: articles decided together with ProcessAll, as ingest does per poll (a store that batches commits once per batch)."`
+	CPUProfile string        `help:"Cost: write a CPU profile of the cost set to this file." type:"path"`
+	Cache      time.Duration `default:"120h" help:"Cost on a database: keep this much of the recent stories in memory, as the poller's --dedup-cache does (0: none)."`
 }
 
 func (c *benchDedupCmd) Run(ctx context.Context, m *Main) error {

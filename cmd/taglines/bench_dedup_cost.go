@@ -214,12 +214,13 @@ type costIndex struct {
 	d       *dedup.Deduper
 	batched bool // the index commits a ProcessAll batch as one transaction
 	keep    any  // the in-memory index, kept alive until its heap is read
+	cache   *dedup.Cache
 	close   func() error
 }
 
 // open opens the target's index, which must be empty, as the ingest
 // commands open it.
-func (t costTarget) open(ctx context.Context) (*costIndex, error) {
+func (t costTarget) open(ctx context.Context, cache time.Duration) (*costIndex, error) {
 	if t.db == "" {
 		idx := dedup.NewMemIndex()
 		return &costIndex{d: dedup.New(idx, dedup.Options{}), keep: idx, close: func() error { return nil }}, nil
@@ -248,9 +249,12 @@ func (t costTarget) open(ctx context.Context) (*costIndex, error) {
 		return nil, err
 	}
 	_, batched := idx.(dedup.Batcher)
+	idx = dedupIndexOf(store, slog.New(slog.DiscardHandler), nil, cache)
+	cached, _ := idx.(*dedup.Cache)
 	return &costIndex{
-		d:       deduper(store, slog.New(slog.DiscardHandler), nil),
+		d:       dedupOver(idx, store, nil),
 		batched: batched,
+		cache:   cached,
 		close:   store.Close,
 	}, nil
 }
@@ -307,7 +311,7 @@ func (t costTarget) size(ctx context.Context) (int64, string, error) {
 func (c *benchDedupCmd) costRun(ctx context.Context, w io.Writer, gen *dedupSynth, t costTarget) (err error) {
 	runtime.GC()
 	start, cpu0 := time.Now(), cpuSeconds()
-	x, err := t.open(ctx)
+	x, err := t.open(ctx, c.Cache)
 	if err != nil {
 		return err
 	}
@@ -392,6 +396,12 @@ func (c *benchDedupCmd) costRun(ctx context.Context, w io.Writer, gen *dedupSynt
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
 	runtime.KeepAlive(x.keep)
+	cacheLine := ""
+	if x.cache != nil {
+		s := x.cache.Stats()
+		cacheLine = fmt.Sprintf("            cache of the last %s of stories: %d loads (%d stories), %d refreshed from other writers, %d look-ups sent to the database\n",
+			c.Cache, s.Loads, s.Loaded, s.Refreshed, s.Misses)
+	}
 	where := fmt.Sprintf("heap %4d MiB (%d B/article)", ms.HeapAlloc>>20, ms.HeapAlloc/uint64(n))
 	if t.db != "" {
 		// Closed first, so that SQLite folds its write-ahead log into the file.
@@ -408,6 +418,7 @@ func (c *benchDedupCmd) costRun(ctx context.Context, w io.Writer, gen *dedupSynt
 	}
 	fmt.Fprintf(w, "  %8d articles: %6.1f µs/article on average, %6.1f µs/article for the last %d; CPU %.1f µs/article (refining included); %s, peak RSS so far %.0f MiB; %d versions, %d joined stories; %.0fs\n",
 		n, perArticleMicros(all, n), perArticleMicros(last, tail), tail, (cpuSeconds()-cpu0)*1e6/float64(n), where, peakRSSMiB(), dups, stories, time.Since(start).Seconds())
+	fmt.Fprint(w, cacheLine)
 	if refines > 0 {
 		fmt.Fprintf(w, "            refined every %s of publication time: %d runs, %.0f ms each, %6.1f µs per article ingested; %d articles moved\n",
 			c.RefineEvery, refines, float64(refineTime.Milliseconds())/float64(refines), perArticleMicros(refineTime, n), refined)

@@ -56,7 +56,7 @@ func (m *Main) pollerWith(store taglines.Store, cfg *Config, log *slog.Logger, h
 		log.Error("tag rules not applied", "err", err)
 	}
 	ing := ingest.New(store, fetcher, ingest.Options{
-		Logger: log, Now: m.now, SkipPages: skipPages, Tagger: tagger, TagRules: rules, Dedup: deduper(store, log, m.now),
+		Logger: log, Now: m.now, SkipPages: skipPages, Tagger: tagger, TagRules: rules, Dedup: deduper(store, log, m.now, cfg.DedupCache),
 	})
 	popts := cfg.pollOptions()
 	popts.Logger, popts.Now, popts.Owner = log, m.now, owner()
@@ -135,14 +135,28 @@ type dedupIndexer interface {
 // deduper returns the dedup stage over the store's persisted index, or
 // over one in memory (decisions still stored, the index rebuilt from
 // empty at each start) for a store that has none.
-func deduper(store taglines.Store, log *slog.Logger, now func() time.Time) *dedup.Deduper {
-	var idx dedup.Index
-	if s, ok := store.(dedupIndexer); ok {
-		idx = s.DedupIndex()
-	} else {
+func deduper(store taglines.Store, log *slog.Logger, now func() time.Time, cache time.Duration) *dedup.Deduper {
+	return dedupOver(dedupIndexOf(store, log, now, cache), store, now)
+}
+
+// dedupIndexOf returns the store's dedup index, with a cache of cache's
+// span of recent stories over it (none if 0), or one in memory if the
+// store keeps none.
+func dedupIndexOf(store taglines.Store, log *slog.Logger, now func() time.Time, cache time.Duration) dedup.Index {
+	s, ok := store.(dedupIndexer)
+	if !ok {
 		log.Warn("this store does not persist the dedup index: it lives in memory for this run")
-		idx = dedup.NewMemIndex()
+		return dedup.NewMemIndex()
 	}
+	idx := s.DedupIndex()
+	if sh, ok := idx.(dedup.Shared); ok && cache > 0 {
+		return dedup.NewCache(sh, cache, now)
+	}
+	return idx
+}
+
+// dedupOver returns a Deduper over idx, the index of store.
+func dedupOver(idx dedup.Index, store taglines.Store, now func() time.Time) *dedup.Deduper {
 	opts := dedup.Options{Now: now}
 	if l, ok := store.(interface {
 		DedupLock(context.Context) (func(), error)

@@ -81,7 +81,7 @@ func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 			}
 			var d *dedup.Deduper
 			if _, ok := store.(dedupIndexer); ok {
-				d = deduper(store, log, m.now)
+				d = deduper(store, log, m.now, 0) // one split: loading a cache would cost more
 			}
 			return dedup.Undo(ctx, store, d, id, kind)
 		},

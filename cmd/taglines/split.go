@@ -22,7 +22,7 @@ func (c *splitCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	return withStore(ctx, cfg, func(store taglines.Store) error {
 		var d *dedup.Deduper
 		if _, ok := store.(dedupIndexer); ok {
-			d = deduper(store, m.logger(cfg), m.now)
+			d = deduper(store, m.logger(cfg), m.now, 0) // one split: loading a cache would cost more
 		}
 		groups, err := dedup.Undo(ctx, store, d, c.ID, kind)
 		if err != nil {
