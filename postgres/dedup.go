@@ -17,7 +17,8 @@ import (
 // dedup_* tables of the store's schema. It is safe for concurrent use;
 // several processes sharing the database must still serialise their
 // Dedupers (see dedup.Deduper). The index lives as long as the Store: do
-// not use it after Close.
+// not use it after Close. It also implements dedup.Shared, for a
+// dedup.Cache over it.
 //
 // Entries and clusters are not tied to articles: the Deduper may index an
 // article before its row exists, and deleting an article leaves its entry.
@@ -31,6 +32,7 @@ type dedupIndex struct{ s *Store }
 var (
 	_ dedup.Index   = (*dedupIndex)(nil)
 	_ dedup.Batcher = (*dedupIndex)(nil)
+	_ dedup.Shared  = (*dedupIndex)(nil)
 )
 
 // dedupDB is what the index runs statements on: the pool, or a batch's
@@ -41,13 +43,27 @@ type dedupDB interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// dedupBatchKey carries a batch's transaction in its context.
+// dedupBatchKey carries a batch's *dedupBatch in its context.
 type dedupBatchKey struct{ x *dedupIndex }
+
+// dedupBatch is a batch's transaction and its generation, 0 until taken
+// (the counter's first is 1). Like the transaction, it is used by one
+// goroutine at a time.
+type dedupBatch struct {
+	tx  pgx.Tx
+	gen int64
+}
+
+// batch returns the batch ctx belongs to, or nil.
+func (x *dedupIndex) batch(ctx context.Context) *dedupBatch {
+	b, _ := ctx.Value(dedupBatchKey{x}).(*dedupBatch)
+	return b
+}
 
 // db returns the transaction of the batch ctx belongs to, or the pool.
 func (x *dedupIndex) db(ctx context.Context) dedupDB {
-	if tx, ok := ctx.Value(dedupBatchKey{x}).(pgx.Tx); ok {
-		return tx
+	if b := x.batch(ctx); b != nil {
+		return b.tx
 	}
 	return x.s.pool
 }
@@ -55,8 +71,8 @@ func (x *dedupIndex) db(ctx context.Context) dedupDB {
 // inTx runs fn in a transaction of its own, or in the batch's: a failure
 // there fails the whole batch, which rolls back.
 func (x *dedupIndex) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	if tx, ok := ctx.Value(dedupBatchKey{x}).(pgx.Tx); ok {
-		return fn(tx)
+	if b := x.batch(ctx); b != nil {
+		return fn(b.tx)
 	}
 	return pgx.BeginFunc(ctx, x.s.pool, fn)
 }
@@ -65,12 +81,46 @@ func (x *dedupIndex) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 // is given runs in one transaction, which commits once. Without it each
 // decision committed its writes (a WAL flush) several times.
 func (x *dedupIndex) Batch(ctx context.Context, fn func(ctx context.Context) error) error {
-	if _, ok := ctx.Value(dedupBatchKey{x}).(pgx.Tx); ok {
+	if x.batch(ctx) != nil {
 		return fn(ctx)
 	}
 	return pgx.BeginFunc(ctx, x.s.pool, func(tx pgx.Tx) error {
-		return fn(context.WithValue(ctx, dedupBatchKey{x}, tx))
+		return fn(context.WithValue(ctx, dedupBatchKey{x}, &dedupBatch{tx: tx}))
 	})
+}
+
+// txGen returns the generation of tx, a transaction inTx gave: the batch's,
+// taken on its first use, or outside a batch a new one. Taking one locks
+// the counter's row until tx ends, so writers that take one run one at a
+// time and commit in generation order. Callers take it before their other
+// writes, which keeps the lock order of AddDocFreq (the count's row first).
+func (x *dedupIndex) txGen(ctx context.Context, tx pgx.Tx) (int64, error) {
+	b := x.batch(ctx)
+	if b != nil && b.gen != 0 {
+		return b.gen, nil
+	}
+	var gen int64
+	if err := tx.QueryRow(ctx, `UPDATE dedup_doc_count SET generation = generation + 1 RETURNING generation`).Scan(&gen); err != nil {
+		return 0, err
+	}
+	if b != nil {
+		b.gen = gen
+	}
+	return gen, nil
+}
+
+// Generation implements dedup.Shared.
+func (x *dedupIndex) Generation(ctx context.Context) (int64, error) {
+	var gen int64
+	err := x.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		gen, err = x.txGen(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("dedup generation: %w", translate(err))
+	}
+	return gen, nil
 }
 
 // dedupMaxScan bounds the postings read per key and query, as in MemIndex,
@@ -365,16 +415,8 @@ func (x *dedupIndex) Stories(ctx context.Context, q dedup.Query) ([]dedup.Cluste
 	if err != nil {
 		return nil, fmt.Errorf("dedup stories: %w", err)
 	}
-	defer rows.Close()
-	var out []dedup.Cluster
-	for rows.Next() {
-		c, err := scanDedupCluster(rows)
-		if err != nil {
-			return nil, fmt.Errorf("dedup stories: %w", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := collectClusters(rows)
+	if err != nil {
 		return nil, fmt.Errorf("dedup stories: %w", err)
 	}
 	return out, nil
@@ -389,37 +431,154 @@ func (x *dedupIndex) Cluster(ctx context.Context, id int64) (dedup.Cluster, erro
 	return c, nil
 }
 
-// PutCluster implements dedup.Index, in one transaction. Keys are stored
-// sorted and without repeats. Filings under keys c keeps stay in place;
-// new keys file c as the most recent story under them.
+// PutCluster implements dedup.Index, in one transaction, which takes a
+// generation and stamps it on the stored row, or on the drop of a deleted
+// one. Keys are stored sorted and without repeats. Filings under keys c
+// keeps stay in place; new keys file c as the most recent story under
+// them. Only the filings of keys that changed are written, which a story
+// growing by an article seldom has, so the stored keys are read first;
+// concurrent calls cannot change them in between, as the generation's lock
+// serialises every writer of stories.
 func (x *dedupIndex) PutCluster(ctx context.Context, c dedup.Cluster) error {
 	err := x.inTx(ctx, func(tx pgx.Tx) error {
-		if c.Size <= 0 {
-			if _, err := tx.Exec(ctx, `DELETE FROM dedup_cluster_keys WHERE cluster_id = $1`, c.ID); err != nil {
-				return err
-			}
-			_, err := tx.Exec(ctx, `DELETE FROM dedup_clusters WHERE id = $1`, c.ID)
+		gen, err := x.txGen(ctx, tx)
+		if err != nil {
 			return err
+		}
+		if c.Size <= 0 {
+			// One statement: data-modifying CTEs run whether or not they
+			// are read. A story that was not stored leaves no drop.
+			_, err := tx.Exec(ctx, `WITH k AS (DELETE FROM dedup_cluster_keys WHERE cluster_id = $1),
+				c AS (DELETE FROM dedup_clusters WHERE id = $1 RETURNING id)
+				INSERT INTO dedup_cluster_drops (id, generation) SELECT id, $2 FROM c
+				ON CONFLICT (id) DO UPDATE SET generation = excluded.generation`, c.ID, gen)
+			return err
+		}
+		var oldBlob []byte // nil if the story is new
+		if err := tx.QueryRow(ctx, `SELECT keys FROM dedup_clusters WHERE id = $1`, c.ID).Scan(&oldBlob); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		var old []uint64
+		if oldBlob != nil {
+			if old, err = dedup.DecodeKeys(oldBlob); err != nil {
+				return fmt.Errorf("stored keys: %w", err)
+			}
 		}
 		keys := distinctKeys(c.Keys)
-		if _, err := tx.Exec(ctx, `INSERT INTO dedup_clusters (id, size, first_at, last_at, centroid, keys) VALUES ($1, $2, $3, $4, $5, $6)
+		if _, err := tx.Exec(ctx, `INSERT INTO dedup_clusters (id, size, first_at, last_at, centroid, keys, generation)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (id) DO UPDATE SET size = excluded.size, first_at = excluded.first_at, last_at = excluded.last_at,
-				centroid = excluded.centroid, keys = excluded.keys`,
-			c.ID, c.Size, micro(c.First), micro(c.Last), dedup.EncodeVector(c.Centroid), dedup.EncodeKeys(keys)); err != nil {
+				centroid = excluded.centroid, keys = excluded.keys, generation = excluded.generation`,
+			c.ID, c.Size, micro(c.First), micro(c.Last), dedup.EncodeVector(c.Centroid), dedup.EncodeKeys(keys), gen); err != nil {
 			return err
 		}
-		arr := keyArray(keys)
-		if _, err := tx.Exec(ctx, `DELETE FROM dedup_cluster_keys WHERE cluster_id = $1 AND NOT key = ANY($2::bigint[])`, c.ID, arr); err != nil {
-			return err
+		removed, added := keyDiff(old, keys)
+		if len(removed) > 0 {
+			if _, err := tx.Exec(ctx, `DELETE FROM dedup_cluster_keys WHERE cluster_id = $1 AND key = ANY($2::bigint[])`,
+				c.ID, keyArray(removed)); err != nil {
+				return err
+			}
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO dedup_cluster_keys (cluster_id, key) SELECT $1, k FROM unnest($2::bigint[]) AS k
-			ON CONFLICT (cluster_id, key) DO NOTHING`, c.ID, arr)
-		return err
+		if len(added) > 0 {
+			// DO NOTHING only guards against filings the stored keys
+			// missed; they never should.
+			if _, err := tx.Exec(ctx, `INSERT INTO dedup_cluster_keys (cluster_id, key) SELECT $1, k FROM unnest($2::bigint[]) AS k
+				ON CONFLICT (cluster_id, key) DO NOTHING`, c.ID, keyArray(added)); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("dedup cluster %d: %w", c.ID, translate(err))
 	}
 	return nil
+}
+
+// keyDiff returns the keys of old not in keys, and of keys not in old;
+// keys is sorted and distinct, and old, as stored, is made so too rather
+// than trusted to be.
+func keyDiff(old, keys []uint64) (removed, added []uint64) {
+	old = distinctKeys(old)
+	for _, k := range old {
+		if _, found := slices.BinarySearch(keys, k); !found {
+			removed = append(removed, k)
+		}
+	}
+	for _, k := range keys {
+		if _, found := slices.BinarySearch(old, k); !found {
+			added = append(added, k)
+		}
+	}
+	return removed, added
+}
+
+// collectClusters reads the rows of a query of dedupClusterColumns.
+func collectClusters(rows pgx.Rows) ([]dedup.Cluster, error) {
+	defer rows.Close()
+	var out []dedup.Cluster
+	for rows.Next() {
+		c, err := scanDedupCluster(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// StoriesChanged implements dedup.Shared, through the indexes on
+// generation. Outside a batch its two statements may see different
+// commits; a batch's, having taken its generation, sees no writer between.
+func (x *dedupIndex) StoriesChanged(ctx context.Context, after, before int64) ([]dedup.Cluster, []int64, error) {
+	db := x.db(ctx)
+	rows, err := db.Query(ctx, `SELECT `+dedupClusterColumns+` FROM dedup_clusters
+		WHERE generation > $1 AND generation < $2 ORDER BY generation, id`, after, before)
+	if err != nil {
+		return nil, nil, fmt.Errorf("dedup stories changed: %w", err)
+	}
+	stored, err := collectClusters(rows)
+	if err != nil {
+		return nil, nil, fmt.Errorf("dedup stories changed: %w", err)
+	}
+	rows, err = db.Query(ctx, `SELECT id FROM dedup_cluster_drops
+		WHERE generation > $1 AND generation < $2 ORDER BY generation, id`, after, before)
+	if err != nil {
+		return nil, nil, fmt.Errorf("dedup stories changed: %w", err)
+	}
+	deleted, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, nil, fmt.Errorf("dedup stories changed: %w", err)
+	}
+	return stored, deleted, nil
+}
+
+// RecentStories implements dedup.Shared, through the index on last_at.
+// Ordering by generation lets a cache file them as they were stored; id
+// orders the stories of one generation, which have no order among them.
+func (x *dedupIndex) RecentStories(ctx context.Context, since time.Time) ([]dedup.Cluster, error) {
+	rows, err := x.db(ctx).Query(ctx, `SELECT `+dedupClusterColumns+` FROM dedup_clusters
+		WHERE last_at >= $1 ORDER BY generation, id`, micro(since))
+	if err != nil {
+		return nil, fmt.Errorf("dedup recent stories: %w", err)
+	}
+	out, err := collectClusters(rows)
+	if err != nil {
+		return nil, fmt.Errorf("dedup recent stories: %w", err)
+	}
+	return out, nil
+}
+
+// LatestStory implements dedup.Shared, through the index on last_at.
+func (x *dedupIndex) LatestStory(ctx context.Context) (time.Time, error) {
+	var latest *time.Time // NULL without stories
+	if err := x.db(ctx).QueryRow(ctx, `SELECT max(last_at) FROM dedup_clusters`).Scan(&latest); err != nil {
+		return time.Time{}, fmt.Errorf("dedup latest story: %w", err)
+	}
+	if latest == nil {
+		return time.Time{}, nil
+	}
+	return latest.UTC(), nil
 }
 
 // DocFreq implements dedup.Index, reading the count and the terms in one
@@ -457,24 +616,57 @@ func (x *dedupIndex) DocFreq(ctx context.Context, terms []uint64) (int64, []int6
 	return docs, df, nil
 }
 
-// AddDocFreq implements dedup.Index, in one transaction. A term repeated
-// in terms is counted as often as it appears. Concurrent calls queue on
-// the row of the document count.
+// AddDocFreq implements dedup.Index, in one transaction, which takes a
+// generation. A term repeated in terms is counted as often as it appears.
 func (x *dedupIndex) AddDocFreq(ctx context.Context, terms []uint64) error {
 	counts := make(map[uint64]int64, len(terms))
 	for _, t := range terms {
 		counts[t]++
 	}
+	if err := x.addDocFreqs(ctx, 1, counts); err != nil {
+		return fmt.Errorf("dedup add doc freq: %w", translate(err))
+	}
+	return nil
+}
+
+// AddDocFreqs implements dedup.Shared, as AddDocFreq does. Repeated terms
+// add up.
+func (x *dedupIndex) AddDocFreqs(ctx context.Context, docs int64, terms []uint64, counts []int64) error {
+	if len(terms) != len(counts) {
+		return fmt.Errorf("dedup add doc freqs: %d terms, %d counts: %w", len(terms), len(counts), taglines.ErrInvalid)
+	}
+	if docs == 0 && len(terms) == 0 {
+		return nil
+	}
+	sum := make(map[uint64]int64, len(terms))
+	for i, t := range terms {
+		sum[t] += counts[i]
+	}
+	if err := x.addDocFreqs(ctx, docs, sum); err != nil {
+		return fmt.Errorf("dedup add doc freqs: %w", translate(err))
+	}
+	return nil
+}
+
+// addDocFreqs counts docs more documents and counts[t] more containing
+// each t, in one transaction. Concurrent calls queue on the row of the
+// document count, which the generation locks first; the terms are
+// distinct, as an upsert may touch a row once.
+func (x *dedupIndex) addDocFreqs(ctx context.Context, docs int64, counts map[uint64]int64) error {
 	keys := make([]int64, 0, len(counts))
 	ns := make([]int64, 0, len(counts))
 	for t, n := range counts {
 		keys = append(keys, int64(t))
 		ns = append(ns, n)
 	}
-	err := x.inTx(ctx, func(tx pgx.Tx) error {
-		// The count first: it orders concurrent calls, so that their
-		// upserts below never wait on each other in a cycle.
-		if _, err := tx.Exec(ctx, `UPDATE dedup_doc_count SET docs = docs + 1`); err != nil {
+	return x.inTx(ctx, func(tx pgx.Tx) error {
+		// The count's row first, through the generation: it orders
+		// concurrent calls, so that their upserts below never wait on
+		// each other in a cycle.
+		if _, err := x.txGen(ctx, tx); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE dedup_doc_count SET docs = docs + $1`, docs); err != nil {
 			return err
 		}
 		if len(keys) == 0 {
@@ -484,8 +676,4 @@ func (x *dedupIndex) AddDocFreq(ctx context.Context, terms []uint64) error {
 			ON CONFLICT (term) DO UPDATE SET docs = dedup_terms.docs + excluded.docs`, keys, ns)
 		return err
 	})
-	if err != nil {
-		return fmt.Errorf("dedup add doc freq: %w", translate(err))
-	}
-	return nil
 }
