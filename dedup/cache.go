@@ -56,7 +56,7 @@ const DefaultCacheHorizon = 5 * 24 * time.Hour
 
 // maxCachedTerms bounds the document frequencies a Cache keeps; past it,
 // they are dropped after the batch and read again as needed.
-const maxCachedTerms = 1 << 21
+const maxCachedTerms = 1 << 20
 
 // Cache is an Index over a Shared one that answers story look-ups
 // (Stories, Cluster) for the recent past, and document frequencies, from
