@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/taglines/taglines/dedup"
 	"github.com/taglines/taglines/dedup/indextest"
@@ -149,4 +150,34 @@ func TestDedupShared(t *testing.T) {
 		// A second process: a Store of its own on the same file.
 		return open(t).DedupIndex().(dedup.Shared)
 	})
+}
+
+// TestDedupCacheHorizon checks which look-ups a Cache answers from memory:
+// an article dated years ahead must not move its horizon past the present
+// (every look-up would go to the database), and an article older than the
+// horizon is looked up in the database.
+func TestDedupCacheHorizon(t *testing.T) {
+	docs := indextest.Documents(t, 60)
+	now := docs[len(docs)-1].Published
+	cache := dedup.NewCache(openStore(t).DedupIndex().(dedup.Shared), 0, func() time.Time { return now })
+	d := dedup.New(cache, dedup.Options{})
+	future := docs[0]
+	future.ID, future.Published = 1000, now.AddDate(10, 0, 0)
+	if _, err := d.Process(t.Context(), future); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.ProcessAll(t.Context(), docs); err != nil {
+		t.Fatal(err)
+	}
+	if s := cache.Stats(); s.Misses != 0 || s.Loads != 1 {
+		t.Errorf("after an article dated ahead, stats = %+v, want 1 load and no look-up sent to the database", s)
+	}
+	old := docs[1]
+	old.ID, old.Published = 1001, now.AddDate(0, 0, -30)
+	if _, err := d.Process(t.Context(), old); err != nil {
+		t.Fatal(err)
+	}
+	if s := cache.Stats(); s.Misses == 0 {
+		t.Errorf("after an article older than the horizon, stats = %+v, want its look-ups sent to the database", s)
+	}
 }
