@@ -283,6 +283,9 @@ func (d *Deduper) ProcessAllRecorded(ctx context.Context, docs []Document, recor
 			return nil, fmt.Errorf("dedup article %d: id must be positive: %w", doc.ID, taglines.ErrInvalid)
 		}
 	}
+	if len(docs) == 0 {
+		return []Result{}, nil // no batch: a poll without new articles writes nothing
+	}
 	var out []Result
 	all := func(ctx context.Context) error {
 		out = make([]Result, 0, len(docs))
