@@ -37,8 +37,9 @@ type Shared interface {
 	// stories deleted by them.
 	StoriesChanged(ctx context.Context, after, before int64) (stored []Cluster, deleted []int64, err error)
 	// RecentStories returns the stories whose Last is at or after since,
-	// the least recently stored first.
-	RecentStories(ctx context.Context, since time.Time) ([]Cluster, error)
+	// in any order, and their filings in the order they were filed, the
+	// oldest first (what Stories' PerKey counts from the other end).
+	RecentStories(ctx context.Context, since time.Time) ([]Cluster, []Filing, error)
 	// LatestStory returns the latest Last of the stored stories, the zero
 	// time if there are none.
 	LatestStory(ctx context.Context) (time.Time, error)
@@ -46,6 +47,12 @@ type Shared interface {
 	// counts[i] more documents containing it: what AddDocFreq does for
 	// several documents, in one statement.
 	AddDocFreqs(ctx context.Context, docs int64, terms []uint64, counts []int64) error
+}
+
+// Filing is a story filed under one of its keys.
+type Filing struct {
+	Key   uint64
+	Story int64
 }
 
 // DefaultCacheHorizon is how far back from the latest story a Cache keeps
@@ -138,7 +145,18 @@ func (c *Cache) Batch(ctx context.Context, fn func(ctx context.Context) error) e
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	ok, attempts := false, 0
+	defer func() {
+		if !ok { // failed, or panicked
+			c.drop()
+		}
+	}()
 	err := c.inner.Batch(ctx, func(ctx context.Context) error {
+		if attempts++; attempts > 1 {
+			// The index runs fn again after a rollback: the copy may
+			// hold the first attempt's writes.
+			c.drop()
+		}
 		ctx = context.WithValue(ctx, cacheBatchKey{c}, true)
 		if err := c.sync(ctx); err != nil {
 			return fmt.Errorf("dedup cache: %w", err)
@@ -149,9 +167,9 @@ func (c *Cache) Batch(ctx context.Context, fn func(ctx context.Context) error) e
 		return c.flush(ctx)
 	})
 	if err != nil {
-		c.drop()
 		return err
 	}
+	ok = true
 	c.prune()
 	return nil
 }
@@ -198,15 +216,14 @@ func (c *Cache) load(ctx context.Context) error {
 	if !latest.IsZero() {
 		c.since = c.bound(latest).Add(-c.horizon)
 	}
-	stories, err := c.inner.RecentStories(ctx, c.since)
+	stories, filings, err := c.inner.RecentStories(ctx, c.since)
 	if err != nil {
 		return err
 	}
-	for _, s := range stories {
-		if err := c.mem.PutCluster(ctx, s); err != nil {
-			return err
-		}
+	for i := range stories {
+		stories[i] = normalStory(stories[i])
 	}
+	c.mem.loadStories(stories, filings)
 	c.loaded = true
 	c.stats.Loads++
 	c.stats.Loaded += len(stories)
@@ -228,10 +245,19 @@ func (c *Cache) keep(ctx context.Context, s Cluster) {
 		c.forget(ctx, s.ID)
 		return
 	}
+	s = normalStory(s)
 	if s.Last.After(c.latest) {
 		c.latest = s.Last
 	}
 	_ = c.mem.PutCluster(ctx, s) // MemIndex's PutCluster does not fail
+}
+
+// normalStory is s with its times as the databases keep them: whole
+// microseconds in UTC, without a monotonic clock reading.
+func normalStory(s Cluster) Cluster {
+	s.First = s.First.UTC().Truncate(time.Microsecond).Round(0)
+	s.Last = s.Last.UTC().Truncate(time.Microsecond).Round(0)
+	return s
 }
 
 func (c *Cache) forget(ctx context.Context, id int64) {

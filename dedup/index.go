@@ -405,6 +405,33 @@ func (m *MemIndex) PutCluster(ctx context.Context, c Cluster) error {
 	return nil
 }
 
+// loadStories replaces the clusters with stories and files them under
+// their keys in the order of filings, the oldest first; filings of
+// stories not among them are ignored.
+func (m *MemIndex) loadStories(stories []Cluster, filings []Filing) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.clusters = make(map[int64]*Cluster, len(stories))
+	m.stories = make(map[uint64][]int64)
+	for _, c := range stories {
+		if c.Size <= 0 {
+			continue
+		}
+		c.Keys = slices.Compact(slices.Sorted(slices.Values(c.Keys)))
+		m.clusters[c.ID] = &c
+	}
+	for _, f := range filings {
+		if m.clusters[f.Story] != nil {
+			m.stories[f.Key] = append(m.stories[f.Key], f.Story)
+		}
+	}
+	for k, ids := range m.stories {
+		if len(ids) > maxStoriesPerKey {
+			m.stories[k] = slices.Delete(ids, 0, len(ids)-maxStoriesPerKey)
+		}
+	}
+}
+
 // pruneStories forgets the clusters whose Last is before since, and their
 // filings; those left keep their order under each key.
 func (m *MemIndex) pruneStories(since time.Time) {

@@ -553,20 +553,45 @@ func (x *dedupIndex) StoriesChanged(ctx context.Context, after, before int64) ([
 	return stored, deleted, nil
 }
 
-// RecentStories implements dedup.Shared, through the index on last_at.
-// Ordering by generation lets a cache file them as they were stored; id
-// orders the stories of one generation, which have no order among them.
-func (x *dedupIndex) RecentStories(ctx context.Context, since time.Time) ([]dedup.Cluster, error) {
-	rows, err := x.db(ctx).Query(ctx, `SELECT `+dedupClusterColumns+` FROM dedup_clusters
-		WHERE last_at >= $1 ORDER BY generation, id`, micro(since))
+// RecentStories implements dedup.Shared, through the index on last_at,
+// in one transaction: within a batch that holds its generation, no other
+// writer of stories commits in between.
+func (x *dedupIndex) RecentStories(ctx context.Context, since time.Time) ([]dedup.Cluster, []dedup.Filing, error) {
+	var (
+		stories []dedup.Cluster
+		filings []dedup.Filing
+	)
+	err := x.inTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT `+dedupClusterColumns+` FROM dedup_clusters WHERE last_at >= $1`, micro(since))
+		if err != nil {
+			return err
+		}
+		if stories, err = collectClusters(rows); err != nil {
+			return err
+		}
+		rows, err = tx.Query(ctx, `SELECT f.key, f.cluster_id FROM dedup_cluster_keys f
+			JOIN dedup_clusters c ON c.id = f.cluster_id WHERE c.last_at >= $1 ORDER BY f.seq`, micro(since))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				key int64
+				f   dedup.Filing
+			)
+			if err := rows.Scan(&key, &f.Story); err != nil {
+				return err
+			}
+			f.Key = uint64(key)
+			filings = append(filings, f)
+		}
+		return rows.Err()
+	})
 	if err != nil {
-		return nil, fmt.Errorf("dedup recent stories: %w", err)
+		return nil, nil, fmt.Errorf("dedup recent stories: %w", err)
 	}
-	out, err := collectClusters(rows)
-	if err != nil {
-		return nil, fmt.Errorf("dedup recent stories: %w", err)
-	}
-	return out, nil
+	return stories, filings, nil
 }
 
 // LatestStory implements dedup.Shared, through the index on last_at.

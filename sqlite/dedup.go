@@ -748,7 +748,7 @@ func (x *dedupIndex) PutCluster(ctx context.Context, c dedup.Cluster) error {
 			c.ID, c.Size, c.First.UnixMicro(), c.Last.UnixMicro(), dedup.EncodeVector(c.Centroid), dedup.EncodeKeys(keys), gen); err != nil {
 			return err
 		}
-		removed, added := keysDiff(old, keys)
+		removed, added := keysDiff(distinctKeys(old), keys)
 		if len(removed) > 0 {
 			if _, err := x.exec(ctx, tx, `DELETE FROM dedup_cluster_keys WHERE cluster_id = ? AND key IN (SELECT value FROM json_each(?))`,
 				c.ID, keysJSON(removed)); err != nil {
@@ -837,19 +837,43 @@ func (x *dedupIndex) StoriesChanged(ctx context.Context, after, before int64) ([
 	return stored, deleted, nil
 }
 
-// RecentStories implements dedup.Shared, through the index on last_at.
-func (x *dedupIndex) RecentStories(ctx context.Context, since time.Time) ([]dedup.Cluster, error) {
-	var out []dedup.Cluster
+// RecentStories implements dedup.Shared, through the index on last_at,
+// in one read snapshot.
+func (x *dedupIndex) RecentStories(ctx context.Context, since time.Time) ([]dedup.Cluster, []dedup.Filing, error) {
+	var (
+		stories []dedup.Cluster
+		filings []dedup.Filing
+	)
 	err := x.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		out, err = x.collectClusters(ctx, tx, `SELECT `+dedupClusterColumns+` FROM dedup_clusters
-			WHERE last_at >= ? ORDER BY generation, id`, since.UnixMicro())
-		return err
+		stories, err = x.collectClusters(ctx, tx, `SELECT `+dedupClusterColumns+` FROM dedup_clusters
+			WHERE last_at >= ?`, since.UnixMicro())
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT f.key, f.cluster_id FROM dedup_cluster_keys f
+			JOIN dedup_clusters c ON c.id = f.cluster_id WHERE c.last_at >= ? ORDER BY f.seq`, since.UnixMicro())
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				key int64
+				f   dedup.Filing
+			)
+			if err := rows.Scan(&key, &f.Story); err != nil {
+				return err
+			}
+			f.Key = uint64(key)
+			filings = append(filings, f)
+		}
+		return rows.Err()
 	})
 	if err != nil {
-		return nil, fmt.Errorf("dedup recent stories: %w", err)
+		return nil, nil, fmt.Errorf("dedup recent stories: %w", err)
 	}
-	return out, nil
+	return stories, filings, nil
 }
 
 // collectClusters runs query in tx and returns the clusters it selects.
@@ -944,6 +968,9 @@ func (x *dedupIndex) AddDocFreq(ctx context.Context, terms []uint64) error {
 func (x *dedupIndex) AddDocFreqs(ctx context.Context, docs int64, terms []uint64, counts []int64) error {
 	if len(terms) != len(counts) {
 		return fmt.Errorf("dedup add doc freqs: %d terms, %d counts: %w", len(terms), len(counts), taglines.ErrInvalid)
+	}
+	if docs == 0 && len(terms) == 0 {
+		return nil
 	}
 	err := x.write(ctx, func(tx *sql.Tx) error {
 		if _, err := x.txGen(ctx, tx); err != nil {

@@ -33,7 +33,8 @@ func RunShared(t *testing.T, open func(t *testing.T) dedup.Shared, newProcess fu
 		{"CacheDeduper", func(t *testing.T, idx dedup.Shared) { testDeduper(t, dedup.NewCache(idx, 0, nil)) }},
 		// A horizon shorter than the stream: look-ups older than it go to
 		// the database, and the copy is pruned as the stream goes on.
-		{"CacheShortHorizon", func(t *testing.T, idx dedup.Shared) { testDeduper(t, dedup.NewCache(idx, 2*time.Hour, nil)) }},
+		{"CacheShortHorizon", testCacheShortHorizon},
+		{"CacheLoadOrder", testCacheLoadOrder},
 		{"CacheRollback", testCacheRollback},
 		{"CacheWriters", func(t *testing.T, idx dedup.Shared) { testCacheWriters(t, idx, newProcess(t, idx)) }},
 	}
@@ -143,19 +144,24 @@ func testRecentStories(t *testing.T, idx dedup.Shared) {
 	if last, err := idx.LatestStory(t.Context()); err != nil || !last.IsZero() {
 		t.Errorf("LatestStory of an empty index = %v, %v, want the zero time", last, err)
 	}
-	// Stored in the order 3, 1, 2, then 3 again: least recently stored
-	// first is 1, 2, 3.
-	putCluster(t, idx, cluster(3, 0, 5, key(3)))
+	// Filed under key 1: 3, then 1, then 2, then 3 stored again keeping
+	// key 1 (its filing stays first) and gaining key 2 (filed after 2's).
+	putCluster(t, idx, cluster(3, 0, 5, key(1)))
 	putCluster(t, idx, cluster(1, 0, 9, key(1)))
-	putCluster(t, idx, cluster(2, 0, 2, key(2)))
-	putCluster(t, idx, cluster(3, 0, 6, key(3)))
-	got, err := idx.RecentStories(t.Context(), at(5))
+	putCluster(t, idx, cluster(2, 0, 2, key(1), key(2)))
+	putCluster(t, idx, cluster(3, 0, 6, key(1), key(2)))
+	got, filings, err := idx.RecentStories(t.Context(), at(5))
 	if err != nil || !slices.Equal(clusterIDs(got), []int64{1, 3}) {
 		t.Errorf("RecentStories(5h) = %v, %v, want [1 3]", clusterIDs(got), err)
 	}
-	got, err = idx.RecentStories(t.Context(), time.Time{})
-	if err != nil || !slices.Equal(clusterIDs(got), []int64{1, 2, 3}) {
-		t.Errorf("RecentStories(zero) = %v, %v, want [1 2 3]", clusterIDs(got), err)
+	want := map[uint64][]int64{key(1): {3, 1}, key(2): {3}}
+	if got := byKey(filings); !reflect.DeepEqual(got, want) {
+		t.Errorf("RecentStories(5h) filings = %v, want %v", got, want)
+	}
+	got, filings, err = idx.RecentStories(t.Context(), time.Time{})
+	want = map[uint64][]int64{key(1): {3, 1, 2}, key(2): {2, 3}}
+	if err != nil || !slices.Equal(clusterIDs(got), []int64{1, 2, 3}) || !reflect.DeepEqual(byKey(filings), want) {
+		t.Errorf("RecentStories(zero) = %v, %v, %v, want [1 2 3], %v", clusterIDs(got), byKey(filings), err, want)
 	}
 	if last, err := idx.LatestStory(t.Context()); err != nil || !last.Equal(at(9)) {
 		t.Errorf("LatestStory = %v, %v, want %v", last, err, at(9))
@@ -285,4 +291,46 @@ func storiesIn(t *testing.T, ctx context.Context, idx dedup.Index, q dedup.Query
 		t.Fatalf("Stories(%+v) = %v", q, err)
 	}
 	return clusterIDs(cs)
+}
+
+// byKey returns the stories filed under each key, in filing order.
+func byKey(fs []dedup.Filing) map[uint64][]int64 {
+	m := map[uint64][]int64{}
+	for _, f := range fs {
+		m[f.Key] = append(m[f.Key], f.Story)
+	}
+	return m
+}
+
+func testCacheShortHorizon(t *testing.T, idx dedup.Shared) {
+	docs := Documents(t, 150)
+	now := docs[len(docs)-1].Published
+	c := dedup.NewCache(idx, 2*time.Hour, func() time.Time { return now })
+	testDeduper(t, c)
+	if s := c.Stats(); s.Misses == 0 {
+		t.Errorf("stats = %+v: no look-up reached past a 2h horizon over %s of articles", s, now.Sub(docs[0].Published))
+	}
+}
+
+// testCacheLoadOrder checks that a cache loaded over a filled index files
+// stories as the index does: a story stored again keeps its place under a
+// key it keeps, so the most recently filed under key 1 is story 4, not
+// story 1, stored last.
+func testCacheLoadOrder(t *testing.T, idx dedup.Shared) {
+	putCluster(t, idx, cluster(1, 0, 1, key(1)), cluster(2, 0, 2, key(1)), cluster(3, 0, 3, key(1)), cluster(4, 0, 4, key(1)))
+	putCluster(t, idx, cluster(1, 0, 5, key(1), key(2)))
+	c := dedup.NewCache(idx, 0, nil)
+	for _, perKey := range []int{1, 2, 4} {
+		q := dedup.Query{Keys: []uint64{key(1)}, PerKey: perKey, Since: at(0)}
+		want := stories(t, idx, q)
+		batch(t, c, func(ctx context.Context) error {
+			if got := storiesIn(t, ctx, c, q); !slices.Equal(got, want) {
+				t.Errorf("PerKey %d: cached Stories = %v, want %v as the index returns", perKey, got, want)
+			}
+			return nil
+		})
+	}
+	if s := c.Stats(); s.Misses != 0 {
+		t.Errorf("stats = %+v, want every look-up answered from memory", s)
+	}
 }

@@ -41,7 +41,7 @@ CREATE TABLE dedup_cluster_keys_old (
     key        INTEGER NOT NULL,
     UNIQUE (cluster_id, key)
 );
-INSERT INTO dedup_cluster_keys_old (seq, cluster_id, key) SELECT seq, cluster_id, key FROM dedup_cluster_keys;
+INSERT OR IGNORE INTO dedup_cluster_keys_old (seq, cluster_id, key) SELECT seq, cluster_id, key FROM dedup_cluster_keys ORDER BY seq;
 DROP TABLE dedup_cluster_keys;
 ALTER TABLE dedup_cluster_keys_old RENAME TO dedup_cluster_keys;
 CREATE INDEX dedup_cluster_keys_filed ON dedup_cluster_keys (key, seq);
