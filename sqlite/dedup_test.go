@@ -14,7 +14,13 @@ import (
 
 func openStore(tb testing.TB) *sqlite.Store {
 	tb.Helper()
-	st, err := sqlite.Open(tb.Context(), filepath.Join(tb.TempDir(), "taglines.db"))
+	return openStoreAt(tb, filepath.Join(tb.TempDir(), "taglines.db"))
+}
+
+// openStoreAt opens the store at path, to be closed with the test.
+func openStoreAt(tb testing.TB, path string) *sqlite.Store {
+	tb.Helper()
+	st, err := sqlite.Open(tb.Context(), path)
 	if err != nil {
 		tb.Fatalf("Open = %v", err)
 	}
@@ -131,24 +137,12 @@ func TestDedupBatch(t *testing.T) {
 
 func TestDedupShared(t *testing.T) {
 	var path string // the database of the running subtest
-	open := func(t *testing.T) *sqlite.Store {
-		st, err := sqlite.Open(t.Context(), path)
-		if err != nil {
-			t.Fatalf("Open = %v", err)
-		}
-		t.Cleanup(func() {
-			if err := st.Close(); err != nil {
-				t.Errorf("Close = %v", err)
-			}
-		})
-		return st
-	}
 	indextest.RunShared(t, func(t *testing.T) dedup.Shared {
 		path = filepath.Join(t.TempDir(), "taglines.db")
-		return open(t).DedupIndex().(dedup.Shared)
+		return openStoreAt(t, path).DedupIndex().(dedup.Shared)
 	}, func(t *testing.T, _ dedup.Shared) dedup.Shared {
 		// A second process: a Store of its own on the same file.
-		return open(t).DedupIndex().(dedup.Shared)
+		return openStoreAt(t, path).DedupIndex().(dedup.Shared)
 	})
 }
 

@@ -16,16 +16,7 @@ import (
 
 func open(t *testing.T) taglines.Store {
 	t.Helper()
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "taglines.db"))
-	if err != nil {
-		t.Fatalf("Open = %v", err)
-	}
-	t.Cleanup(func() {
-		if err := st.Close(); err != nil {
-			t.Errorf("Close = %v", err)
-		}
-	})
-	return st
+	return openStore(t)
 }
 
 func TestStore(t *testing.T) {
