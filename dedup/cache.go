@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -34,8 +35,12 @@ type Shared interface {
 	Generation(ctx context.Context) (int64, error)
 	// StoriesChanged returns the stories stored by transactions of a
 	// generation in (after, before), as they are now, and the IDs of the
-	// stories deleted by them.
+	// stories deleted by them; an error wrapping ErrChangesPruned if
+	// PruneChanges forgot deletions of a generation after after.
 	StoriesChanged(ctx context.Context, after, before int64) (stored []Cluster, deleted []int64, err error)
+	// PruneChanges forgets the deletions of generations before before,
+	// which StoriesChanged reads.
+	PruneChanges(ctx context.Context, before int64) error
 	// RecentStories returns the stories whose Last is at or after since,
 	// in any order, and their filings in the order they were filed, the
 	// oldest first (what Stories' PerKey counts from the other end).
@@ -48,6 +53,16 @@ type Shared interface {
 	// several documents, in one statement.
 	AddDocFreqs(ctx context.Context, docs int64, terms []uint64, counts []int64) error
 }
+
+// ErrChangesPruned is returned by a Shared index's StoriesChanged when
+// the changes asked for are no longer all recorded: a Cache loads its
+// copy again.
+var ErrChangesPruned = errors.New("changes since that generation were pruned")
+
+// keptGenerations is how many generations of deletions a Cache keeps
+// when it prunes them: a Cache on another process that has not run a
+// batch in that many generations loads its copy again.
+const keptGenerations = 1 << 20
 
 // Filing is a story filed under one of its keys.
 type Filing struct {
@@ -83,6 +98,8 @@ type Cache struct {
 	since  time.Time // stories whose Last is before it may be missing
 	latest time.Time // the latest Last seen
 	mem    *MemIndex // the stories; its entries and frequencies are unused
+	// pruneDue: the horizon moved, and the next batch prunes deletions.
+	pruneDue bool
 	// df holds, for the terms it has, the committed document frequency
 	// plus pending; docs likewise when docsKnown.
 	df        map[uint64]int64
@@ -164,12 +181,18 @@ func (c *Cache) Batch(ctx context.Context, fn func(ctx context.Context) error) e
 		if err := fn(ctx); err != nil {
 			return err
 		}
+		if c.pruneDue && c.gen > keptGenerations {
+			if err := c.inner.PruneChanges(ctx, c.gen-keptGenerations); err != nil {
+				return fmt.Errorf("dedup cache: %w", err)
+			}
+		}
 		return c.flush(ctx)
 	})
 	if err != nil {
 		return err
 	}
 	ok = true
+	c.pruneDue = false
 	c.prune()
 	return nil
 }
@@ -188,6 +211,13 @@ func (c *Cache) sync(ctx context.Context) error {
 		}
 	case gen != c.gen+1:
 		stored, deleted, err := c.inner.StoriesChanged(ctx, c.gen, gen)
+		if errors.Is(err, ErrChangesPruned) {
+			// Idle for too long: start again.
+			if err := c.load(ctx); err != nil {
+				return err
+			}
+			break
+		}
 		if err != nil {
 			return err
 		}
@@ -297,6 +327,7 @@ func (c *Cache) prune() {
 	}
 	c.since = since
 	c.mem.pruneStories(since)
+	c.pruneDue = true
 }
 
 // drop forgets the copy; the next batch loads it again.

@@ -532,6 +532,13 @@ func collectClusters(rows pgx.Rows) ([]dedup.Cluster, error) {
 // commits; a batch's, having taken its generation, sees no writer between.
 func (x *dedupIndex) StoriesChanged(ctx context.Context, after, before int64) ([]dedup.Cluster, []int64, error) {
 	db := x.db(ctx)
+	var pruned int64
+	if err := db.QueryRow(ctx, `SELECT drops_pruned FROM dedup_doc_count`).Scan(&pruned); err != nil {
+		return nil, nil, fmt.Errorf("dedup stories changed: %w", err)
+	}
+	if after < pruned {
+		return nil, nil, fmt.Errorf("dedup stories changed after generation %d, up to %d: %w", after, pruned, dedup.ErrChangesPruned)
+	}
 	rows, err := db.Query(ctx, `SELECT `+dedupClusterColumns+` FROM dedup_clusters
 		WHERE generation > $1 AND generation < $2 ORDER BY generation, id`, after, before)
 	if err != nil {
@@ -551,6 +558,21 @@ func (x *dedupIndex) StoriesChanged(ctx context.Context, after, before int64) ([
 		return nil, nil, fmt.Errorf("dedup stories changed: %w", err)
 	}
 	return stored, deleted, nil
+}
+
+// PruneChanges implements dedup.Shared, in one transaction.
+func (x *dedupIndex) PruneChanges(ctx context.Context, before int64) error {
+	err := x.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM dedup_cluster_drops WHERE generation < $1`, before); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE dedup_doc_count SET drops_pruned = greatest(drops_pruned, $1)`, before-1)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("dedup prune changes: %w", translate(err))
+	}
+	return nil
 }
 
 // RecentStories implements dedup.Shared, through the index on last_at,

@@ -811,6 +811,13 @@ func (x *dedupIndex) StoriesChanged(ctx context.Context, after, before int64) ([
 		deleted []int64
 	)
 	err := x.read(ctx, func(tx *sql.Tx) error {
+		var pruned int64
+		if err := tx.QueryRowContext(ctx, `SELECT drops_pruned FROM dedup_doc_count`).Scan(&pruned); err != nil {
+			return err
+		}
+		if after < pruned {
+			return fmt.Errorf("after generation %d, up to %d: %w", after, pruned, dedup.ErrChangesPruned)
+		}
 		var err error
 		stored, err = x.collectClusters(ctx, tx, `SELECT `+dedupClusterColumns+` FROM dedup_clusters
 			WHERE generation > ? AND generation < ? ORDER BY generation, id`, after, before)
@@ -835,6 +842,21 @@ func (x *dedupIndex) StoriesChanged(ctx context.Context, after, before int64) ([
 		return nil, nil, fmt.Errorf("dedup stories changed: %w", err)
 	}
 	return stored, deleted, nil
+}
+
+// PruneChanges implements dedup.Shared, in one transaction.
+func (x *dedupIndex) PruneChanges(ctx context.Context, before int64) error {
+	err := x.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM dedup_cluster_drops WHERE generation < ?`, before); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE dedup_doc_count SET drops_pruned = max(drops_pruned, ?)`, before-1)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("dedup prune changes: %w", translate(err))
+	}
+	return nil
 }
 
 // RecentStories implements dedup.Shared, through the index on last_at,

@@ -28,6 +28,8 @@ func RunShared(t *testing.T, open func(t *testing.T) dedup.Shared, newProcess fu
 	}{
 		{"Generation", testGeneration},
 		{"StoriesChanged", testStoriesChanged},
+		{"PruneChanges", testPruneChanges},
+		{"CachePruned", func(t *testing.T, idx dedup.Shared) { testCachePruned(t, idx, newProcess(t, idx)) }},
 		{"RecentStories", testRecentStories},
 		{"AddDocFreqs", testAddDocFreqs},
 		{"CacheDeduper", func(t *testing.T, idx dedup.Shared) { testDeduper(t, dedup.NewCache(idx, 0, nil)) }},
@@ -332,5 +334,66 @@ func testCacheLoadOrder(t *testing.T, idx dedup.Shared) {
 	}
 	if s := c.Stats(); s.Misses != 0 {
 		t.Errorf("stats = %+v, want every look-up answered from memory", s)
+	}
+}
+
+func testPruneChanges(t *testing.T, idx dedup.Shared) {
+	putCluster(t, idx, cluster(1, 0, 1, key(1)), cluster(2, 0, 1, key(2)))
+	var g1, g2 int64
+	for id, g := range map[int64]*int64{1: &g1, 2: &g2} {
+		batch(t, idx, func(ctx context.Context) error {
+			*g = generation(t, ctx, idx)
+			return idx.PutCluster(ctx, dedup.Cluster{ID: id})
+		})
+	}
+	first, last := min(g1, g2), max(g1, g2)
+	if err := idx.PruneChanges(t.Context(), last); err != nil {
+		t.Fatalf("PruneChanges(%d) = %v", last, err)
+	}
+	if _, _, err := idx.StoriesChanged(t.Context(), first-1, math64); !errors.Is(err, dedup.ErrChangesPruned) {
+		t.Errorf("StoriesChanged(%d, ∞) after PruneChanges(%d) = %v, want ErrChangesPruned", first-1, last, err)
+	}
+	_, deleted, err := idx.StoriesChanged(t.Context(), last-1, math64)
+	if err != nil || len(deleted) != 1 {
+		t.Errorf("StoriesChanged(%d, ∞) = %v, %v, want the story deleted at %d", last-1, deleted, err, last)
+	}
+	// Pruning less than before changes nothing.
+	if err := idx.PruneChanges(t.Context(), first); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := idx.StoriesChanged(t.Context(), first-1, math64); !errors.Is(err, dedup.ErrChangesPruned) {
+		t.Errorf("after pruning less, StoriesChanged(%d, ∞) = %v, want ErrChangesPruned", first-1, err)
+	}
+}
+
+// testCachePruned checks that a cache whose last batch is older than the
+// pruned deletions loads its copy again rather than keep a deleted story.
+func testCachePruned(t *testing.T, a, b dedup.Shared) {
+	c := dedup.NewCache(a, 0, nil)
+	putCluster(t, a, cluster(1, 0, 1, key(1)), cluster(2, 0, 1, key(1)))
+	q := dedup.Query{Keys: []uint64{key(1)}, Since: at(0)}
+	batch(t, c, func(ctx context.Context) error {
+		if got := storiesIn(t, ctx, c, q); !slices.Equal(got, []int64{1, 2}) {
+			t.Errorf("Stories = %v, want [1 2]", got)
+		}
+		return nil
+	})
+	// Another process deletes story 2, then prunes the log of it.
+	var g int64
+	batch(t, b, func(ctx context.Context) error {
+		g = generation(t, ctx, b)
+		return b.PutCluster(ctx, dedup.Cluster{ID: 2})
+	})
+	if err := b.PruneChanges(t.Context(), g+1); err != nil {
+		t.Fatal(err)
+	}
+	batch(t, c, func(ctx context.Context) error {
+		if got := storiesIn(t, ctx, c, q); !slices.Equal(got, []int64{1}) {
+			t.Errorf("after another process deleted story 2, Stories = %v, want [1]", got)
+		}
+		return nil
+	})
+	if s := c.Stats(); s.Loads != 2 {
+		t.Errorf("stats = %+v, want 2 loads", s)
 	}
 }
