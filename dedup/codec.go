@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"slices"
 )
 
 // The binary forms of the index's values, shared by the stores that
@@ -129,4 +130,27 @@ func DecodeVector(b []byte) (Vector, error) {
 		}
 	}
 	return v, nil
+}
+
+// KeysDiff returns the keys of old not in new, and of new not in old, each
+// sorted and distinct: what a store refiles when a story's keys change.
+// old, as stored, is normalised rather than trusted; new must be sorted
+// and distinct.
+func KeysDiff(old, new []uint64) (removed, added []uint64) {
+	old = slices.Compact(slices.Sorted(slices.Values(old)))
+	i, j := 0, 0
+	for i < len(old) || j < len(new) {
+		switch {
+		case j == len(new) || (i < len(old) && old[i] < new[j]):
+			removed = append(removed, old[i])
+			i++
+		case i == len(old) || new[j] < old[i]:
+			added = append(added, new[j])
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	return removed, added
 }

@@ -3,6 +3,7 @@ package dedup
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -52,4 +53,20 @@ func FuzzDecode(f *testing.F) {
 		_, _ = DecodeSignature(b)
 		_, _ = DecodeWords(b)
 	})
+}
+
+func TestKeysDiff(t *testing.T) {
+	for _, tt := range []struct {
+		old, new, removed, added []uint64
+	}{
+		{nil, []uint64{1, 2}, nil, []uint64{1, 2}},
+		{[]uint64{1, 2}, nil, []uint64{1, 2}, nil},
+		{[]uint64{3, 1, 3, 5}, []uint64{1, 4, 5}, []uint64{3}, []uint64{4}}, // old unsorted, repeated
+		{[]uint64{1, 2}, []uint64{1, 2}, nil, nil},
+	} {
+		removed, added := KeysDiff(tt.old, tt.new)
+		if !slices.Equal(removed, tt.removed) || !slices.Equal(added, tt.added) {
+			t.Errorf("KeysDiff(%v, %v) = %v, %v, want %v, %v", tt.old, tt.new, removed, added, tt.removed, tt.added)
+		}
+	}
 }

@@ -472,7 +472,7 @@ func (x *dedupIndex) PutCluster(ctx context.Context, c dedup.Cluster) error {
 			c.ID, c.Size, micro(c.First), micro(c.Last), dedup.EncodeVector(c.Centroid), dedup.EncodeKeys(keys), gen); err != nil {
 			return err
 		}
-		removed, added := keyDiff(old, keys)
+		removed, added := dedup.KeysDiff(old, keys)
 		if len(removed) > 0 {
 			if _, err := tx.Exec(ctx, `DELETE FROM dedup_cluster_keys WHERE cluster_id = $1 AND key = ANY($2::bigint[])`,
 				c.ID, keyArray(removed)); err != nil {
@@ -493,24 +493,6 @@ func (x *dedupIndex) PutCluster(ctx context.Context, c dedup.Cluster) error {
 		return fmt.Errorf("dedup cluster %d: %w", c.ID, translate(err))
 	}
 	return nil
-}
-
-// keyDiff returns the keys of old not in keys, and of keys not in old;
-// keys is sorted and distinct, and old, as stored, is made so too rather
-// than trusted to be.
-func keyDiff(old, keys []uint64) (removed, added []uint64) {
-	old = distinctKeys(old)
-	for _, k := range old {
-		if _, found := slices.BinarySearch(keys, k); !found {
-			removed = append(removed, k)
-		}
-	}
-	for _, k := range keys {
-		if _, found := slices.BinarySearch(old, k); !found {
-			added = append(added, k)
-		}
-	}
-	return removed, added
 }
 
 // collectClusters reads the rows of a query of dedupClusterColumns.

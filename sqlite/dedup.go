@@ -748,7 +748,7 @@ func (x *dedupIndex) PutCluster(ctx context.Context, c dedup.Cluster) error {
 			c.ID, c.Size, c.First.UnixMicro(), c.Last.UnixMicro(), dedup.EncodeVector(c.Centroid), dedup.EncodeKeys(keys), gen); err != nil {
 			return err
 		}
-		removed, added := keysDiff(distinctKeys(old), keys)
+		removed, added := dedup.KeysDiff(old, keys)
 		if len(removed) > 0 {
 			if _, err := x.exec(ctx, tx, `DELETE FROM dedup_cluster_keys WHERE cluster_id = ? AND key IN (SELECT value FROM json_each(?))`,
 				c.ID, keysJSON(removed)); err != nil {
@@ -767,26 +767,6 @@ func (x *dedupIndex) PutCluster(ctx context.Context, c dedup.Cluster) error {
 		return fmt.Errorf("dedup cluster %d: %w", c.ID, translate(err))
 	}
 	return nil
-}
-
-// keysDiff returns the keys of old not in new and those of new not in
-// old; both are sorted.
-func keysDiff(old, new []uint64) (removed, added []uint64) {
-	i, j := 0, 0
-	for i < len(old) || j < len(new) {
-		switch {
-		case j == len(new) || (i < len(old) && old[i] < new[j]):
-			removed = append(removed, old[i])
-			i++
-		case i == len(old) || new[j] < old[i]:
-			added = append(added, new[j])
-			j++
-		default:
-			i++
-			j++
-		}
-	}
-	return removed, added
 }
 
 // Generation implements dedup.Shared.

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -50,15 +49,11 @@ func (c *benchDedupCmd) cost(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	if c.CPUProfile != "" {
-		f, err := os.Create(c.CPUProfile)
+		stop, err := startCPUProfile(c.CPUProfile)
 		if err != nil {
 			return err
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+		defer stop()
 	}
 	fmt.Fprintf(w, "cost: synthetic articles from the corpus vocabulary (%d words), 20,000 a day, 5%% versions, 30%% follow-ups; decided in batches of %d with ProcessAll\n",
 		len(gen.words), c.Batch)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"sync"
 	"time"
 
 	"github.com/taglines/taglines"
@@ -102,15 +103,12 @@ func (c *benchIngestCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	log := m.logger(cfg)
 	poller := m.pollerWith(store, cfg, log, client, !c.Pages)
 
+	stopProfile := func() {}
 	if c.CPUProfile != "" {
-		f, err := os.Create(c.CPUProfile)
-		if err != nil {
+		if stopProfile, err = startCPUProfile(c.CPUProfile); err != nil {
 			return err
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
+		defer stopProfile()
 	}
 	cpu0 := cpuSeconds()
 	start := time.Now()
@@ -119,9 +117,7 @@ func (c *benchIngestCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 		return err
 	}
 	first := time.Since(start)
-	if c.CPUProfile != "" {
-		pprof.StopCPUProfile()
-	}
+	stopProfile() // the first round only
 	if c.MemProfile != "" {
 		if err := writeHeapProfile(c.MemProfile); err != nil {
 			return err
@@ -157,6 +153,23 @@ func (c *benchIngestCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 		f.CPUSeconds, f.PeakRSSMiB, req1.FeedOK, req1.PageOK, req1.Other, req1.Errors,
 		f.SecondRound, f.SecondNotModified, f.SecondNew, f.Failed)
 	return nil
+}
+
+// startCPUProfile starts a CPU profile written to path; stop ends it and
+// closes the file, and may be called more than once.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return sync.OnceFunc(func() {
+		pprof.StopCPUProfile()
+		_ = f.Close()
+	}), nil
 }
 
 func writeHeapProfile(path string) error {

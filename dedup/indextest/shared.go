@@ -3,6 +3,7 @@ package indextest
 import (
 	"context"
 	"errors"
+	"math"
 	"reflect"
 	"slices"
 	"testing"
@@ -81,7 +82,7 @@ func testGeneration(t *testing.T, idx dedup.Shared) {
 	}
 	// A write outside a batch takes a generation of its own.
 	putCluster(t, idx, cluster(2, 0, 1, key(2)))
-	stored, _, err := idx.StoriesChanged(t.Context(), in1, math64)
+	stored, _, err := idx.StoriesChanged(t.Context(), in1, math.MaxInt64)
 	if err != nil || !reflect.DeepEqual(clusterIDs(stored), []int64{2}) {
 		t.Errorf("StoriesChanged(%d, ∞) = %v, %v, want story 2", in1, clusterIDs(stored), err)
 	}
@@ -89,8 +90,6 @@ func testGeneration(t *testing.T, idx dedup.Shared) {
 		t.Errorf("Generation after a write outside a batch = %d, want > %d", g, in1+1)
 	}
 }
-
-const math64 = int64(^uint64(0) >> 1)
 
 func testStoriesChanged(t *testing.T, idx dedup.Shared) {
 	gens := map[int64]int64{}
@@ -118,7 +117,7 @@ func testStoriesChanged(t *testing.T, idx dedup.Shared) {
 		{0, gens[3], []int64{1}, nil}, // 2 is gone
 		{gens[1], dropGen + 1, []int64{3, 4}, []int64{2}},
 		{gens[4], dropGen, nil, nil},
-		{dropGen, math64, nil, nil},
+		{dropGen, math.MaxInt64, nil, nil},
 	}
 	for _, tt := range tests {
 		stored, deleted, err := idx.StoriesChanged(t.Context(), tt.after, tt.before)
@@ -350,10 +349,10 @@ func testPruneChanges(t *testing.T, idx dedup.Shared) {
 	if err := idx.PruneChanges(t.Context(), last); err != nil {
 		t.Fatalf("PruneChanges(%d) = %v", last, err)
 	}
-	if _, _, err := idx.StoriesChanged(t.Context(), first-1, math64); !errors.Is(err, dedup.ErrChangesPruned) {
+	if _, _, err := idx.StoriesChanged(t.Context(), first-1, math.MaxInt64); !errors.Is(err, dedup.ErrChangesPruned) {
 		t.Errorf("StoriesChanged(%d, ∞) after PruneChanges(%d) = %v, want ErrChangesPruned", first-1, last, err)
 	}
-	_, deleted, err := idx.StoriesChanged(t.Context(), last-1, math64)
+	_, deleted, err := idx.StoriesChanged(t.Context(), last-1, math.MaxInt64)
 	if err != nil || len(deleted) != 1 {
 		t.Errorf("StoriesChanged(%d, ∞) = %v, %v, want the story deleted at %d", last-1, deleted, err, last)
 	}
@@ -361,7 +360,7 @@ func testPruneChanges(t *testing.T, idx dedup.Shared) {
 	if err := idx.PruneChanges(t.Context(), first); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := idx.StoriesChanged(t.Context(), first-1, math64); !errors.Is(err, dedup.ErrChangesPruned) {
+	if _, _, err := idx.StoriesChanged(t.Context(), first-1, math.MaxInt64); !errors.Is(err, dedup.ErrChangesPruned) {
 		t.Errorf("after pruning less, StoriesChanged(%d, ∞) = %v, want ErrChangesPruned", first-1, err)
 	}
 }
