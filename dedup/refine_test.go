@@ -56,18 +56,25 @@ func TestMergeStories(t *testing.T) {
 	}
 }
 
-func TestRefine(t *testing.T) {
-	ctx := context.Background()
-	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+// primedDeduper returns a Deduper on a new MemIndex that has learnt a
+// background corpus, so that words shared by five articles are not as
+// common as words at all.
+func primedDeduper(t *testing.T) (*MemIndex, *Deduper) {
+	t.Helper()
 	idx := NewMemIndex()
 	d := New(idx, Options{ClusterThreshold: 0.2})
-	// A background corpus, so that words shared by five articles are not
-	// as common as words at all.
 	for i := range 50 {
-		if err := d.Learn(ctx, Document{Text: fmt.Sprintf("filler%d other%d", i, i)}); err != nil {
+		if err := d.Learn(t.Context(), Document{Text: fmt.Sprintf("filler%d other%d", i, i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return idx, d
+}
+
+func TestRefine(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	idx, d := primedDeduper(t)
 	var docs []Document
 	at := func(i int) time.Time { return t0.Add(time.Duration(i) * time.Minute) }
 	for i := range 5 {
@@ -119,13 +126,7 @@ func TestRefine(t *testing.T) {
 func TestRefineRenames(t *testing.T) {
 	ctx := context.Background()
 	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	idx := NewMemIndex()
-	d := New(idx, Options{ClusterThreshold: 0.2})
-	for i := range 50 {
-		if err := d.Learn(ctx, Document{Text: fmt.Sprintf("filler%d other%d", i, i)}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	idx, d := primedDeduper(t)
 	at := func(i int) time.Time { return t0.Add(time.Duration(i) * time.Minute) }
 	docs := []Document{{ID: 1, Text: strings.Join(append(wordsA[:3:3], wordsB...), " "), Published: at(0)}}
 	for i := range 5 {
