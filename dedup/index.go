@@ -143,9 +143,12 @@ type MemIndex struct {
 	versions map[int64][]int64 // root → its duplicates
 	members  map[int64][]int32 // cluster → its entries
 	clusters map[int64]*Cluster
-	stories  map[uint64][]int64 // key → clusters, least recently filed first
-	df       map[uint64]int64
-	docs     int64
+	// stories files clusters under their keys, the least recently filed
+	// first. A cluster keeps its pointer while it is stored (PutCluster
+	// updates it in place), so a look-up reads it without a map access.
+	stories map[uint64][]*Cluster
+	df      map[uint64]int64
+	docs    int64
 }
 
 // posting is one (key, entry) pair in a singly linked list per key, newest
@@ -168,7 +171,7 @@ func NewMemIndex() *MemIndex {
 		versions: map[int64][]int64{},
 		members:  map[int64][]int32{},
 		clusters: map[int64]*Cluster{},
-		stories:  map[uint64][]int64{},
+		stories:  map[uint64][]*Cluster{},
 		df:       map[uint64]int64{},
 	}
 }
@@ -369,8 +372,9 @@ const maxStoriesPerKey = 1024
 func (m *MemIndex) PutCluster(ctx context.Context, c Cluster) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	old := m.clusters[c.ID]
 	var oldKeys []uint64
-	if old, ok := m.clusters[c.ID]; ok {
+	if old != nil {
 		oldKeys = old.Keys
 	}
 	if c.Size <= 0 {
@@ -381,19 +385,10 @@ func (m *MemIndex) PutCluster(ctx context.Context, c Cluster) error {
 	newKeys = slices.Compact(newKeys)
 	for _, k := range oldKeys {
 		if _, found := slices.BinarySearch(newKeys, k); !found {
-			m.stories[k] = slices.DeleteFunc(m.stories[k], func(id int64) bool { return id == c.ID })
+			m.stories[k] = slices.DeleteFunc(m.stories[k], func(s *Cluster) bool { return s == old })
 			if len(m.stories[k]) == 0 {
 				delete(m.stories, k)
 			}
-		}
-	}
-	for _, k := range newKeys {
-		if _, found := slices.BinarySearch(oldKeys, k); !found {
-			ids := append(m.stories[k], c.ID)
-			if len(ids) > maxStoriesPerKey {
-				ids = slices.Delete(ids, 0, len(ids)-maxStoriesPerKey)
-			}
-			m.stories[k] = ids
 		}
 	}
 	if c.Size <= 0 {
@@ -401,7 +396,22 @@ func (m *MemIndex) PutCluster(ctx context.Context, c Cluster) error {
 		return nil
 	}
 	c.Keys = newKeys
-	m.clusters[c.ID] = &c
+	p := old
+	if p == nil {
+		p = &c
+		m.clusters[c.ID] = p
+	} else {
+		*p = c
+	}
+	for _, k := range newKeys {
+		if _, found := slices.BinarySearch(oldKeys, k); !found {
+			filed := append(m.stories[k], p)
+			if len(filed) > maxStoriesPerKey {
+				filed = slices.Delete(filed, 0, len(filed)-maxStoriesPerKey)
+			}
+			m.stories[k] = filed
+		}
+	}
 	return nil
 }
 
@@ -412,7 +422,7 @@ func (m *MemIndex) loadStories(stories []Cluster, filings []Filing) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.clusters = make(map[int64]*Cluster, len(stories))
-	m.stories = make(map[uint64][]int64)
+	m.stories = make(map[uint64][]*Cluster)
 	for _, c := range stories {
 		if c.Size <= 0 {
 			continue
@@ -421,13 +431,13 @@ func (m *MemIndex) loadStories(stories []Cluster, filings []Filing) {
 		m.clusters[c.ID] = &c
 	}
 	for _, f := range filings {
-		if m.clusters[f.Story] != nil {
-			m.stories[f.Key] = append(m.stories[f.Key], f.Story)
+		if s := m.clusters[f.Story]; s != nil {
+			m.stories[f.Key] = append(m.stories[f.Key], s)
 		}
 	}
-	for k, ids := range m.stories {
-		if len(ids) > maxStoriesPerKey {
-			m.stories[k] = slices.Delete(ids, 0, len(ids)-maxStoriesPerKey)
+	for k, filed := range m.stories {
+		if len(filed) > maxStoriesPerKey {
+			m.stories[k] = slices.Delete(filed, 0, len(filed)-maxStoriesPerKey)
 		}
 	}
 }
@@ -447,12 +457,12 @@ func (m *MemIndex) pruneStories(since time.Time) {
 	if !gone {
 		return
 	}
-	for k, ids := range m.stories {
-		ids = slices.DeleteFunc(ids, func(id int64) bool { return m.clusters[id] == nil })
-		if len(ids) == 0 {
+	for k, filed := range m.stories {
+		filed = slices.DeleteFunc(filed, func(s *Cluster) bool { return s.Last.Before(since) })
+		if len(filed) == 0 {
 			delete(m.stories, k)
 		} else {
-			m.stories[k] = ids
+			m.stories[k] = filed
 		}
 	}
 }
@@ -466,47 +476,80 @@ func (m *MemIndex) Stories(ctx context.Context, q Query) ([]Cluster, error) {
 	if perKey <= 0 {
 		perKey = DefaultPerKey
 	}
+	hits := storyHits.Get().(map[*Cluster]int)
+	defer func() {
+		clear(hits)
+		storyHits.Put(hits)
+	}()
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	hits := map[int64]int{}
 	for _, k := range q.Keys {
-		ids := m.stories[k]
+		filed := m.stories[k]
 		n := 0
-		for i := len(ids) - 1; i >= 0 && n < perKey && len(ids)-i <= maxScan; i-- {
-			c := m.clusters[ids[i]]
-			if c == nil || c.Last.Before(q.Since) || (!q.Until.IsZero() && c.First.After(q.Until)) {
+		for i := len(filed) - 1; i >= 0 && n < perKey && len(filed)-i <= maxScan; i-- {
+			c := filed[i]
+			if c.Last.Before(q.Since) || (!q.Until.IsZero() && c.First.After(q.Until)) {
 				continue
 			}
 			n++
-			hits[c.ID]++
+			hits[c]++
 		}
 	}
-	type hit struct {
-		id int64
-		n  int
-	}
-	ranked := make([]hit, 0, len(hits))
-	for id, n := range hits {
-		ranked = append(ranked, hit{id, n})
+	ranked := make([]storyHit, 0, len(hits))
+	for c, n := range hits {
+		ranked = append(ranked, storyHit{c, n})
 	}
 	if q.Limit > 0 && len(ranked) > q.Limit {
-		slices.SortFunc(ranked, func(a, b hit) int {
-			if c := cmp.Compare(b.n, a.n); c != 0 {
-				return c
-			}
-			return cmp.Compare(b.id, a.id)
-		})
-		ranked = ranked[:q.Limit]
+		ranked = topStories(ranked, q.Limit)
 	}
-	ids := make([]int64, len(ranked))
+	out := make([]Cluster, len(ranked))
 	for i, h := range ranked {
-		ids[i] = h.id
-	}
-	out := make([]Cluster, len(ids))
-	for i, id := range ids {
-		out[i] = *m.clusters[id]
+		out[i] = *h.c
 	}
 	return out, nil
+}
+
+// storyHit is a story and how many of a look-up's keys found it.
+type storyHit struct {
+	c *Cluster
+	n int
+}
+
+// storyHits recycles Stories' counting maps: a look-up counts hundreds of
+// stories, and growing a new map each time was a tenth of its cost.
+var storyHits = sync.Pool{New: func() any { return make(map[*Cluster]int, 512) }}
+
+// topStories returns the limit stories of ranked found by the most keys,
+// the highest IDs first among equals, in any order. Counts are at most
+// the number of keys, so it selects by count first and sorts only the
+// stories of the count where the limit falls.
+func topStories(ranked []storyHit, limit int) []storyHit {
+	maxN := 0
+	for _, h := range ranked {
+		maxN = max(maxN, h.n)
+	}
+	perN := make([]int, maxN+1)
+	for _, h := range ranked {
+		perN[h.n]++
+	}
+	// cut is the count where the limit falls: every story found more
+	// often is in, and above of them are.
+	cut, above := maxN, 0
+	for ; cut > 0 && above+perN[cut] < limit; cut-- {
+		above += perN[cut]
+	}
+	out := make([]storyHit, 0, limit)
+	var tier []storyHit
+	for _, h := range ranked {
+		switch {
+		case h.n > cut:
+			out = append(out, h)
+		case h.n == cut:
+			tier = append(tier, h)
+		}
+	}
+	slices.SortFunc(tier, func(a, b storyHit) int { return cmp.Compare(b.c.ID, a.c.ID) })
+	return append(out, tier[:limit-above]...)
 }
 
 // DocFreq implements Index.
