@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"sync"
 	"time"
 )
@@ -52,6 +54,22 @@ type Shared interface {
 	// counts[i] more documents containing it: what AddDocFreq does for
 	// several documents, in one statement.
 	AddDocFreqs(ctx context.Context, docs int64, terms []uint64, counts []int64) error
+	// Entries returns the stored entries of ids, in any order; IDs not
+	// stored are left out.
+	Entries(ctx context.Context, ids []int64) ([]Entry, error)
+	// Postings returns what a Cache keeps of the entries published at or
+	// after since that were first stored after the entry of sequence
+	// number after (0: from the first), in the order they were first
+	// stored. Storing an entry takes a generation.
+	Postings(ctx context.Context, since time.Time, after int64) ([]Posted, error)
+}
+
+// Posted is what a Cache keeps of an entry to find it by key.
+type Posted struct {
+	Seq       int64 // the order the entry was first stored in, from 1
+	ID        int64
+	Published time.Time
+	Keys      []uint64
 }
 
 // ErrChangesPruned is returned by a Shared index's StoriesChanged when
@@ -76,13 +94,26 @@ type Filing struct {
 // articles that arrive late.
 const DefaultCacheHorizon = 5 * 24 * time.Hour
 
+// DefaultEntryHorizon is how far back from the latest story a Cache keeps
+// the keys of entries, to find candidate versions without the database's
+// postings: the Deduper's default DuplicateWindow (7 days), a day for
+// articles that arrive late, and a day for the latest story being up to a
+// day ahead of the clock (see bound).
+const DefaultEntryHorizon = 9 * 24 * time.Hour
+
 // maxCachedTerms bounds the document frequencies a Cache keeps; past it,
 // they are dropped after the batch and read again as needed.
 const maxCachedTerms = 1 << 20
 
 // Cache is an Index over a Shared one that answers story look-ups
-// (Stories, Cluster) for the recent past, and document frequencies, from
-// memory, and passes every other call through. It keeps its copy only
+// (Stories, Cluster) for the recent past, candidate look-ups (Candidates)
+// for entries published within DefaultEntryHorizon or its horizon,
+// whichever is longer, and document frequencies, from memory, and passes
+// every other call through. Candidates still reads the entries it finds
+// from the Shared index, by ID; it knows them by the publication time they
+// were first stored with, or last stored with by this Cache, so an entry
+// another process re-dates is found by its former time until the next
+// load. It keeps its copy only
 // within batches (Batch, which Deduper uses for every decision): calls
 // outside a batch go to the Shared index, and a write among them drops the
 // copy, to be loaded again at the next batch. Use one Cache per Deduper.
@@ -98,6 +129,7 @@ type Cache struct {
 	since  time.Time // stories whose Last is before it may be missing
 	latest time.Time // the latest Last seen
 	mem    *MemIndex // the stories; its entries and frequencies are unused
+	posts  *postings // the recent entries' keys; nil to be loaded again
 	// pruneDue: the horizon moved, and the next batch prunes deletions.
 	pruneDue bool
 	// df holds, for the terms it has, the committed document frequency
@@ -115,7 +147,10 @@ type CacheStats struct {
 	Loads     int // full loads of the recent stories
 	Loaded    int // stories read by loads
 	Refreshed int // stories read because another process wrote them
-	Misses    int // story look-ups that went to the Shared index
+	Misses    int // story and candidate look-ups that went to the Shared index
+	// Entries counts the entries whose keys were read to find candidates:
+	// by loads, and because another process stored them.
+	Entries int
 }
 
 var (
@@ -230,10 +265,39 @@ func (c *Cache) sync(ctx context.Context) error {
 		c.stats.Refreshed += len(stored) + len(deleted)
 		// Frequencies others added are read again as needed.
 		c.df, c.docsKnown = nil, false
+		if c.posts != nil {
+			got, err := c.inner.Postings(ctx, c.posts.since, c.posts.lastSeq)
+			if err != nil {
+				return err
+			}
+			c.posts.read(got)
+			c.stats.Entries += len(got)
+		}
 	}
 	c.gen = gen
+	if c.posts == nil {
+		return c.loadPostings(ctx)
+	}
 	return nil
 }
+
+// loadPostings reads the keys of the entries within the entry horizon.
+func (c *Cache) loadPostings(ctx context.Context) error {
+	var since time.Time
+	if !c.latest.IsZero() {
+		since = c.bound(c.latest).Add(-c.entryHorizon())
+	}
+	got, err := c.inner.Postings(ctx, since, 0)
+	if err != nil {
+		return err
+	}
+	c.posts = newPostings(since)
+	c.posts.read(got)
+	c.stats.Entries += len(got)
+	return nil
+}
+
+func (c *Cache) entryHorizon() time.Duration { return max(c.horizon, DefaultEntryHorizon) }
 
 // load reads the recent stories into a new copy.
 func (c *Cache) load(ctx context.Context) error {
@@ -242,6 +306,7 @@ func (c *Cache) load(ctx context.Context) error {
 		return err
 	}
 	c.mem, c.latest, c.since = NewMemIndex(), latest, time.Time{}
+	c.posts = nil // loaded by sync, once the stories are
 	c.df, c.docsKnown = nil, false
 	if !latest.IsZero() {
 		c.since = c.bound(latest).Add(-c.horizon)
@@ -321,6 +386,14 @@ func (c *Cache) prune() {
 	if c.latest.IsZero() {
 		return
 	}
+	if c.posts != nil {
+		since := c.bound(c.latest).Add(-c.entryHorizon())
+		if since.Sub(c.posts.since) >= c.entryHorizon()/2 {
+			// Reading the recent entries' keys again costs less than
+			// keeping every entry's keys to rebuild the lists from.
+			c.posts = nil
+		}
+	}
 	since := c.bound(c.latest).Add(-c.horizon)
 	if !c.since.IsZero() && since.Sub(c.since) < c.horizon/2 {
 		return
@@ -332,7 +405,7 @@ func (c *Cache) prune() {
 
 // drop forgets the copy; the next batch loads it again.
 func (c *Cache) drop() {
-	c.loaded, c.mem = false, nil
+	c.loaded, c.mem, c.posts = false, nil, nil
 	c.df, c.docsKnown = nil, false
 	c.pending, c.pendDocs = nil, 0
 }
@@ -451,9 +524,20 @@ func (c *Cache) AddDocFreq(ctx context.Context, terms []uint64) error {
 	return nil
 }
 
-// Candidates implements Index.
+// Candidates implements Index: the IDs from memory, the entries from the
+// Shared index.
 func (c *Cache) Candidates(ctx context.Context, q Query) ([]Entry, error) {
-	return c.inner.Candidates(ctx, q)
+	if !c.inBatch(ctx) || !c.loaded || c.posts == nil || q.Since.Before(c.posts.since) {
+		if c.inBatch(ctx) {
+			c.stats.Misses++
+		}
+		return c.inner.Candidates(ctx, q)
+	}
+	ids := c.posts.find(q)
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return c.inner.Entries(ctx, ids)
 }
 
 // Entry implements Index.
@@ -466,9 +550,16 @@ func (c *Cache) Versions(ctx context.Context, root int64) ([]Entry, error) {
 	return c.inner.Versions(ctx, root)
 }
 
-// Put implements Index. Entries are not kept in the copy.
+// Put implements Index. Of entries the copy keeps only their keys and
+// publication times.
 func (c *Cache) Put(ctx context.Context, e Entry) error {
-	return c.inner.Put(ctx, e)
+	if err := c.inner.Put(ctx, e); err != nil {
+		return err
+	}
+	if c.inBatch(ctx) && c.loaded && c.posts != nil {
+		c.posts.put(e.ID, e.Published, e.Keys)
+	}
+	return nil
 }
 
 // Relabel implements Index.
@@ -479,4 +570,81 @@ func (c *Cache) Relabel(ctx context.Context, from, to int64) ([]Entry, error) {
 // Window implements Index.
 func (c *Cache) Window(ctx context.Context, q Query) ([]Entry, error) {
 	return c.inner.Window(ctx, q)
+}
+
+// postings find the entries published since a time by key, as MemIndex
+// does, in the order they were first stored: reading a database's
+// postings was most of what finding candidates cost, and at a million
+// articles they are a B-tree far larger than its page cache.
+type postings struct {
+	since   time.Time        // entries published before it may be missing
+	lastSeq int64            // the last entry read from the Shared index
+	heads   map[uint64]int32 // key → newest posting in nodes, +1 (0: none)
+	nodes   []posting
+	ids     []int64
+	pubs    []int64 // publication times, microseconds since the epoch
+	byID    map[int64]int32
+}
+
+func newPostings(since time.Time) *postings {
+	return &postings{since: since, heads: map[uint64]int32{}, byID: map[int64]int32{}}
+}
+
+// read adds entries read from the Shared index, skipping those it has.
+func (p *postings) read(got []Posted) {
+	for _, e := range got {
+		p.put(e.ID, e.Published, e.Keys)
+		p.lastSeq = max(p.lastSeq, e.Seq)
+	}
+}
+
+// put adds an entry, or updates the publication time of one it has.
+func (p *postings) put(id int64, pub time.Time, keys []uint64) {
+	if i, ok := p.byID[id]; ok {
+		p.pubs[i] = pub.UnixMicro()
+		return
+	}
+	if pub.Before(p.since) {
+		return
+	}
+	i := int32(len(p.ids))
+	p.ids = append(p.ids, id)
+	p.pubs = append(p.pubs, pub.UnixMicro())
+	p.byID[id] = i
+	for j, k := range keys {
+		if slices.Contains(keys[:j], k) {
+			continue // filed once under each distinct key, as the stores do
+		}
+		p.nodes = append(p.nodes, posting{entry: i, next: p.heads[k]})
+		p.heads[k] = int32(len(p.nodes))
+	}
+}
+
+// find returns the IDs Candidates returns for q, sorted: for each key, at
+// most q.PerKey of the entries published within [q.Since, q.Until] among
+// the maxScan stored last under it.
+func (p *postings) find(q Query) []int64 {
+	perKey := q.PerKey
+	if perKey <= 0 {
+		perKey = DefaultPerKey
+	}
+	since, until := q.Since.UnixMicro(), int64(math.MaxInt64)
+	if !q.Until.IsZero() {
+		until = q.Until.UnixMicro()
+	}
+	var ids []int64
+	for _, k := range q.Keys {
+		n, scanned := 0, 0
+		for at := p.heads[k]; at != 0 && n < perKey && scanned < maxScan; at = p.nodes[at-1].next {
+			scanned++
+			i := p.nodes[at-1].entry
+			if pub := p.pubs[i]; pub < since || pub > until {
+				continue
+			}
+			n++
+			ids = append(ids, p.ids[i])
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }

@@ -325,6 +325,11 @@ func (x *dedupIndex) Put(ctx context.Context, e dedup.Entry) error {
 			e.ID, pub, dedupRoot(e.DuplicateOf), e.Cluster, e.Shingles,
 			dedup.EncodeSignature(&e.Signature), dedup.EncodeWords(e.TitleWords), dedup.EncodeVector(e.Vector), dedup.EncodeKeys(e.Keys), e.Pinned).Scan(&seq)
 		if err == nil {
+			// A new entry takes a generation: a Cache on another process
+			// reads the entries stored since (Postings).
+			if _, err := x.txGen(ctx, tx); err != nil {
+				return err
+			}
 			_, err = tx.Exec(ctx, `INSERT INTO dedup_keys (key, seq, article_id, published) SELECT k, $2, $3, $4 FROM unnest($1::bigint[]) AS k`,
 				keyArray(distinctKeys(e.Keys)), seq, e.ID, pub)
 			return err
@@ -596,6 +601,57 @@ func (x *dedupIndex) RecentStories(ctx context.Context, since time.Time) ([]dedu
 		return nil, nil, fmt.Errorf("dedup recent stories: %w", err)
 	}
 	return stories, filings, nil
+}
+
+// Entries implements dedup.Shared, through the primary key.
+func (x *dedupIndex) Entries(ctx context.Context, ids []int64) ([]dedup.Entry, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := x.db(ctx).Query(ctx, `SELECT `+dedupEntryColumns+` FROM dedup_entries WHERE article_id = ANY($1::bigint[])`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("dedup entries: %w", err)
+	}
+	out, err := collectEntries(rows)
+	if err != nil {
+		return nil, fmt.Errorf("dedup entries: %w", err)
+	}
+	return out, nil
+}
+
+// Postings implements dedup.Shared: after 0 reads through the index on
+// (published, seq), a later one the index on seq.
+func (x *dedupIndex) Postings(ctx context.Context, since time.Time, after int64) ([]dedup.Posted, error) {
+	query := `SELECT seq, article_id, published, keys FROM dedup_entries WHERE published >= $1 ORDER BY seq`
+	args := []any{micro(since)}
+	if after > 0 {
+		query = `SELECT seq, article_id, published, keys FROM dedup_entries WHERE seq > $2 AND published >= $1 ORDER BY seq`
+		args = append(args, after)
+	}
+	rows, err := x.db(ctx).Query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("dedup postings: %w", err)
+	}
+	defer rows.Close()
+	var out []dedup.Posted
+	for rows.Next() {
+		var (
+			p    dedup.Posted
+			blob []byte
+		)
+		if err := rows.Scan(&p.Seq, &p.ID, &p.Published, &blob); err != nil {
+			return nil, fmt.Errorf("dedup postings: %w", err)
+		}
+		p.Published = p.Published.UTC()
+		if p.Keys, err = dedup.DecodeKeys(blob); err != nil {
+			return nil, fmt.Errorf("dedup postings: entry %d keys: %w", p.ID, err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("dedup postings: %w", err)
+	}
+	return out, nil
 }
 
 // LatestStory implements dedup.Shared, through the index on last_at.

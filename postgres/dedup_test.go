@@ -115,6 +115,7 @@ func TestDedupGenerations(t *testing.T) {
 		{"PutCluster deleting", func() error { return idx.PutCluster(ctx, dedup.Cluster{ID: 1}) }},
 		{"AddDocFreq", func() error { return idx.AddDocFreq(ctx, []uint64{1}) }},
 		{"AddDocFreqs", func() error { return idx.AddDocFreqs(ctx, 1, []uint64{1}, []int64{1}) }},
+		{"Put of a new entry", func() error { return idx.Put(ctx, dedup.Entry{ID: 1, Cluster: 1, Keys: []uint64{1}}) }},
 	}
 	for _, w := range writes {
 		before := mustGen(t, ctx, idx)
@@ -126,11 +127,11 @@ func TestDedupGenerations(t *testing.T) {
 		}
 	}
 	before := mustGen(t, ctx, idx)
-	if err := idx.Put(ctx, dedup.Entry{ID: 1, Cluster: 1, Keys: []uint64{1}}); err != nil {
+	if err := idx.Put(ctx, dedup.Entry{ID: 1, Cluster: 2, Keys: []uint64{1}}); err != nil {
 		t.Fatalf("Put = %v", err)
 	}
 	if after := mustGen(t, ctx, idx); after != before+1 {
-		t.Errorf("Put took %d generations, want none", after-before-1)
+		t.Errorf("Put replacing an entry took %d generations, want none", after-before-1)
 	}
 
 	var in []int64

@@ -515,22 +515,23 @@ func (x *dedupIndex) Window(ctx context.Context, q dedup.Query) ([]dedup.Entry, 
 }
 
 // Put implements dedup.Index. A new entry and its postings are stored in
-// one transaction.
+// one transaction; a new entry is inserted without looking it up first,
+// as it usually is new.
 func (x *dedupIndex) Put(ctx context.Context, e dedup.Entry) error {
 	if e.ID <= 0 {
 		return fmt.Errorf("dedup entry %d: id must be positive: %w", e.ID, taglines.ErrInvalid)
 	}
 	pub := e.Published.UnixMicro()
 	err := x.write(ctx, func(tx *sql.Tx) error {
+		inserted, err := x.insertEntry(ctx, tx, &e, pub)
+		if err != nil || inserted {
+			return err
+		}
 		var (
 			seq, oldPub int64
 			oldKeys     []byte
 		)
-		err := x.queryRow(ctx, tx, `SELECT seq, published, keys FROM dedup_entries WHERE article_id = ?`, e.ID).Scan(&seq, &oldPub, &oldKeys)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			return x.insertEntry(ctx, tx, &e, pub)
-		case err != nil:
+		if err := x.queryRow(ctx, tx, `SELECT seq, published, keys FROM dedup_entries WHERE article_id = ?`, e.ID).Scan(&seq, &oldPub, &oldKeys); err != nil {
 			return err
 		}
 		keys, err := dedup.DecodeKeys(oldKeys)
@@ -561,25 +562,35 @@ func (x *dedupIndex) Put(ctx context.Context, e dedup.Entry) error {
 	return nil
 }
 
-func (x *dedupIndex) insertEntry(ctx context.Context, tx *sql.Tx, e *dedup.Entry, pub int64) error {
+// insertEntry stores e and its postings unless an entry of its ID is
+// stored, and reports whether it did. A new entry takes a generation: a
+// Cache on another process reads the entries stored since (Postings).
+func (x *dedupIndex) insertEntry(ctx context.Context, tx *sql.Tx, e *dedup.Entry, pub int64) (bool, error) {
 	res, err := x.exec(ctx, tx, `INSERT INTO dedup_entries (article_id, published, duplicate_of, cluster_id, shingles,
-		signature, title_words, vector, keys, pinned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		signature, title_words, vector, keys, pinned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (article_id) DO NOTHING`,
 		e.ID, pub, dedupRoot(e.DuplicateOf), e.Cluster, e.Shingles,
 		dedup.EncodeSignature(&e.Signature), dedup.EncodeWords(e.TitleWords), dedup.EncodeVector(e.Vector), dedup.EncodeKeys(e.Keys), e.Pinned)
 	if err != nil {
-		return err
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
 	}
 	seq, err := res.LastInsertId()
 	if err != nil {
-		return err
+		return false, err
+	}
+	if _, err := x.txGen(ctx, tx); err != nil {
+		return false, err
 	}
 	keys := distinctKeys(e.Keys)
 	if len(keys) == 0 {
-		return nil
+		return true, nil
 	}
 	_, err = x.exec(ctx, tx, `INSERT INTO dedup_keys (key, seq, published) SELECT value, ?, ? FROM json_each(?)`,
 		seq, pub, keysJSON(keys))
-	return err
+	return true, err
 }
 
 // distinctKeys returns the distinct values of keys, sorted, in a new slice.
@@ -591,7 +602,7 @@ func distinctKeys(keys []uint64) []uint64 {
 
 // keysJSON returns vs, as int64 with the same bits, as a JSON array for
 // json_each: one bound value however many there are.
-func keysJSON(vs []uint64) string {
+func keysJSON[T int64 | uint64](vs []T) string {
 	b := make([]byte, 0, 2+21*len(vs))
 	b = append(b, '[')
 	for i, v := range vs {
@@ -876,6 +887,67 @@ func (x *dedupIndex) RecentStories(ctx context.Context, since time.Time) ([]dedu
 		return nil, nil, fmt.Errorf("dedup recent stories: %w", err)
 	}
 	return stories, filings, nil
+}
+
+// Entries implements dedup.Shared, through the unique index on article_id.
+func (x *dedupIndex) Entries(ctx context.Context, ids []int64) ([]dedup.Entry, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := x.readRows(ctx, `SELECT `+dedupEntryColumns+` FROM dedup_entries
+		WHERE article_id IN (SELECT value FROM json_each(?))`, keysJSON(ids))
+	if err != nil {
+		return nil, fmt.Errorf("dedup entries: %w", err)
+	}
+	defer rows.Close()
+	var out []dedup.Entry
+	for rows.Next() {
+		e, err := scanDedupEntry(rows)
+		if err != nil {
+			return nil, fmt.Errorf("dedup entries: %w", err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("dedup entries: %w", err)
+	}
+	return out, nil
+}
+
+// Postings implements dedup.Shared: after 0 reads through the index on
+// published, a later one the rowid (seq) range after it.
+func (x *dedupIndex) Postings(ctx context.Context, since time.Time, after int64) ([]dedup.Posted, error) {
+	query := `SELECT seq, article_id, published, keys FROM dedup_entries WHERE published >= ? ORDER BY seq`
+	args := []any{since.UnixMicro()}
+	if after > 0 {
+		query = `SELECT seq, article_id, published, keys FROM dedup_entries WHERE seq > ? AND published >= ? ORDER BY seq`
+		args = []any{after, since.UnixMicro()}
+	}
+	rows, err := x.readRows(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("dedup postings: %w", err)
+	}
+	defer rows.Close()
+	var out []dedup.Posted
+	for rows.Next() {
+		var (
+			p    dedup.Posted
+			pub  int64
+			blob []byte
+		)
+		if err := rows.Scan(&p.Seq, &p.ID, &pub, &blob); err != nil {
+			return nil, fmt.Errorf("dedup postings: %w", err)
+		}
+		p.Published = time.UnixMicro(pub).UTC()
+		if p.Keys, err = dedup.DecodeKeys(blob); err != nil {
+			return nil, fmt.Errorf("dedup postings: entry %d keys: %w", p.ID, err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("dedup postings: %w", err)
+	}
+	return out, nil
 }
 
 // collectClusters runs query in tx and returns the clusters it selects.

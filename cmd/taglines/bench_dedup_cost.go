@@ -394,8 +394,8 @@ func (c *benchDedupCmd) costRun(ctx context.Context, w io.Writer, gen *dedupSynt
 	cacheLine := ""
 	if x.cache != nil {
 		s := x.cache.Stats()
-		cacheLine = fmt.Sprintf("            cache of the last %s of stories: %d loads (%d stories), %d refreshed from other writers, %d look-ups sent to the database\n",
-			c.Cache, s.Loads, s.Loaded, s.Refreshed, s.Misses)
+		cacheLine = fmt.Sprintf("            cache of the last %s of stories: %d loads (%d stories, keys of %d entries read), %d refreshed from other writers, %d look-ups sent to the database\n",
+			c.Cache, s.Loads, s.Loaded, s.Entries, s.Refreshed, s.Misses)
 	}
 	where := fmt.Sprintf("heap %4d MiB (%d B/article)", ms.HeapAlloc>>20, ms.HeapAlloc/uint64(n))
 	if t.db != "" {

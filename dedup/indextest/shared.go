@@ -1,6 +1,7 @@
 package indextest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"math"
@@ -33,6 +34,8 @@ func RunShared(t *testing.T, open func(t *testing.T) dedup.Shared, newProcess fu
 		{"CachePruned", func(t *testing.T, idx dedup.Shared) { testCachePruned(t, idx, newProcess(t, idx)) }},
 		{"RecentStories", testRecentStories},
 		{"AddDocFreqs", testAddDocFreqs},
+		{"Postings", testPostings},
+		{"CacheCandidates", func(t *testing.T, idx dedup.Shared) { testCacheCandidates(t, idx, newProcess(t, idx)) }},
 		{"CacheDeduper", func(t *testing.T, idx dedup.Shared) { testDeduper(t, dedup.NewCache(idx, 0, nil)) }},
 		// A horizon shorter than the stream: look-ups older than it go to
 		// the database, and the copy is pruned as the stream goes on.
@@ -395,4 +398,132 @@ func testCachePruned(t *testing.T, a, b dedup.Shared) {
 	if s := c.Stats(); s.Loads != 2 {
 		t.Errorf("stats = %+v, want 2 loads", s)
 	}
+}
+
+func testPostings(t *testing.T, idx dedup.Shared) {
+	ctx := t.Context()
+	g0 := generation(t, ctx, idx)
+	// Stored out of publication order; entry 5 repeats a key, as stored.
+	put(t, idx, entry(5, at(3), key(1), key(2), key(1)), entry(2, at(1), key(2)), entry(9, at(5)))
+	if g := generation(t, ctx, idx); g != g0+4 {
+		t.Errorf("generation after storing 3 entries = %d, want %d: each new entry takes one", g, g0+4)
+	}
+	postings := func(since time.Time, after int64) []dedup.Posted {
+		t.Helper()
+		got, err := idx.Postings(ctx, since, after)
+		if err != nil {
+			t.Fatalf("Postings(%v, %d) = %v", since, after, err)
+		}
+		return got
+	}
+	postedIDs := func(ps []dedup.Posted) []int64 { // in the order returned
+		out := make([]int64, len(ps))
+		for i, p := range ps {
+			out[i] = p.ID
+		}
+		return out
+	}
+	all := postings(time.Time{}, 0)
+	if got := postedIDs(all); !slices.Equal(got, []int64{5, 2, 9}) {
+		t.Fatalf("Postings(zero, 0) = %v, want [5 2 9], the order stored", got)
+	}
+	for i, want := range []dedup.Entry{entry(5, at(3), key(1), key(2), key(1)), entry(2, at(1), key(2)), entry(9, at(5))} {
+		p := all[i]
+		if !p.Published.Equal(want.Published) || !slices.Equal(p.Keys, want.Keys) || (i > 0 && p.Seq <= all[i-1].Seq) {
+			t.Errorf("Postings[%d] = %+v, want published %v, keys %v, seq increasing", i, p, want.Published, want.Keys)
+		}
+	}
+	if got := postedIDs(postings(at(2), 0)); !slices.Equal(got, []int64{5, 9}) {
+		t.Errorf("Postings(2h, 0) = %v, want [5 9]", got)
+	}
+	if got := postedIDs(postings(time.Time{}, all[0].Seq)); !slices.Equal(got, []int64{2, 9}) {
+		t.Errorf("Postings(zero, seq of 5) = %v, want [2 9]", got)
+	}
+	if got := postings(time.Time{}, all[2].Seq); len(got) != 0 {
+		t.Errorf("Postings after the last = %v, want none", postedIDs(got))
+	}
+	// Re-dated, entry 2 keeps its place.
+	put(t, idx, entry(2, at(6), key(2)))
+	if got := postedIDs(postings(at(2), 0)); !slices.Equal(got, []int64{5, 2, 9}) {
+		t.Errorf("Postings(2h, 0) after re-dating 2 = %v, want [5 2 9]", got)
+	}
+
+	got, err := idx.Entries(ctx, []int64{9, 2, 77})
+	if err != nil {
+		t.Fatalf("Entries = %v", err)
+	}
+	slices.SortFunc(got, func(a, b dedup.Entry) int { return cmp.Compare(a.ID, b.ID) })
+	want := []dedup.Entry{normEntry(entry(2, at(6), key(2))), normEntry(entry(9, at(5)))}
+	for i := range got {
+		got[i] = normEntry(got[i])
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Entries(9, 2, 77) = %+v, want %+v", got, want)
+	}
+	if got, err := idx.Entries(ctx, nil); err != nil || len(got) != 0 {
+		t.Errorf("Entries() = %v, %v, want none", got, err)
+	}
+}
+
+// testCacheCandidates checks that a Cache finds the candidates the index
+// finds, from memory, after its own writes and another process's.
+func testCacheCandidates(t *testing.T, a, b dedup.Shared) {
+	put(t, a, entry(1, at(0), key(1)), entry(2, at(1), key(1), key(2)))
+	putCluster(t, a, cluster(1, 0, 1, key(9)))
+	c := dedup.NewCache(a, 0, nil)
+	queries := []dedup.Query{
+		{Keys: []uint64{key(1)}, Since: at(-1)},
+		{Keys: []uint64{key(1), key(2)}, Since: at(0.5), Until: at(10)},
+		{Keys: []uint64{key(1)}, PerKey: 1, Since: at(-1)},
+		{Keys: []uint64{key(2), key(3)}, Since: at(-1), Until: at(2.5)},
+		{Keys: []uint64{key(4)}, Since: at(-1)},
+	}
+	check := func(step string) {
+		t.Helper()
+		var want [][]dedup.Entry
+		for _, q := range queries {
+			es, err := a.Candidates(t.Context(), q)
+			if err != nil {
+				t.Fatalf("Candidates = %v", err)
+			}
+			want = append(want, sortedEntries(es))
+		}
+		batch(t, c, func(ctx context.Context) error {
+			for i, q := range queries {
+				es, err := c.Candidates(ctx, q)
+				if err != nil {
+					return err
+				}
+				if got := sortedEntries(es); !reflect.DeepEqual(got, want[i]) {
+					t.Errorf("%s: cached Candidates(%+v) = %v, want %v as the index returns", step, q, entryIDs(got), entryIDs(want[i]))
+				}
+			}
+			return nil
+		})
+	}
+	check("loaded")
+	batch(t, c, func(ctx context.Context) error { return c.Put(ctx, entry(3, at(2), key(1), key(3))) })
+	check("after its own write")
+	put(t, b, entry(4, at(3), key(2), key(3)))
+	check("after another process's write")
+	if s := c.Stats(); s.Misses != 0 || s.Entries < 3 {
+		t.Errorf("stats = %+v, want every look-up answered from memory, and 3 entries read", s)
+	}
+	// Older than the entry horizon: the index answers.
+	batch(t, c, func(ctx context.Context) error {
+		_, err := c.Candidates(ctx, dedup.Query{Keys: []uint64{key(1)}, Since: at(-24 * 9)})
+		return err
+	})
+	if s := c.Stats(); s.Misses != 1 {
+		t.Errorf("stats = %+v, want the look-up past the horizon sent to the index", s)
+	}
+}
+
+func sortedEntries(es []dedup.Entry) []dedup.Entry {
+	out := make([]dedup.Entry, len(es))
+	for i, e := range es {
+		out[i] = normEntry(e)
+	}
+	slices.SortFunc(out, func(a, b dedup.Entry) int { return cmp.Compare(a.ID, b.ID) })
+	return out
 }
