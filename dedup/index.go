@@ -1,7 +1,6 @@
 package dedup
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -538,18 +537,23 @@ func topStories(ranked []storyHit, limit int) []storyHit {
 	for ; cut > 0 && above+perN[cut] < limit; cut-- {
 		above += perN[cut]
 	}
-	out := make([]storyHit, 0, limit)
-	var tier []storyHit
+	// Of the tier at cut, the highest IDs: sorting bare IDs is several
+	// times cheaper than sorting hits with a comparison function.
+	tier := make([]int64, 0, perN[cut])
 	for _, h := range ranked {
-		switch {
-		case h.n > cut:
-			out = append(out, h)
-		case h.n == cut:
-			tier = append(tier, h)
+		if h.n == cut {
+			tier = append(tier, h.c.ID)
 		}
 	}
-	slices.SortFunc(tier, func(a, b storyHit) int { return cmp.Compare(b.c.ID, a.c.ID) })
-	return append(out, tier[:limit-above]...)
+	slices.Sort(tier)
+	lowest := tier[len(tier)-(limit-above)]
+	out := make([]storyHit, 0, limit)
+	for _, h := range ranked {
+		if h.n > cut || (h.n == cut && h.c.ID >= lowest) {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // DocFreq implements Index.
