@@ -24,10 +24,11 @@ const (
 	// stories up by.
 	TermKeys = 32
 	// StoryKeys is the number of a story's heaviest terms it is found by.
-	// 64 filed stories under twice the rows for no better clusters
-	// (bench dedup --sets stories --seeds 8: F1 0.850 at 64, 0.852 at 32,
-	// each half within 0.001; 0.836 at 16).
-	StoryKeys = 32
+	// Each is a row to write for a new story, the largest share of what
+	// storing a decision costs on a database; more did not find better
+	// clusters (bench dedup --sets stories --seeds 8: F1 0.850 at 64,
+	// 0.852 at 32, 0.859 at 24, each half within 0.002; 0.836 at 16).
+	StoryKeys = 24
 	// CentroidTerms is the number of terms a story's centroid keeps.
 	CentroidTerms = 128
 	// maxStories is how many stories an article is scored against at
