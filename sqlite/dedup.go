@@ -192,8 +192,9 @@ type batchKey struct{ x *dedupIndex }
 // dedupBatch is a batch's write transaction and its generation, 0 until
 // taken.
 type dedupBatch struct {
-	tx  *sql.Tx
-	gen int64
+	tx    *sql.Tx
+	gen   int64
+	filed int64 // filings numbered so far (fileSeqs)
 }
 
 // batchTx is the write transaction of the batch ctx belongs to, or nil.
@@ -219,6 +220,26 @@ func (x *dedupIndex) txGen(ctx context.Context, tx *sql.Tx) (int64, error) {
 		b.gen = gen
 	}
 	return gen, nil
+}
+
+// fileSeqs returns the first of n sequence numbers for filings made in
+// tx: its generation times 2^32, plus the filings the transaction already
+// numbered. Generations increase in commit order, so filings sort in the
+// order they were made.
+func (x *dedupIndex) fileSeqs(ctx context.Context, tx *sql.Tx, n int) (int64, error) {
+	gen, err := x.txGen(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	var done int64 // a write of its own numbers from 0
+	if b, ok := ctx.Value(batchKey{x}).(*dedupBatch); ok {
+		done = b.filed
+		b.filed += int64(n)
+	}
+	if done+int64(n) > 1<<32 {
+		return 0, fmt.Errorf("more than 2^32 filings in one transaction: %w", taglines.ErrInvalid)
+	}
+	return gen<<32 | done, nil
 }
 
 // Batch implements dedup.Batcher: every call fn makes with the context it
@@ -767,8 +788,13 @@ func (x *dedupIndex) PutCluster(ctx context.Context, c dedup.Cluster) error {
 			}
 		}
 		if len(added) > 0 {
-			if _, err := x.exec(ctx, tx, `INSERT INTO dedup_cluster_keys (cluster_id, key) SELECT ?, value FROM json_each(?)`,
-				c.ID, keysJSON(added)); err != nil {
+			first, err := x.fileSeqs(ctx, tx, len(added))
+			if err != nil {
+				return err
+			}
+			// json_each's key is the element's index.
+			if _, err := x.exec(ctx, tx, `INSERT INTO dedup_cluster_keys (cluster_id, key, seq) SELECT ?, value, ? + key FROM json_each(?)`,
+				c.ID, first, keysJSON(added)); err != nil {
 				return err
 			}
 		}
