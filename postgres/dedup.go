@@ -318,20 +318,23 @@ func (x *dedupIndex) Put(ctx context.Context, e dedup.Entry) error {
 	}
 	pub := micro(e.Published)
 	err := x.inTx(ctx, func(tx pgx.Tx) error {
+		// The entry and its postings in one statement, one round trip;
+		// no row if the entry is stored.
 		var seq int64
-		err := tx.QueryRow(ctx, `INSERT INTO dedup_entries (article_id, published, duplicate_of, cluster_id, shingles,
-			signature, title_words, vector, keys, pinned) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-			ON CONFLICT (article_id) DO NOTHING RETURNING seq`,
+		err := tx.QueryRow(ctx, `WITH e AS (
+				INSERT INTO dedup_entries (article_id, published, duplicate_of, cluster_id, shingles,
+					signature, title_words, vector, keys, pinned) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+				ON CONFLICT (article_id) DO NOTHING RETURNING seq),
+			p AS (INSERT INTO dedup_keys (key, seq, article_id, published)
+				SELECT k, e.seq, $1, $2 FROM e CROSS JOIN unnest($11::bigint[]) AS k)
+			SELECT seq FROM e`,
 			e.ID, pub, dedupRoot(e.DuplicateOf), e.Cluster, e.Shingles,
-			dedup.EncodeSignature(&e.Signature), dedup.EncodeWords(e.TitleWords), dedup.EncodeVector(e.Vector), dedup.EncodeKeys(e.Keys), e.Pinned).Scan(&seq)
+			dedup.EncodeSignature(&e.Signature), dedup.EncodeWords(e.TitleWords), dedup.EncodeVector(e.Vector), dedup.EncodeKeys(e.Keys), e.Pinned,
+			keyArray(distinctKeys(e.Keys))).Scan(&seq)
 		if err == nil {
 			// A new entry takes a generation: a Cache on another process
 			// reads the entries stored since (Postings).
-			if _, err := x.txGen(ctx, tx); err != nil {
-				return err
-			}
-			_, err = tx.Exec(ctx, `INSERT INTO dedup_keys (key, seq, article_id, published) SELECT k, $2, $3, $4 FROM unnest($1::bigint[]) AS k`,
-				keyArray(distinctKeys(e.Keys)), seq, e.ID, pub)
+			_, err := x.txGen(ctx, tx)
 			return err
 		}
 		if !errors.Is(err, pgx.ErrNoRows) {
@@ -459,40 +462,22 @@ func (x *dedupIndex) PutCluster(ctx context.Context, c dedup.Cluster) error {
 				ON CONFLICT (id) DO UPDATE SET generation = excluded.generation`, c.ID, gen)
 			return err
 		}
-		var oldBlob []byte // nil if the story is new
-		if err := tx.QueryRow(ctx, `SELECT keys FROM dedup_clusters WHERE id = $1`, c.ID).Scan(&oldBlob); err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return err
-		}
-		var old []uint64
-		if oldBlob != nil {
-			if old, err = dedup.DecodeKeys(oldBlob); err != nil {
-				return fmt.Errorf("stored keys: %w", err)
-			}
-		}
+		// One statement, one round trip: the story, its filings under
+		// keys it lost deleted, and under keys it gained inserted; a
+		// filing under a key it keeps stays in place. The sub-statements
+		// see the filings as they were before it.
 		keys := distinctKeys(c.Keys)
-		if _, err := tx.Exec(ctx, `INSERT INTO dedup_clusters (id, size, first_at, last_at, centroid, keys, generation)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (id) DO UPDATE SET size = excluded.size, first_at = excluded.first_at, last_at = excluded.last_at,
-				centroid = excluded.centroid, keys = excluded.keys, generation = excluded.generation`,
-			c.ID, c.Size, micro(c.First), micro(c.Last), dedup.EncodeVector(c.Centroid), dedup.EncodeKeys(keys), gen); err != nil {
-			return err
-		}
-		removed, added := dedup.KeysDiff(old, keys)
-		if len(removed) > 0 {
-			if _, err := tx.Exec(ctx, `DELETE FROM dedup_cluster_keys WHERE cluster_id = $1 AND key = ANY($2::bigint[])`,
-				c.ID, keyArray(removed)); err != nil {
-				return err
-			}
-		}
-		if len(added) > 0 {
-			// DO NOTHING only guards against filings the stored keys
-			// missed; they never should.
-			if _, err := tx.Exec(ctx, `INSERT INTO dedup_cluster_keys (cluster_id, key) SELECT $1, k FROM unnest($2::bigint[]) AS k
-				ON CONFLICT (cluster_id, key) DO NOTHING`, c.ID, keyArray(added)); err != nil {
-				return err
-			}
-		}
-		return nil
+		_, err = tx.Exec(ctx, `WITH story AS (
+				INSERT INTO dedup_clusters (id, size, first_at, last_at, centroid, keys, generation)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)
+				ON CONFLICT (id) DO UPDATE SET size = excluded.size, first_at = excluded.first_at, last_at = excluded.last_at,
+					centroid = excluded.centroid, keys = excluded.keys, generation = excluded.generation),
+			lost AS (DELETE FROM dedup_cluster_keys WHERE cluster_id = $1 AND key <> ALL($8::bigint[]))
+			INSERT INTO dedup_cluster_keys (cluster_id, key) SELECT $1, k FROM unnest($8::bigint[]) AS k
+			WHERE NOT EXISTS (SELECT FROM dedup_cluster_keys f WHERE f.cluster_id = $1 AND f.key = k)
+			ON CONFLICT (cluster_id, key) DO NOTHING`,
+			c.ID, c.Size, micro(c.First), micro(c.Last), dedup.EncodeVector(c.Centroid), dedup.EncodeKeys(keys), gen, keyArray(keys))
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("dedup cluster %d: %w", c.ID, translate(err))
