@@ -941,12 +941,14 @@ func (x *dedupIndex) Entries(ctx context.Context, ids []int64) ([]dedup.Entry, e
 }
 
 // Postings implements dedup.Shared: after 0 reads through the index on
-// published, a later one the rowid (seq) range after it.
+// published, a later one the rowid (seq) range after it. Rows are sorted
+// here: asked for them in seq order, SQLite walks the whole table by
+// rowid rather than the index.
 func (x *dedupIndex) Postings(ctx context.Context, since time.Time, after int64) ([]dedup.Posted, error) {
-	query := `SELECT seq, article_id, published, keys FROM dedup_entries WHERE published >= ? ORDER BY seq`
+	query := `SELECT seq, article_id, published, keys FROM dedup_entries INDEXED BY dedup_entries_published WHERE published >= ?`
 	args := []any{since.UnixMicro()}
 	if after > 0 {
-		query = `SELECT seq, article_id, published, keys FROM dedup_entries WHERE seq > ? AND published >= ? ORDER BY seq`
+		query = `SELECT seq, article_id, published, keys FROM dedup_entries WHERE seq > ? AND published >= ?`
 		args = []any{after, since.UnixMicro()}
 	}
 	rows, err := x.readRows(ctx, query, args...)
@@ -973,6 +975,7 @@ func (x *dedupIndex) Postings(ctx context.Context, since time.Time, after int64)
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("dedup postings: %w", err)
 	}
+	slices.SortFunc(out, func(a, b dedup.Posted) int { return cmp.Compare(a.Seq, b.Seq) })
 	return out, nil
 }
 
