@@ -110,10 +110,13 @@ const maxCachedTerms = 1 << 20
 // for entries published within DefaultEntryHorizon or its horizon,
 // whichever is longer, and document frequencies, from memory, and passes
 // every other call through. Candidates still reads the entries it finds
-// from the Shared index, by ID; it knows them by the publication time they
-// were first stored with, or last stored with by this Cache, so an entry
-// another process re-dates is found by its former time until the next
-// load. It keeps its copy only
+// from the Shared index, by ID. It knows entries by the publication time
+// they were first stored with, or last stored with by this Cache: until
+// the next load, an entry another process re-dates is found by its former
+// time (not at all if it was dated before the horizon), and an entry
+// re-dated into the horizon is the newest under its keys. Lists hold only
+// the entries within the horizon, so for a key with more than maxScan
+// entries Candidates may find older ones than the Shared index would. It keeps its copy only
 // within batches (Batch, which Deduper uses for every decision): calls
 // outside a batch go to the Shared index, and a write among them drops the
 // copy, to be loaded again at the next batch. Use one Cache per Deduper.

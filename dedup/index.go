@@ -430,8 +430,12 @@ func (m *MemIndex) loadStories(stories []Cluster, filings []Filing) {
 		m.clusters[c.ID] = &c
 	}
 	for _, f := range filings {
+		// Only under the story's own keys: a stray filing would keep a
+		// story in a list that PutCluster does not clean.
 		if s := m.clusters[f.Story]; s != nil {
-			m.stories[f.Key] = append(m.stories[f.Key], s)
+			if _, ok := slices.BinarySearch(s.Keys, f.Key); ok {
+				m.stories[f.Key] = append(m.stories[f.Key], s)
+			}
 		}
 	}
 	for k, filed := range m.stories {

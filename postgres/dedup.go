@@ -318,6 +318,14 @@ func (x *dedupIndex) Put(ctx context.Context, e dedup.Entry) error {
 	}
 	pub := micro(e.Published)
 	err := x.inTx(ctx, func(tx pgx.Tx) error {
+		// The generation first, whether or not the entry is new: it locks
+		// the counter, so that entries get their seq in the order their
+		// transactions commit, which a Cache on another process reads
+		// new entries by (Postings), and so that the counter is always
+		// locked before entry rows.
+		if _, err := x.txGen(ctx, tx); err != nil {
+			return err
+		}
 		// The entry and its postings in one statement, one round trip;
 		// no row if the entry is stored.
 		var seq int64
@@ -332,10 +340,7 @@ func (x *dedupIndex) Put(ctx context.Context, e dedup.Entry) error {
 			dedup.EncodeSignature(&e.Signature), dedup.EncodeWords(e.TitleWords), dedup.EncodeVector(e.Vector), dedup.EncodeKeys(e.Keys), e.Pinned,
 			keyArray(distinctKeys(e.Keys))).Scan(&seq)
 		if err == nil {
-			// A new entry takes a generation: a Cache on another process
-			// reads the entries stored since (Postings).
-			_, err := x.txGen(ctx, tx)
-			return err
+			return nil
 		}
 		if !errors.Is(err, pgx.ErrNoRows) {
 			return err

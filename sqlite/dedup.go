@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strconv"
 	"sync"
@@ -223,9 +224,9 @@ func (x *dedupIndex) txGen(ctx context.Context, tx *sql.Tx) (int64, error) {
 }
 
 // fileSeqs returns the first of n sequence numbers for filings made in
-// tx: its generation times 2^32, plus the filings the transaction already
-// numbered. Generations increase in commit order, so filings sort in the
-// order they were made.
+// tx: its generation times 2^filingBits, plus the filings the transaction
+// already numbered. Generations increase in commit order, so filings sort
+// in the order they were made.
 func (x *dedupIndex) fileSeqs(ctx context.Context, tx *sql.Tx, n int) (int64, error) {
 	gen, err := x.txGen(ctx, tx)
 	if err != nil {
@@ -236,11 +237,15 @@ func (x *dedupIndex) fileSeqs(ctx context.Context, tx *sql.Tx, n int) (int64, er
 		done = b.filed
 		b.filed += int64(n)
 	}
-	if done+int64(n) > 1<<32 {
-		return 0, fmt.Errorf("more than 2^32 filings in one transaction: %w", taglines.ErrInvalid)
+	if done+int64(n) > 1<<filingBits || gen > math.MaxInt64>>filingBits {
+		return 0, fmt.Errorf("filing numbers exhausted: generation %d, %d filings in one transaction", gen, done+int64(n))
 	}
-	return gen<<32 | done, nil
+	return gen<<filingBits | done, nil
 }
+
+// filingBits is how many filings one transaction numbers at most, in
+// bits: a batch files at most a few thousand, and 2^39 generations last.
+const filingBits = 24
 
 // Batch implements dedup.Batcher: every call fn makes with the context it
 // is given runs in one write transaction, reads included, so that later

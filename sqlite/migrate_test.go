@@ -37,13 +37,15 @@ func TestMigrateFilings(t *testing.T) {
 	}
 	key := uint64(1<<63 | 12345)
 	at := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-	for _, id := range []int64{2, 1} { // filed 2 first, then 1
+	for i, id := range []int64{2, 1} { // filed 2 first, then 1
 		if _, err := db.ExecContext(ctx, `INSERT INTO dedup_clusters (id, size, first_at, last_at, centroid, keys, generation)
 			VALUES (?, 1, ?, ?, ?, ?, 3)`, id, at.UnixMicro(), at.UnixMicro(),
 			dedup.EncodeVector(dedup.Vector{{Key: key, Weight: 1}}), dedup.EncodeKeys([]uint64{key})); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.ExecContext(ctx, `INSERT INTO dedup_cluster_keys (cluster_id, key) VALUES (?, ?)`, id, int64(key)); err != nil {
+		// Rowids past what generation 3 numbers from: the upgrade must
+		// move the generation past them.
+		if _, err := db.ExecContext(ctx, `INSERT INTO dedup_cluster_keys (seq, cluster_id, key) VALUES (?, ?, ?)`, 1<<30+i, id, int64(key)); err != nil {
 			t.Fatal(err)
 		}
 	}

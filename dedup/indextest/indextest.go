@@ -646,6 +646,7 @@ func testStoriesLimit(t *testing.T, idx dedup.Index) {
 		{1, sorted(2)},
 		{2, sorted(2, 4)},
 		{3, sorted(2, 3, 4)},
+		{4, sorted(2, 3, 4, 5)}, // 1 and 5 tie at one key: the higher ID
 		{0, sorted(1, 2, 3, 4, 5)},
 		{10, sorted(1, 2, 3, 4, 5)},
 	}

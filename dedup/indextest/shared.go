@@ -470,7 +470,7 @@ func testPostings(t *testing.T, idx dedup.Shared) {
 func testCacheCandidates(t *testing.T, a, b dedup.Shared) {
 	put(t, a, entry(1, at(0), key(1)), entry(2, at(1), key(1), key(2)))
 	putCluster(t, a, cluster(1, 0, 1, key(9)))
-	c := dedup.NewCache(a, 0, nil)
+	c := dedup.NewCache(a, 0, func() time.Time { return at(1) })
 	queries := []dedup.Query{
 		{Keys: []uint64{key(1)}, Since: at(-1)},
 		{Keys: []uint64{key(1), key(2)}, Since: at(0.5), Until: at(10)},

@@ -5,13 +5,15 @@
 -- two: the primary key, which grows at its end as story IDs (article IDs)
 -- do, and (key, seq), the look-up. seq still orders filings; a write
 -- numbers the filings it makes from its generation (dedup.Shared) times
--- 2^32, above every rowid the former table handed out.
+-- 2^24, so the generation first moves past the rowids the former table
+-- handed out (a database filed before generations existed has few).
 CREATE TABLE dedup_cluster_keys_new (
     cluster_id INTEGER NOT NULL,
     key        INTEGER NOT NULL,
     seq        INTEGER NOT NULL,
     PRIMARY KEY (cluster_id, key)
 ) WITHOUT ROWID;
+UPDATE dedup_doc_count SET generation = max(generation, ((SELECT coalesce(max(seq), 0) FROM dedup_cluster_keys) >> 24) + 1);
 INSERT OR IGNORE INTO dedup_cluster_keys_new (cluster_id, key, seq) SELECT cluster_id, key, seq FROM dedup_cluster_keys ORDER BY seq;
 DROP TABLE dedup_cluster_keys;
 ALTER TABLE dedup_cluster_keys_new RENAME TO dedup_cluster_keys;
