@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -610,12 +611,14 @@ func (x *dedupIndex) Entries(ctx context.Context, ids []int64) ([]dedup.Entry, e
 }
 
 // Postings implements dedup.Shared: after 0 reads through the index on
-// (published, seq), a later one the index on seq.
+// (published, seq), a later one the index on seq. Rows are sorted here,
+// so that the order asked for does not lead the planner to walk the whole
+// table in seq order.
 func (x *dedupIndex) Postings(ctx context.Context, since time.Time, after int64) ([]dedup.Posted, error) {
-	query := `SELECT seq, article_id, published, keys FROM dedup_entries WHERE published >= $1 ORDER BY seq`
+	query := `SELECT seq, article_id, published, keys FROM dedup_entries WHERE published >= $1`
 	args := []any{micro(since)}
 	if after > 0 {
-		query = `SELECT seq, article_id, published, keys FROM dedup_entries WHERE seq > $2 AND published >= $1 ORDER BY seq`
+		query = `SELECT seq, article_id, published, keys FROM dedup_entries WHERE seq > $2 AND published >= $1`
 		args = append(args, after)
 	}
 	rows, err := x.db(ctx).Query(ctx, query, args...)
@@ -641,6 +644,7 @@ func (x *dedupIndex) Postings(ctx context.Context, since time.Time, after int64)
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("dedup postings: %w", err)
 	}
+	slices.SortFunc(out, func(a, b dedup.Posted) int { return cmp.Compare(a.Seq, b.Seq) })
 	return out, nil
 }
 
