@@ -627,27 +627,14 @@ func (p *postings) put(id int64, pub time.Time, keys []uint64) {
 // most q.PerKey of the entries published within [q.Since, q.Until] among
 // the maxScan stored last under it.
 func (p *postings) find(q Query) []int64 {
-	perKey := q.PerKey
-	if perKey <= 0 {
-		perKey = DefaultPerKey
-	}
 	since, until := q.Since.UnixMicro(), int64(math.MaxInt64)
 	if !q.Until.IsZero() {
 		until = q.Until.UnixMicro()
 	}
 	var ids []int64
-	for _, k := range q.Keys {
-		n, scanned := 0, 0
-		for at := p.heads[k]; at != 0 && n < perKey && scanned < maxScan; at = p.nodes[at-1].next {
-			scanned++
-			i := p.nodes[at-1].entry
-			if pub := p.pubs[i]; pub < since || pub > until {
-				continue
-			}
-			n++
-			ids = append(ids, p.ids[i])
-		}
-	}
+	newestInWindow(p.heads, p.nodes, q, func(i int32) bool {
+		return p.pubs[i] >= since && p.pubs[i] <= until
+	}, func(i int32) { ids = append(ids, p.ids[i]) })
 	slices.Sort(ids)
 	return slices.Compact(ids)
 }

@@ -76,6 +76,14 @@ type Query struct {
 // DefaultPerKey is the per-key cap of a Query that sets none.
 const DefaultPerKey = 64
 
+// perKey is q.PerKey, or DefaultPerKey if it sets none.
+func (q Query) perKey() int {
+	if q.PerKey <= 0 {
+		return DefaultPerKey
+	}
+	return q.PerKey
+}
+
 // Index keeps the entries and clusters of processed articles. The Deduper
 // is its only writer; implementations persist it (the SQLite and
 // PostgreSQL stores) or keep it in memory (MemIndex). Implementations must
@@ -187,26 +195,13 @@ func (m *MemIndex) Candidates(ctx context.Context, q Query) ([]Entry, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	perKey := q.PerKey
-	if perKey <= 0 {
-		perKey = DefaultPerKey
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	var found []int32
-	for _, k := range q.Keys {
-		n, scanned := 0, 0
-		for p := m.heads[k]; p != 0 && n < perKey && scanned < maxScan; p = m.nodes[p-1].next {
-			scanned++
-			i := m.nodes[p-1].entry
-			pub := m.entries[i].Published
-			if pub.Before(q.Since) || (!q.Until.IsZero() && pub.After(q.Until)) {
-				continue
-			}
-			found = append(found, i)
-			n++
-		}
-	}
+	newestInWindow(m.heads, m.nodes, q, func(i int32) bool {
+		pub := m.entries[i].Published
+		return !pub.Before(q.Since) && (q.Until.IsZero() || !pub.After(q.Until))
+	}, func(i int32) { found = append(found, i) })
 	slices.Sort(found)
 	found = slices.Compact(found)
 	out := make([]Entry, len(found))
@@ -214,6 +209,23 @@ func (m *MemIndex) Candidates(ctx context.Context, q Query) ([]Entry, error) {
 		out[j] = m.entries[i]
 	}
 	return out, nil
+}
+
+// newestInWindow walks the postings of each of q.Keys newest first, and
+// passes to found at most q.PerKey of the entries inWindow accepts among
+// the maxScan stored last under the key: what Candidates finds.
+func newestInWindow(heads map[uint64]int32, nodes []posting, q Query, inWindow func(entry int32) bool, found func(entry int32)) {
+	perKey := q.perKey()
+	for _, k := range q.Keys {
+		n, scanned := 0, 0
+		for p := heads[k]; p != 0 && n < perKey && scanned < maxScan; p = nodes[p-1].next {
+			scanned++
+			if i := nodes[p-1].entry; inWindow(i) {
+				found(i)
+				n++
+			}
+		}
+	}
 }
 
 // Entry implements Index.
@@ -475,10 +487,7 @@ func (m *MemIndex) Stories(ctx context.Context, q Query) ([]Cluster, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	perKey := q.PerKey
-	if perKey <= 0 {
-		perKey = DefaultPerKey
-	}
+	perKey := q.perKey()
 	hits := storyHits.Get().(map[*Cluster]int)
 	defer func() {
 		clear(hits)
