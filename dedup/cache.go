@@ -116,10 +116,12 @@ const maxCachedTerms = 1 << 20
 // time (not at all if it was dated before the horizon), and an entry
 // re-dated into the horizon is the newest under its keys. Lists hold only
 // the entries within the horizon, so for a key with more than maxScan
-// entries Candidates may find older ones than the Shared index would. It keeps its copy only
-// within batches (Batch, which Deduper uses for every decision): calls
-// outside a batch go to the Shared index, and a write among them drops the
-// copy, to be loaded again at the next batch. Use one Cache per Deduper.
+// entries Candidates may find older ones than the Shared index would.
+//
+// It keeps its copy only within batches (Batch, which Deduper uses for
+// every decision): calls outside a batch go to the Shared index, and a
+// write among them drops the copy, to be loaded again at the next batch.
+// Use one Cache per Deduper.
 type Cache struct {
 	inner   Shared
 	horizon time.Duration

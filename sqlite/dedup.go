@@ -83,6 +83,20 @@ func scanDedupEntry(row dedupScanner) (dedup.Entry, error) {
 	return e, nil
 }
 
+// collectEntries scans the entries rows selects, and closes it.
+func collectEntries(rows *sql.Rows) ([]dedup.Entry, error) {
+	defer rows.Close()
+	var out []dedup.Entry
+	for rows.Next() {
+		e, err := scanDedupEntry(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
 // dedupRoot is id as stored: NULL for 0.
 func dedupRoot(id int64) any {
 	if id == 0 {
@@ -144,15 +158,8 @@ func (x *dedupIndex) Candidates(ctx context.Context, q dedup.Query) ([]dedup.Ent
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			e, err := scanDedupEntry(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, e)
-		}
-		return rows.Err()
+		out, err = collectEntries(rows)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("dedup candidates: %w", err)
@@ -459,16 +466,8 @@ func (x *dedupIndex) Versions(ctx context.Context, root int64) ([]dedup.Entry, e
 	if err != nil {
 		return nil, fmt.Errorf("dedup versions of %d: %w", root, err)
 	}
-	defer rows.Close()
-	var out []dedup.Entry
-	for rows.Next() {
-		e, err := scanDedupEntry(rows)
-		if err != nil {
-			return nil, fmt.Errorf("dedup versions of %d: %w", root, err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := collectEntries(rows)
+	if err != nil {
 		return nil, fmt.Errorf("dedup versions of %d: %w", root, err)
 	}
 	return out, nil
@@ -489,15 +488,8 @@ func (x *dedupIndex) Relabel(ctx context.Context, from, to int64) ([]dedup.Entry
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			e, err := scanDedupEntry(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, e)
-		}
-		return rows.Err()
+		out, err = collectEntries(rows)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("dedup relabel %d to %d: %w", from, to, translate(err))
@@ -525,16 +517,8 @@ func (x *dedupIndex) Window(ctx context.Context, q dedup.Query) ([]dedup.Entry, 
 	if err != nil {
 		return nil, fmt.Errorf("dedup window: %w", err)
 	}
-	defer rows.Close()
-	var out []dedup.Entry
-	for rows.Next() {
-		e, err := scanDedupEntry(rows)
-		if err != nil {
-			return nil, fmt.Errorf("dedup window: %w", err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := collectEntries(rows)
+	if err != nil {
 		return nil, fmt.Errorf("dedup window: %w", err)
 	}
 	return out, nil
@@ -930,16 +914,8 @@ func (x *dedupIndex) Entries(ctx context.Context, ids []int64) ([]dedup.Entry, e
 	if err != nil {
 		return nil, fmt.Errorf("dedup entries: %w", err)
 	}
-	defer rows.Close()
-	var out []dedup.Entry
-	for rows.Next() {
-		e, err := scanDedupEntry(rows)
-		if err != nil {
-			return nil, fmt.Errorf("dedup entries: %w", err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := collectEntries(rows)
+	if err != nil {
 		return nil, fmt.Errorf("dedup entries: %w", err)
 	}
 	return out, nil
