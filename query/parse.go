@@ -3,6 +3,7 @@ package query
 import (
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -56,7 +57,7 @@ func lex(s string) ([]tok, error) {
 			if j > i && j < len(s) && s[j] == ':' {
 				name := strings.ToLower(s[i:j])
 				if _, ok := fields[name]; !ok {
-					return nil, &SyntaxError{i, "unknown field " + strconv.Quote(s[i:j]) + " (want title, text, tag, source, section or lang)"}
+					return nil, &SyntaxError{i, "unknown field " + strconv.Quote(s[i:j]) + " (want title, text, tag, source, section, lang, after or before)"}
 				}
 				field = name
 				i = j + 1
@@ -212,7 +213,7 @@ func describe(t tok) string {
 	return strconv.Quote(t.text)
 }
 
-func (p *parser) or() (node, error) {
+func (p *parser) or() (Node, error) {
 	l, err := p.and()
 	if err != nil {
 		return nil, err
@@ -223,7 +224,7 @@ func (p *parser) or() (node, error) {
 		if err != nil {
 			return nil, err
 		}
-		l = &orNode{l, r}
+		l = &Or{l, r}
 	}
 	return l, nil
 }
@@ -232,7 +233,7 @@ func startsOperand(k tokKind) bool {
 	return k == tWord || k == tPhrase || k == tLParen || k == tNot
 }
 
-func (p *parser) and() (node, error) {
+func (p *parser) and() (Node, error) {
 	l, err := p.near()
 	if err != nil {
 		return nil, err
@@ -248,11 +249,11 @@ func (p *parser) and() (node, error) {
 		if err != nil {
 			return nil, err
 		}
-		l = &andNode{l, r}
+		l = &And{l, r}
 	}
 }
 
-func (p *parser) near() (node, error) {
+func (p *parser) near() (Node, error) {
 	start := p.peek()
 	l, err := p.unary()
 	if err != nil {
@@ -260,8 +261,8 @@ func (p *parser) near() (node, error) {
 	}
 	for p.peek().kind == tNear {
 		op := p.next()
-		lt, ok := l.(*termNode)
-		if !ok || !textual(lt.field) {
+		lt, ok := l.(*Term)
+		if !ok || !textual(lt.Field) {
 			return nil, &SyntaxError{start.pos, "NEAR joins words or phrases of the text, title or source"}
 		}
 		rstart := p.peek()
@@ -269,14 +270,14 @@ func (p *parser) near() (node, error) {
 		if err != nil {
 			return nil, err
 		}
-		rt, ok := r.(*termNode)
-		if !ok || !textual(rt.field) {
+		rt, ok := r.(*Term)
+		if !ok || !textual(rt.Field) {
 			return nil, &SyntaxError{rstart.pos, "NEAR joins words or phrases of the text, title or source"}
 		}
-		if rt.field != lt.field {
+		if rt.Field != lt.Field {
 			return nil, &SyntaxError{rstart.pos, "NEAR joins terms of the same field"}
 		}
-		l = &nearNode{lt, rt, op.n}
+		l = &Near{lt, rt, op.n}
 		// A chain a NEAR b NEAR c is not a term any more.
 		if p.peek().kind == tNear {
 			return nil, &SyntaxError{p.peek().pos, "NEAR cannot be chained; use AND between NEAR pairs"}
@@ -289,7 +290,7 @@ func textual(f Field) bool {
 	return f == FieldAny || f == FieldTitle || f == FieldText || f == FieldSource
 }
 
-func (p *parser) unary() (node, error) {
+func (p *parser) unary() (Node, error) {
 	p.depth++
 	defer func() { p.depth-- }()
 	if p.depth > maxDepth {
@@ -302,7 +303,7 @@ func (p *parser) unary() (node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &notNode{x}, nil
+		return &Not{x}, nil
 	case tLParen:
 		x, err := p.or()
 		if err != nil {
@@ -318,26 +319,61 @@ func (p *parser) unary() (node, error) {
 	return nil, &SyntaxError{t.pos, "expected a term, phrase or ( but found " + describe(t)}
 }
 
-func term(t tok) (node, error) {
+func term(t tok) (Node, error) {
 	field := fields[t.field]
 	raw := t.text
-	n := &termNode{field: field}
+	switch field {
+	case FieldBefore, FieldAfter:
+		return date(t, field == FieldBefore)
+	}
+	n := &Term{Field: field}
 	switch field {
 	case FieldTag, FieldSection, FieldLang:
 		raw = strings.TrimSpace(raw)
 		if raw == "" {
 			return nil, &SyntaxError{t.pos, "empty " + string(field) + " value"}
 		}
-		n.raw = raw
+		n.Value = raw
 		return n, nil
 	}
 	if strings.HasSuffix(raw, "*") {
-		n.prefix = true
+		n.Prefix = true
 		raw = strings.TrimRight(raw, "*")
 	}
-	n.words = Normalise(raw)
-	if len(n.words) == 0 {
+	n.Words = Normalise(raw)
+	for i, w := range n.Words {
+		term := IndexTerm(w)
+		if n.Prefix && i == len(n.Words)-1 {
+			term = PrefixTerm(w)
+		}
+		if term == "" {
+			// A word of marks only (an apostrophe between dots): it is
+			// no word of the index either.
+			continue
+		}
+		n.Terms = append(n.Terms, term)
+	}
+	if len(n.Terms) == 0 {
 		return nil, &SyntaxError{t.pos, "term " + strconv.Quote(t.text) + " has no letters or digits"}
 	}
 	return n, nil
+}
+
+// date parses the value of before: or after:.
+func date(t tok, before bool) (Node, error) {
+	v := strings.TrimSpace(t.text)
+	d := &Date{Before: before, raw: v}
+	if at, err := time.Parse(time.DateOnly, v); err == nil {
+		d.At = at.UTC()
+		return d, nil
+	}
+	if len(v) >= 2 {
+		n, err := strconv.Atoi(v[:len(v)-1])
+		unit := map[byte]time.Duration{'h': time.Hour, 'd': 24 * time.Hour, 'w': 7 * 24 * time.Hour}[v[len(v)-1]]
+		if err == nil && unit != 0 && n > 0 && n <= 100*366 {
+			d.Ago = time.Duration(n) * unit
+			return d, nil
+		}
+	}
+	return nil, &SyntaxError{t.pos, "a date is YYYY-MM-DD or a time back from now such as 12h, 7d or 2w, not " + strconv.Quote(v)}
 }

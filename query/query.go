@@ -1,17 +1,25 @@
 // Package query parses and evaluates the boolean rule language of topics
-// (and, later, search):
+// and search:
 //
 //	ukraine AND (russia OR kremlin) NOT title:"live updates"
 //	tag:VladimirPutin OR putin NEAR/3 "peace talks"
-//	section:Business lang:en climat*
+//	section:Business lang:en climat* after:2025-01-01 before:7d
 //
-// Terms match whole words case-insensitively in the title and text; a
-// trailing * matches a prefix; "quoted phrases" match consecutive words;
-// a NEAR/n b matches when a and b occur within n words of each other, in
-// either order. AND, OR, NOT and NEAR are upper case (lower-case "and" is
-// a word); adjacent terms are ANDed; NOT binds tightest, then NEAR, AND,
-// OR; parentheses group. Fields: title:, text:, tag: (a hashtag, compared
-// by slug), source:, section:, lang: (language code, "en" matches "en-GB").
+// Terms match whole words of the title and text after case folding and
+// stemming (Snowball English for Latin script, Russian for Cyrillic:
+// "sanctions" finds "sanctioned"); a trailing * matches the beginning of a
+// word's stem; "quoted phrases" match consecutive words; a NEAR/n b
+// matches when a and b occur within n words of each other, in either
+// order. AND, OR, NOT and NEAR are upper case (lower-case "and" is a
+// word); adjacent terms are ANDed; NOT binds tightest, then NEAR, AND, OR;
+// parentheses group. Fields: title:, text:, tag: (a hashtag, compared by
+// slug), source:, section:, lang: (language code, "en" matches "en-GB"),
+// after: and before: (a day YYYY-MM-DD, midnight UTC, or a time back from
+// now: 12h, 7d, 2w; after: includes its instant, before: excludes it).
+//
+// The same rule selects the same articles as a topic (Match, on text) and
+// as a search (the stores compile Root to SQLite FTS5 and PostgreSQL
+// tsquery over IndexTerms).
 //
 // Parse errors are *SyntaxError values carrying the byte position; they
 // wrap taglines.ErrInvalid. A parsed *Query is immutable and safe for
@@ -22,6 +30,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -59,16 +68,19 @@ const (
 	FieldSource  Field = "source"
 	FieldSection Field = "section"
 	FieldLang    Field = "lang"
+	FieldBefore  Field = "before"
+	FieldAfter   Field = "after"
 )
 
 var fields = map[string]Field{
 	"title": FieldTitle, "text": FieldText, "tag": FieldTag,
 	"source": FieldSource, "section": FieldSection, "lang": FieldLang,
+	"before": FieldBefore, "after": FieldAfter,
 }
 
 // Query is a parsed rule.
 type Query struct {
-	root node
+	root Node
 	src  string
 }
 
@@ -79,51 +91,94 @@ func (q *Query) String() string { return q.root.String() }
 // Source returns the rule as it was given to Parse.
 func (q *Query) Source() string { return q.src }
 
-type node interface {
+// Root returns the rule's syntax tree, for the stores that compile it to
+// their own query languages. The tree must not be modified.
+func (q *Query) Root() Node { return q.root }
+
+// Node is a node of a rule's syntax tree: *And, *Or, *Not, *Term, *Near or
+// *Date.
+type Node interface {
 	match(d *Doc) bool
 	String() string
 }
 
 type (
-	andNode struct{ l, r node }
-	orNode  struct{ l, r node }
-	notNode struct{ x node }
-	// termNode is a word, a prefix (word*) or a phrase in one field.
-	termNode struct {
-		field  Field
-		words  []string // normalised
-		prefix bool     // last word is a prefix
-		raw    string   // the value as written, for tag/source/section/lang
+	// And matches when both sides do.
+	And struct{ L, R Node }
+	// Or matches when either side does.
+	Or struct{ L, R Node }
+	// Not matches when X does not.
+	Not struct{ X Node }
+	// Term is a word, a prefix (word*) or a phrase in one field, or the
+	// value of a tag:, source:, section: or lang: field.
+	Term struct {
+		Field Field
+		// Words are the words as written, normalised (Normalise); Terms
+		// the same words as the index holds them (IndexTerm), which is
+		// what they are compared by.
+		Words, Terms []string
+		Prefix       bool   // the last word is a prefix, compared unstemmed
+		Value        string // the value as written, for tag/section/lang
 	}
-	nearNode struct {
-		l, r *termNode
-		n    int
+	// Near matches when L and R occur in the same field with at most N
+	// words between them, in either order, without overlapping.
+	Near struct {
+		L, R *Term
+		N    int
+	}
+	// Date is before: or after: a day (At, midnight UTC) or a time
+	// before now (Ago). after: includes its instant, before: excludes it.
+	Date struct {
+		Before bool
+		At     time.Time
+		Ago    time.Duration
+		raw    string
 	}
 )
 
-func (n *andNode) String() string { return "(" + n.l.String() + " AND " + n.r.String() + ")" }
-func (n *orNode) String() string  { return "(" + n.l.String() + " OR " + n.r.String() + ")" }
-func (n *notNode) String() string { return "NOT " + n.x.String() }
-func (n *nearNode) String() string {
-	return "(" + n.l.String() + " NEAR/" + strconv.Itoa(n.n) + " " + n.r.String() + ")"
+// Time returns the instant d compares publication times with.
+func (d *Date) Time(now time.Time) time.Time {
+	if d.Ago != 0 {
+		return now.Add(-d.Ago)
+	}
+	return d.At
 }
 
-func (n *termNode) String() string {
-	var b strings.Builder
-	if n.field != FieldAny {
-		b.WriteString(string(n.field) + ":")
+func (n *And) String() string { return "(" + n.L.String() + " AND " + n.R.String() + ")" }
+func (n *Or) String() string  { return "(" + n.L.String() + " OR " + n.R.String() + ")" }
+func (n *Not) String() string { return "NOT " + n.X.String() }
+func (n *Near) String() string {
+	return "(" + n.L.String() + " NEAR/" + strconv.Itoa(n.N) + " " + n.R.String() + ")"
+}
+func (n *Date) String() string {
+	if n.Before {
+		return "before:" + n.raw
 	}
-	switch n.field {
+	return "after:" + n.raw
+}
+
+func (n *Term) String() string {
+	var b strings.Builder
+	if n.Field != FieldAny {
+		b.WriteString(string(n.Field) + ":")
+	}
+	switch n.Field {
 	case FieldTag, FieldSection, FieldLang:
 		// Values never hold '"': the lexer ends phrases and words there.
-		b.WriteString(`"` + n.raw + `"`)
+		b.WriteString(`"` + n.Value + `"`)
 		return b.String()
 	}
-	b.WriteString(`"` + strings.Join(n.words, " ") + `"`)
-	if n.prefix {
+	b.WriteString(`"` + strings.Join(n.Words, " ") + `"`)
+	if n.Prefix {
 		b.WriteByte('*')
 	}
 	return b.String()
+}
+
+// Textual reports whether the term compares words of the title or text
+// (not a tag, the source, the section or the language).
+func (n *Term) Textual() bool {
+	return n.Field == FieldAny || n.Field == FieldTitle || n.Field == FieldText
 }
 
 // Normalise returns the words of s as rules and documents compare them:
@@ -183,6 +238,10 @@ type Doc struct {
 	Source      string
 	Section     string
 	Lang        string
+	// Published is compared with before: and after:, relative ones
+	// counted back from Now (the current time if zero). A Doc without a
+	// Published time matches no date.
+	Published, Now time.Time
 
 	prepared    bool
 	title, body []string
@@ -195,9 +254,9 @@ func (d *Doc) prepare() {
 		return
 	}
 	d.prepared = true
-	d.title = Normalise(d.Title)
-	d.body = Normalise(d.Text)
-	d.source = Normalise(d.Source)
+	d.title = IndexTerms(d.Title)
+	d.body = IndexTerms(d.Text)
+	d.source = IndexTerms(d.Source)
 	d.tags = map[string]bool{}
 	for _, t := range d.Tags {
 		if tag, ok := taglines.NewTag(t); ok {
@@ -212,45 +271,76 @@ func (q *Query) Match(d *Doc) bool {
 	return q.root.match(d)
 }
 
-func (n *andNode) match(d *Doc) bool { return n.l.match(d) && n.r.match(d) }
-func (n *orNode) match(d *Doc) bool  { return n.l.match(d) || n.r.match(d) }
-func (n *notNode) match(d *Doc) bool { return !n.x.match(d) }
-
-func (n *termNode) match(d *Doc) bool {
-	switch n.field {
-	case FieldTag:
-		tag, ok := taglines.NewTag(n.raw)
-		return ok && d.tags[tag.Slug]
-	case FieldSection:
-		return strings.EqualFold(strings.TrimSpace(d.Section), n.raw)
-	case FieldLang:
-		lang := strings.ToLower(strings.TrimSpace(d.Lang))
-		want := strings.ToLower(n.raw)
-		return lang == want || strings.HasPrefix(lang, want+"-") || strings.HasPrefix(lang, want+"_")
-	case FieldSource:
-		return len(n.positions(d.source, 1)) > 0
-	case FieldTitle:
-		return len(n.positions(d.title, 1)) > 0
-	case FieldText:
-		return len(n.positions(d.body, 1)) > 0
-	}
-	return len(n.positions(d.title, 1)) > 0 || len(n.positions(d.body, 1)) > 0
+// MatchTerms reports whether a document whose title and text have the
+// given index terms (IndexTerms), and whose other fields are in d,
+// satisfies q: the stores' index holds terms, not text.
+func (q *Query) MatchTerms(title, body []string, d *Doc) bool {
+	d.prepare()
+	d.title, d.body = title, body
+	return q.root.match(d)
 }
 
-// positions returns up to limit start positions of n in words (limit < 0: all).
-func (n *termNode) positions(words []string, limit int) []int {
+func (n *And) match(d *Doc) bool { return n.L.match(d) && n.R.match(d) }
+func (n *Or) match(d *Doc) bool  { return n.L.match(d) || n.R.match(d) }
+func (n *Not) match(d *Doc) bool { return !n.X.match(d) }
+
+func (n *Date) match(d *Doc) bool {
+	if d.Published.IsZero() {
+		return false
+	}
+	now := d.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	t := n.Time(now)
+	if n.Before {
+		return d.Published.Before(t)
+	}
+	return !d.Published.Before(t)
+}
+
+func (n *Term) match(d *Doc) bool {
+	switch n.Field {
+	case FieldTag:
+		tag, ok := taglines.NewTag(n.Value)
+		return ok && d.tags[tag.Slug]
+	case FieldSection:
+		return strings.EqualFold(strings.TrimSpace(d.Section), n.Value)
+	case FieldLang:
+		return LangMatches(d.Lang, n.Value)
+	case FieldSource:
+		return len(n.Positions(d.source, 1)) > 0
+	case FieldTitle:
+		return len(n.Positions(d.title, 1)) > 0
+	case FieldText:
+		return len(n.Positions(d.body, 1)) > 0
+	}
+	return len(n.Positions(d.title, 1)) > 0 || len(n.Positions(d.body, 1)) > 0
+}
+
+// LangMatches reports whether a document's language code lang is want or
+// one of its regional forms ("en" matches "en-GB").
+func LangMatches(lang, want string) bool {
+	lang = strings.ToLower(strings.TrimSpace(lang))
+	want = strings.ToLower(want)
+	return lang == want || strings.HasPrefix(lang, want+"-") || strings.HasPrefix(lang, want+"_")
+}
+
+// Positions returns up to limit start positions of n in terms (limit < 0:
+// all).
+func (n *Term) Positions(terms []string, limit int) []int {
 	var out []int
-	k := len(n.words)
+	k := len(n.Terms)
 	if k == 0 {
 		return nil
 	}
-	for i := 0; i+k <= len(words); i++ {
+	for i := 0; i+k <= len(terms); i++ {
 		ok := true
-		for j, w := range n.words {
-			if j == k-1 && n.prefix {
-				ok = strings.HasPrefix(words[i+j], w)
+		for j, w := range n.Terms {
+			if j == k-1 && n.Prefix {
+				ok = strings.HasPrefix(terms[i+j], w)
 			} else {
-				ok = words[i+j] == w
+				ok = terms[i+j] == w
 			}
 			if !ok {
 				break
@@ -266,9 +356,9 @@ func (n *termNode) positions(words []string, limit int) []int {
 	return out
 }
 
-func (n *nearNode) match(d *Doc) bool {
+func (n *Near) match(d *Doc) bool {
 	lists := [][]string{d.title, d.body}
-	switch n.l.field {
+	switch n.L.Field {
 	case FieldTitle:
 		lists = lists[:1]
 	case FieldText:
@@ -277,18 +367,27 @@ func (n *nearNode) match(d *Doc) bool {
 		lists = [][]string{d.source}
 	}
 	for _, words := range lists {
-		a, b := n.l.positions(words, -1), n.r.positions(words, -1)
-		la, lb := len(n.l.words), len(n.r.words)
-		for _, i := range a {
-			for _, j := range b {
-				// Words strictly between the two operands.
-				gap := j - (i + la)
-				if j < i {
-					gap = i - (j + lb)
-				}
-				if gap >= 0 && gap <= n.n || gap < 0 && i != j {
-					return true
-				}
+		if n.In(words) {
+			return true
+		}
+	}
+	return false
+}
+
+// In reports whether n matches within one field's terms.
+func (n *Near) In(terms []string) bool {
+	a, b := n.L.Positions(terms, -1), n.R.Positions(terms, -1)
+	la, lb := len(n.L.Terms), len(n.R.Terms)
+	for _, i := range a {
+		for _, j := range b {
+			// Words strictly between the two operands; overlapping
+			// operands do not match (neither index can tell them).
+			gap := j - (i + la)
+			if j < i {
+				gap = i - (j + lb)
+			}
+			if gap >= 0 && gap <= n.N {
+				return true
 			}
 		}
 	}
