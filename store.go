@@ -90,6 +90,17 @@ type Store interface {
 	// (a zero until means no upper bound), those carrying each of slugs,
 	// and those carrying any tag at all.
 	TagCounts(ctx context.Context, slugs []string, since, until time.Time) (counts map[string]int, tagged int, err error)
+	// Search answers a search in the rule language of topics (package
+	// query): by relevance or newest first, one entry per version group
+	// unless AllVersions, with highlighted titles and passages. A rule
+	// that does not parse or exceeds the search limits returns a
+	// *query.SyntaxError, which wraps ErrInvalid.
+	Search(ctx context.Context, q SearchQuery) (SearchResult, error)
+	// IndexSearch builds the search index of articles stored before it
+	// existed, resumably, telling progress (if not nil) how far it got;
+	// it returns at once when the index is complete. Writes keep the
+	// index current themselves.
+	IndexSearch(ctx context.Context, progress func(done, total int)) error
 	// Stats counts sources, articles, tags and failing sources.
 	Stats(ctx context.Context) (Stats, error)
 

@@ -148,6 +148,16 @@ func (s *Store) AddArticles(ctx context.Context, articles []*taglines.Article) (
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		var ids []int64
+		var titles, texts []string
+		for _, a := range uniq {
+			if id, ok := newIDs[articleKey{a.SourceID, a.URL}]; ok {
+				ids, titles, texts = append(ids, id), append(titles, a.Title), append(texts, a.Text)
+			}
+		}
+		if err := indexArticles(ctx, tx, ids, titles, texts); err != nil {
+			return err
+		}
 
 		// Tags of the new articles: each slug once, with its first name.
 		names := make(map[string]string)

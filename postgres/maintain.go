@@ -30,6 +30,9 @@ func (s *Store) UpdateArticles(ctx context.Context, articles []*taglines.Article
 				return fmt.Errorf("article %d: %w", a.ID, err)
 			}
 			n++
+			if err := indexArticles(ctx, tx, []int64{a.ID}, []string{a.Title}, []string{a.Text}); err != nil {
+				return fmt.Errorf("article %d: %w", a.ID, err)
+			}
 			if _, err := tx.Exec(ctx, `DELETE FROM article_tags WHERE article_id = $1`, a.ID); err != nil {
 				return fmt.Errorf("article %d: %w", a.ID, err)
 			}

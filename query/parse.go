@@ -277,7 +277,7 @@ func (p *parser) near() (Node, error) {
 		if rt.Field != lt.Field {
 			return nil, &SyntaxError{rstart.pos, "NEAR joins terms of the same field"}
 		}
-		l = &Near{lt, rt, op.n}
+		l = &Near{L: lt, R: rt, N: op.n, pos: op.pos}
 		// A chain a NEAR b NEAR c is not a term any more.
 		if p.peek().kind == tNear {
 			return nil, &SyntaxError{p.peek().pos, "NEAR cannot be chained; use AND between NEAR pairs"}
@@ -326,7 +326,7 @@ func term(t tok) (Node, error) {
 	case FieldBefore, FieldAfter:
 		return date(t, field == FieldBefore)
 	}
-	n := &Term{Field: field}
+	n := &Term{Field: field, pos: t.pos}
 	switch field {
 	case FieldTag, FieldSection, FieldLang:
 		raw = strings.TrimSpace(raw)

@@ -119,12 +119,14 @@ type (
 		Words, Terms []string
 		Prefix       bool   // the last word is a prefix, compared unstemmed
 		Value        string // the value as written, for tag/section/lang
+		pos          int
 	}
 	// Near matches when L and R occur in the same field with at most N
 	// words between them, in either order, without overlapping.
 	Near struct {
 		L, R *Term
 		N    int
+		pos  int
 	}
 	// Date is before: or after: a day (At, midnight UTC) or a time
 	// before now (Ago). after: includes its instant, before: excludes it.

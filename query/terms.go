@@ -102,3 +102,53 @@ func stemWord(w string) string {
 	}
 	return w
 }
+
+// The index holds at most this many terms of a title and of a text: the
+// positions PostgreSQL's tsvector can hold (16383) are shared by both, and
+// both databases must hold the same words. Topic rules see the whole text.
+const (
+	MaxTitleTerms = 200
+	MaxBodyTerms  = 16000
+)
+
+// IndexFields returns the index terms of an article's title and text, as
+// both stores write them.
+func IndexFields(title, text string) (titleTerms, bodyTerms []string) {
+	titleTerms, bodyTerms = IndexTerms(title), IndexTerms(text)
+	return titleTerms[:min(len(titleTerms), MaxTitleTerms)], bodyTerms[:min(len(bodyTerms), MaxBodyTerms)]
+}
+
+// Conjuncts returns the operands of the top-level ANDs of n.
+func Conjuncts(n Node) []Node {
+	if a, ok := n.(*And); ok {
+		return append(Conjuncts(a.L), Conjuncts(a.R)...)
+	}
+	return []Node{n}
+}
+
+// TextOnly reports whether every leaf of n compares words of the title or
+// text, so that a full-text index alone can answer it.
+func TextOnly(n Node) bool {
+	switch n := n.(type) {
+	case *And:
+		return TextOnly(n.L) && TextOnly(n.R)
+	case *Or:
+		return TextOnly(n.L) && TextOnly(n.R)
+	case *Not:
+		return TextOnly(n.X)
+	case *Near:
+		return n.L.Textual()
+	case *Term:
+		return n.Textual()
+	}
+	return false
+}
+
+// SourceMatch reports whether a source named name satisfies n, a source:
+// term or a NEAR of source: terms; the stores evaluate these over their
+// few sources rather than index source names.
+func SourceMatch(n Node, name string) bool {
+	d := &Doc{Source: name}
+	d.prepare()
+	return n.match(d)
+}

@@ -121,6 +121,9 @@ func (s *Store) AddArticles(ctx context.Context, articles []*taglines.Article) (
 				return fmt.Errorf("article %s: %w", a.URL, translate(err))
 			}
 			news = append(news, added{a, id, fetched.UTC().Truncate(time.Microsecond), published.UTC().Truncate(time.Microsecond)})
+			if err := indexArticle(ctx, tx, id, a.Title, a.Text, false); err != nil {
+				return fmt.Errorf("article %s: %w", a.URL, err)
+			}
 			if err := linkTags(ctx, tx, id, a.Tags, published.UnixMicro(), tagIDs); err != nil {
 				return fmt.Errorf("article %s: %w", a.URL, err)
 			}

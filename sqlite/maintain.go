@@ -30,6 +30,9 @@ func (s *Store) UpdateArticles(ctx context.Context, articles []*taglines.Article
 				return fmt.Errorf("article %d: %w", a.ID, err)
 			}
 			n++
+			if err := indexArticle(ctx, tx, a.ID, a.Title, a.Text, true); err != nil {
+				return fmt.Errorf("article %d: %w", a.ID, err)
+			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM article_tags WHERE article_id = ?`, a.ID); err != nil {
 				return fmt.Errorf("article %d: %w", a.ID, err)
 			}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/query"
 )
 
 //go:embed testdata/reference.json
@@ -462,4 +463,73 @@ func (s *Store) superseded(a *taglines.Article) bool {
 		}
 	}
 	return false
+}
+
+// Search answers with the rule's own matcher over the articles in memory.
+func (s *Store) Search(ctx context.Context, q taglines.SearchQuery) (taglines.SearchResult, error) {
+	return query.Search(ctx, s, q)
+}
+
+// IndexSearch has nothing to build: Search matches the text itself.
+func (s *Store) IndexSearch(context.Context, func(done, total int)) error { return nil }
+
+// SearchCandidates implements query.Backend by matching every article.
+func (s *Store) SearchCandidates(_ context.Context, q *query.Query, c query.CandidateQuery) ([]query.Candidate, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return nil, s.err
+	}
+	var out []query.Candidate
+	for _, a := range s.articles {
+		if c.Collapse && s.superseded(a) {
+			continue
+		}
+		if q != nil {
+			var tags []string
+			for _, t := range a.Tags {
+				tags = append(tags, t.Slug)
+			}
+			d := &query.Doc{Title: a.Title, Text: a.Text, Tags: tags, Source: s.read(a).SourceName,
+				Section: a.Section, Lang: a.Language, Published: a.PublishedAt, Now: c.Now}
+			if !q.Match(d) {
+				continue
+			}
+		}
+		if c.Newest && c.Before != nil && !(a.PublishedAt.Before(c.Before.PublishedAt) ||
+			a.PublishedAt.Equal(c.Before.PublishedAt) && a.ID < c.Before.ID) {
+			continue
+		}
+		cand := query.Candidate{ID: a.ID, Published: a.PublishedAt}
+		if !c.Newest {
+			cand.Title, cand.Body = query.IndexFields(a.Title, a.Text)
+		}
+		out = append(out, cand)
+	}
+	slices.SortFunc(out, func(a, b query.Candidate) int {
+		if c.Newest {
+			return cmp.Or(b.Published.Compare(a.Published), cmp.Compare(b.ID, a.ID))
+		}
+		return cmp.Compare(b.ID, a.ID)
+	})
+	return out[:min(len(out), c.Limit)], nil
+}
+
+// ArticlesByID implements query.Backend.
+func (s *Store) ArticlesByID(ctx context.Context, ids []int64) ([]*taglines.Article, error) {
+	all, err := s.Articles(ctx, taglines.ArticleQuery{Limit: 1 << 30})
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]*taglines.Article{}
+	for _, a := range all {
+		byID[a.ID] = a
+	}
+	var out []*taglines.Article
+	for _, id := range ids {
+		if a := byID[id]; a != nil {
+			out = append(out, a)
+		}
+	}
+	return out, nil
 }

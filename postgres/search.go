@@ -1,0 +1,428 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/query"
+)
+
+// Search answers a search in the rule language over the tsvector index.
+func (s *Store) Search(ctx context.Context, sq taglines.SearchQuery) (taglines.SearchResult, error) {
+	return query.Search(ctx, s, sq)
+}
+
+// The tsvector of a document: title terms at positions 1..MaxTitleTerms
+// with weight A, text terms from bodyStart with weight D, so that neither
+// a phrase nor a NEAR (at most MaxSearchNear apart) spans the two.
+const (
+	bodyStart = query.MaxTitleTerms + query.MaxSearchNear + 50
+	// maxPositions is what a tsvector keeps of one lexeme.
+	maxPositions = 256
+)
+
+// searchDoc returns the stored terms and the tsvector literal (lexemes
+// are letters and digits only: no quoting needed) of one article.
+func searchDoc(title, text string) (tt, bt, tsv string) {
+	titleTerms, bodyTerms := query.IndexFields(title, text)
+	pos := make(map[string][]string)
+	var order []string
+	add := func(term, p string) {
+		ps, ok := pos[term]
+		if !ok {
+			order = append(order, term)
+		}
+		if len(ps) < maxPositions {
+			pos[term] = append(ps, p)
+		}
+	}
+	for i, t := range titleTerms {
+		add(t, strconv.Itoa(i+1)+"A")
+	}
+	for i, t := range bodyTerms {
+		add(t, strconv.Itoa(bodyStart+i))
+	}
+	var b strings.Builder
+	for i, t := range order {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString("'" + t + "':" + strings.Join(pos[t], ","))
+	}
+	return strings.Join(titleTerms, " "), strings.Join(bodyTerms, " "), b.String()
+}
+
+// indexArticles writes the search documents of articles (ID, title, text
+// by index), replacing what was there, in the caller's transaction.
+func indexArticles(ctx context.Context, tx pgx.Tx, ids []int64, titles, texts []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	tts, bts, tsvs := make([]string, len(ids)), make([]string, len(ids)), make([]string, len(ids))
+	for i := range ids {
+		tts[i], bts[i], tsvs[i] = searchDoc(titles[i], texts[i])
+	}
+	_, err := tx.Exec(ctx, `
+		INSERT INTO search_docs (article_id, title, body, tsv)
+		SELECT id, t, b, v::tsvector FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u (id, t, b, v)
+		ON CONFLICT (article_id) DO UPDATE SET title = excluded.title, body = excluded.body, tsv = excluded.tsv`,
+		ids, tts, bts, tsvs)
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	return nil
+}
+
+// IndexSearch indexes the articles stored before the search index
+// existed, in batches, each its own transaction, resumably.
+func (s *Store) IndexSearch(ctx context.Context, progress func(done, total int)) error {
+	var next int64
+	err := s.pool.QueryRow(ctx, `SELECT next_id FROM search_backfill`).Scan(&next)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("index search: %w", err)
+	}
+	var total, done int
+	if err := s.pool.QueryRow(ctx, `SELECT COUNT(*), COUNT(*) FILTER (WHERE id < $1) FROM articles`, next).Scan(&total, &done); err != nil {
+		return fmt.Errorf("index search: %w", err)
+	}
+	const batch = 1000
+	for {
+		if progress != nil {
+			progress(done, total)
+		}
+		var n int
+		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			// One backfill at a time, whichever process opened first.
+			if err := tx.QueryRow(ctx, `SELECT next_id FROM search_backfill FOR UPDATE`).Scan(&next); err != nil {
+				return err
+			}
+			rows, err := tx.Query(ctx, `SELECT id, title, text FROM articles WHERE id >= $1 ORDER BY id LIMIT $2`, next, batch)
+			if err != nil {
+				return err
+			}
+			var ids []int64
+			var titles, texts []string
+			for rows.Next() {
+				var (
+					id          int64
+					title, text string
+				)
+				if err := rows.Scan(&id, &title, &text); err != nil {
+					rows.Close()
+					return err
+				}
+				ids, titles, texts = append(ids, id), append(titles, title), append(texts, text)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if err := indexArticles(ctx, tx, ids, titles, texts); err != nil {
+				return err
+			}
+			n = len(ids)
+			if n < batch {
+				_, err = tx.Exec(ctx, `DELETE FROM search_backfill`)
+				return err
+			}
+			next = ids[n-1] + 1
+			_, err = tx.Exec(ctx, `UPDATE search_backfill SET next_id = $1`, next)
+			return err
+		})
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil // another process finished it
+		}
+		if err != nil {
+			return fmt.Errorf("index search: %w", err)
+		}
+		done += n
+		if n < batch {
+			if progress != nil {
+				progress(total, total)
+			}
+			return nil
+		}
+	}
+}
+
+// SearchCandidates implements query.Backend.
+func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.CandidateQuery) ([]query.Candidate, error) {
+	comp := &compiler{ctx: ctx, s: s, c: c}
+	var where []string
+	from := `articles a`
+	order := ` ORDER BY a.id DESC`
+	if q != nil {
+		// The text-only conjuncts become one tsquery: one probe of the
+		// GIN index drives the query.
+		var text []string
+		for _, n := range query.Conjuncts(q.Root()) {
+			if query.TextOnly(n) {
+				text = append(text, "("+tsquery(n)+")")
+				continue
+			}
+			w, err := comp.cond(n)
+			if err != nil {
+				return nil, err
+			}
+			where = append(where, w)
+		}
+		if len(text) > 0 {
+			from = `search_docs d JOIN articles a ON a.id = d.article_id`
+			where = append(where, `d.tsv @@ `+comp.arg(strings.Join(text, " & "))+`::tsquery`)
+			order = ` ORDER BY d.article_id DESC`
+		}
+	}
+	if c.Collapse {
+		where = append(where, `NOT a.superseded`)
+	}
+	if c.Newest {
+		order = ` ORDER BY a.published_at DESC, a.id DESC`
+		if c.Before != nil {
+			where = append(where, `(a.published_at, a.id) < (`+comp.arg(micro(c.Before.PublishedAt))+`, `+comp.arg(cursorID(c.Before))+`)`)
+		}
+	}
+	sql := `SELECT a.id, a.published_at FROM ` + from
+	if len(where) > 0 {
+		sql += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	sql += order + ` LIMIT ` + comp.arg(c.Limit)
+	rows, err := s.pool.Query(ctx, sql, comp.args...)
+	if err != nil {
+		return nil, fmt.Errorf("search candidates: %w", err)
+	}
+	var out []query.Candidate
+	for rows.Next() {
+		var (
+			cand      query.Candidate
+			published *time.Time
+		)
+		if err := rows.Scan(&cand.ID, &published); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("search candidates: %w", err)
+		}
+		cand.Published = timeOf(published)
+		out = append(out, cand)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search candidates: %w", err)
+	}
+	if !c.Newest && len(out) > 0 {
+		ids := make([]int64, len(out))
+		at := make(map[int64]int, len(out))
+		for i, c := range out {
+			ids[i], at[c.ID] = c.ID, i
+		}
+		rows, err := s.pool.Query(ctx, `SELECT article_id, title, body FROM search_docs WHERE article_id = ANY($1)`, ids)
+		if err != nil {
+			return nil, fmt.Errorf("search terms: %w", err)
+		}
+		for rows.Next() {
+			var (
+				id          int64
+				title, body string
+			)
+			if err := rows.Scan(&id, &title, &body); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("search terms: %w", err)
+			}
+			c := &out[at[id]]
+			c.Title, c.Body = strings.Fields(title), strings.Fields(body)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("search terms: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// ArticlesByID implements query.Backend.
+func (s *Store) ArticlesByID(ctx context.Context, ids []int64) ([]*taglines.Article, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	found, err := s.queryArticles(ctx, `SELECT `+articleColumns+` FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("articles by id: %w", err)
+	}
+	if err := s.loadGroupCounts(ctx, found); err != nil {
+		return nil, fmt.Errorf("articles by id: %w", err)
+	}
+	byID := make(map[int64]*taglines.Article, len(found))
+	for _, a := range found {
+		byID[a.ID] = a
+	}
+	out := make([]*taglines.Article, 0, len(found))
+	for _, id := range ids {
+		if a := byID[id]; a != nil {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// tsquery renders a text-only subtree as a tsquery literal: lexemes are
+// letters and digits only; weight A is the title, D the text.
+func tsquery(n query.Node) string {
+	switch n := n.(type) {
+	case *query.Term:
+		return tsphrase(n)
+	case *query.Near:
+		// No NEAR in tsquery: every distance in both orders.
+		l, r := tsphrase(n.L), tsphrase(n.R)
+		alts := make([]string, 0, 2*(n.N+1))
+		for d := 1; d <= n.N+1; d++ {
+			op := " <" + strconv.Itoa(d) + "> "
+			alts = append(alts, "("+l+")"+op+"("+r+")", "("+r+")"+op+"("+l+")")
+		}
+		return strings.Join(alts, " | ")
+	case *query.And:
+		return "(" + tsquery(n.L) + ") & (" + tsquery(n.R) + ")"
+	case *query.Or:
+		return "(" + tsquery(n.L) + ") | (" + tsquery(n.R) + ")"
+	case *query.Not:
+		return "!(" + tsquery(n.X) + ")"
+	}
+	return ""
+}
+
+func tsphrase(t *query.Term) string {
+	weight := ""
+	switch t.Field {
+	case query.FieldTitle:
+		weight = "A"
+	case query.FieldText:
+		weight = "D"
+	}
+	parts := make([]string, len(t.Terms))
+	for i, w := range t.Terms {
+		suffix := weight
+		if t.Prefix && i == len(t.Terms)-1 {
+			suffix = "*" + weight
+		}
+		parts[i] = "'" + w + "'"
+		if suffix != "" {
+			parts[i] += ":" + suffix
+		}
+	}
+	return strings.Join(parts, " <-> ")
+}
+
+// compiler renders the non-text parts of a rule as SQL over the articles
+// (alias a), every value a bound parameter.
+type compiler struct {
+	ctx     context.Context
+	s       *Store
+	c       query.CandidateQuery
+	args    []any
+	sources map[int64]string
+}
+
+func (c *compiler) arg(v any) string {
+	c.args = append(c.args, v)
+	return "$" + strconv.Itoa(len(c.args))
+}
+
+func (c *compiler) cond(n query.Node) (string, error) {
+	if query.TextOnly(n) {
+		return `a.id IN (SELECT article_id FROM search_docs WHERE tsv @@ ` + c.arg(tsquery(n)) + `::tsquery)`, nil
+	}
+	switch n := n.(type) {
+	case *query.And:
+		l, err := c.cond(n.L)
+		if err != nil {
+			return "", err
+		}
+		r, err := c.cond(n.R)
+		if err != nil {
+			return "", err
+		}
+		return "(" + l + " AND " + r + ")", nil
+	case *query.Or:
+		l, err := c.cond(n.L)
+		if err != nil {
+			return "", err
+		}
+		r, err := c.cond(n.R)
+		if err != nil {
+			return "", err
+		}
+		return "(" + l + " OR " + r + ")", nil
+	case *query.Not:
+		x, err := c.cond(n.X)
+		if err != nil {
+			return "", err
+		}
+		return "NOT " + x, nil
+	case *query.Date:
+		t := c.arg(micro(n.Time(c.c.Now)))
+		if n.Before {
+			return `a.published_at < ` + t, nil
+		}
+		return `a.published_at >= ` + t, nil
+	case *query.Near:
+		return c.source(n)
+	case *query.Term:
+		switch n.Field {
+		case query.FieldTag:
+			tag, ok := taglines.NewTag(n.Value)
+			if !ok {
+				return `FALSE`, nil
+			}
+			return `EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag_id = (SELECT id FROM tags WHERE slug = ` + c.arg(tag.Slug) + `))`, nil
+		case query.FieldSection:
+			// ASCII case folding, as SQLite's NOCASE does.
+			return `lower(a.section COLLATE "C") = lower(` + c.arg(n.Value) + ` COLLATE "C")`, nil
+		case query.FieldLang:
+			want := strings.ToLower(n.Value)
+			esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(want)
+			return `(lower(a.language) = ` + c.arg(want) + ` OR lower(a.language) LIKE ` + c.arg(esc+"-%") +
+				` OR lower(a.language) LIKE ` + c.arg(esc+`\_%`) + `)`, nil
+		case query.FieldSource:
+			return c.source(n)
+		}
+	}
+	return "", fmt.Errorf("search: cannot compile %s: %w", n, taglines.ErrInvalid)
+}
+
+// source compiles a source: term to the IDs of the sources whose names it
+// matches, evaluated in Go by the rule's own matcher.
+func (c *compiler) source(n query.Node) (string, error) {
+	if c.sources == nil {
+		c.sources = map[int64]string{}
+		rows, err := c.s.pool.Query(c.ctx, `SELECT id, title, url FROM sources`)
+		if err != nil {
+			return "", fmt.Errorf("search sources: %w", err)
+		}
+		for rows.Next() {
+			var src taglines.Source
+			if err := rows.Scan(&src.ID, &src.Title, &src.URL); err != nil {
+				rows.Close()
+				return "", fmt.Errorf("search sources: %w", err)
+			}
+			c.sources[src.ID] = src.Name()
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return "", fmt.Errorf("search sources: %w", err)
+		}
+	}
+	var ids []int64
+	for id, name := range c.sources {
+		if query.SourceMatch(n, name) {
+			ids = append(ids, id)
+		}
+	}
+	return `a.source_id = ANY(` + c.arg(ids) + `::bigint[])`, nil
+}

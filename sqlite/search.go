@@ -1,0 +1,429 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/query"
+)
+
+// Search answers a search in the rule language over the FTS5 index.
+func (s *Store) Search(ctx context.Context, sq taglines.SearchQuery) (taglines.SearchResult, error) {
+	return query.Search(ctx, s, sq)
+}
+
+// indexArticle writes the search index of one article, replacing what was
+// there; it runs in the article's transaction.
+func indexArticle(ctx context.Context, tx *sql.Tx, id int64, title, text string, replace bool) error {
+	tt, bt := query.IndexFields(title, text)
+	if replace {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid = ?`, id); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)`,
+		id, strings.Join(tt, " "), strings.Join(bt, " ")); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	return nil
+}
+
+// IndexSearch indexes the articles stored before the search index
+// existed, in batches, each its own transaction, so that it resumes where
+// it stopped; progress, if not nil, is told how far it got. It returns at
+// once when there is nothing to do.
+func (s *Store) IndexSearch(ctx context.Context, progress func(done, total int)) error {
+	var next int64
+	err := s.r.QueryRowContext(ctx, `SELECT next_id FROM search_backfill`).Scan(&next)
+	if err == sql.ErrNoRows {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("index search: %w", err)
+	}
+	var total, done int
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(*) FILTER (WHERE id < ?) FROM articles`, next).Scan(&total, &done); err != nil {
+		return fmt.Errorf("index search: %w", err)
+	}
+	const batch = 1000
+	for {
+		if progress != nil {
+			progress(done, total)
+		}
+		var n int
+		err := s.write(ctx, func(tx *sql.Tx) error {
+			rows, err := tx.QueryContext(ctx, `SELECT id, title, text FROM articles WHERE id >= ? ORDER BY id LIMIT ?`, next, batch)
+			if err != nil {
+				return err
+			}
+			type doc struct {
+				id          int64
+				title, text string
+			}
+			var docs []doc
+			for rows.Next() {
+				var d doc
+				if err := rows.Scan(&d.id, &d.title, &d.text); err != nil {
+					rows.Close()
+					return err
+				}
+				docs = append(docs, d)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			for _, d := range docs {
+				if err := indexArticle(ctx, tx, d.id, d.title, d.text, true); err != nil {
+					return err
+				}
+			}
+			n = len(docs)
+			if n < batch {
+				_, err = tx.ExecContext(ctx, `DELETE FROM search_backfill`)
+				return err
+			}
+			next = docs[n-1].id + 1
+			_, err = tx.ExecContext(ctx, `UPDATE search_backfill SET next_id = ?`, next)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("index search: %w", err)
+		}
+		done += n
+		if n < batch {
+			if progress != nil {
+				progress(total, total)
+			}
+			return nil
+		}
+	}
+}
+
+// SearchCandidates implements query.Backend.
+func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.CandidateQuery) ([]query.Candidate, error) {
+	comp := &compiler{ctx: ctx, s: s, c: c}
+	var b strings.Builder
+	b.WriteString(`SELECT a.id, a.published_at FROM `)
+	order := ` ORDER BY a.id DESC`
+	var where []string
+	if q != nil {
+		var drive, negs []string
+		for _, n := range query.Conjuncts(q.Root()) {
+			if query.TextOnly(n) {
+				if e, ok := fts(n); ok {
+					drive = append(drive, "("+e+")")
+					continue
+				}
+				if not, ok := n.(*query.Not); ok {
+					if e, ok := fts(not.X); ok {
+						negs = append(negs, "("+e+")")
+						continue
+					}
+				}
+			}
+			w, err := comp.cond(n)
+			if err != nil {
+				return nil, err
+			}
+			where = append(where, w)
+		}
+		if len(drive) > 0 {
+			match := strings.Join(drive, " AND ")
+			for _, n := range negs {
+				match = "(" + match + ") NOT " + n
+			}
+			b.WriteString(`search JOIN articles a ON a.id = search.rowid`)
+			where = append([]string{`search MATCH ?`}, where...)
+			comp.args = append([]any{match}, comp.args...)
+			order = ` ORDER BY search.rowid DESC`
+		} else {
+			b.WriteString(`articles a`)
+			for _, n := range negs {
+				where = append(where, `a.id NOT IN (SELECT rowid FROM search WHERE search MATCH ?)`)
+				comp.args = append(comp.args, n)
+			}
+		}
+	} else {
+		b.WriteString(`articles a`)
+	}
+	if c.Collapse {
+		where = append(where, `NOT a.superseded`)
+	}
+	if c.Newest {
+		order = ` ORDER BY a.published_at DESC, a.id DESC`
+		if c.Before != nil {
+			where = append(where, `(a.published_at, a.id) < (?, ?)`)
+			comp.args = append(comp.args, c.Before.PublishedAt.UnixMicro(), cursorID(c.Before))
+		}
+	}
+	if len(where) > 0 {
+		b.WriteString(` WHERE ` + strings.Join(where, ` AND `))
+	}
+	b.WriteString(order + ` LIMIT ?`)
+	comp.args = append(comp.args, c.Limit)
+
+	rows, err := s.r.QueryContext(ctx, b.String(), comp.args...)
+	if err != nil {
+		return nil, fmt.Errorf("search candidates: %w", err)
+	}
+	var out []query.Candidate
+	for rows.Next() {
+		var (
+			cand      query.Candidate
+			published sql.NullInt64
+		)
+		if err := rows.Scan(&cand.ID, &published); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("search candidates: %w", err)
+		}
+		cand.Published = timeOf(published)
+		out = append(out, cand)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search candidates: %w", err)
+	}
+	if !c.Newest {
+		if err := s.loadTerms(ctx, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// loadTerms fills the index terms of candidates.
+func (s *Store) loadTerms(ctx context.Context, cands []query.Candidate) error {
+	at := make(map[int64]int, len(cands))
+	for i, c := range cands {
+		at[c.ID] = i
+	}
+	for start := 0; start < len(cands); start += chunk {
+		part := cands[start:min(len(cands), start+chunk)]
+		args := make([]any, len(part))
+		for i, c := range part {
+			args[i] = c.ID
+		}
+		rows, err := s.r.QueryContext(ctx, `SELECT rowid, title, body FROM search WHERE rowid IN (`+placeholders(len(part))+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("search terms: %w", err)
+		}
+		for rows.Next() {
+			var (
+				id          int64
+				title, body string
+			)
+			if err := rows.Scan(&id, &title, &body); err != nil {
+				rows.Close()
+				return fmt.Errorf("search terms: %w", err)
+			}
+			c := &cands[at[id]]
+			c.Title, c.Body = strings.Fields(title), strings.Fields(body)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("search terms: %w", err)
+		}
+	}
+	return nil
+}
+
+// ArticlesByID implements query.Backend.
+func (s *Store) ArticlesByID(ctx context.Context, ids []int64) ([]*taglines.Article, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	found, err := s.queryArticles(ctx, `SELECT `+articleColumns+` FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.id IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("articles by id: %w", err)
+	}
+	if err := s.loadGroupCounts(ctx, found); err != nil {
+		return nil, fmt.Errorf("articles by id: %w", err)
+	}
+	byID := make(map[int64]*taglines.Article, len(found))
+	for _, a := range found {
+		byID[a.ID] = a
+	}
+	out := make([]*taglines.Article, 0, len(found))
+	for _, id := range ids {
+		if a := byID[id]; a != nil {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// fts renders a text-only subtree as an FTS5 query, or reports that FTS5
+// cannot say it (a NOT that is not the right side of an AND).
+func fts(n query.Node) (string, bool) {
+	switch n := n.(type) {
+	case *query.Term:
+		return column(n.Field) + phrase(n), true
+	case *query.Near:
+		return column(n.L.Field) + "NEAR(" + phrase(n.L) + " " + phrase(n.R) + ", " + strconv.Itoa(n.N) + ")", true
+	case *query.Or:
+		l, ok1 := fts(n.L)
+		r, ok2 := fts(n.R)
+		return "(" + l + ") OR (" + r + ")", ok1 && ok2
+	case *query.And:
+		lnot, lIsNot := n.L.(*query.Not)
+		rnot, rIsNot := n.R.(*query.Not)
+		switch {
+		case rIsNot && !lIsNot:
+			l, ok1 := fts(n.L)
+			r, ok2 := fts(rnot.X)
+			return "(" + l + ") NOT (" + r + ")", ok1 && ok2
+		case lIsNot && !rIsNot:
+			r, ok1 := fts(n.R)
+			l, ok2 := fts(lnot.X)
+			return "(" + r + ") NOT (" + l + ")", ok1 && ok2
+		case !lIsNot && !rIsNot:
+			l, ok1 := fts(n.L)
+			r, ok2 := fts(n.R)
+			return "(" + l + ") AND (" + r + ")", ok1 && ok2
+		}
+	}
+	return "", false
+}
+
+func column(f query.Field) string {
+	switch f {
+	case query.FieldTitle:
+		return "title : "
+	case query.FieldText:
+		return "body : "
+	}
+	return ""
+}
+
+// phrase renders a term's words; they are letters and digits only, so
+// they need no quoting inside the double quotes.
+func phrase(t *query.Term) string {
+	p := `"` + strings.Join(t.Terms, " ") + `"`
+	if t.Prefix {
+		p += " *"
+	}
+	return p
+}
+
+// compiler renders the parts of a rule FTS5 cannot answer alone as SQL
+// over the articles (alias a), every value a bound parameter.
+type compiler struct {
+	ctx     context.Context
+	s       *Store
+	c       query.CandidateQuery
+	args    []any
+	sources map[int64]string
+}
+
+func (c *compiler) cond(n query.Node) (string, error) {
+	if query.TextOnly(n) {
+		if e, ok := fts(n); ok {
+			c.args = append(c.args, e)
+			return `a.id IN (SELECT rowid FROM search WHERE search MATCH ?)`, nil
+		}
+	}
+	switch n := n.(type) {
+	case *query.And, *query.Or:
+		var l, r query.Node
+		op := " AND "
+		if a, ok := n.(*query.And); ok {
+			l, r = a.L, a.R
+		} else {
+			o := n.(*query.Or)
+			l, r, op = o.L, o.R, " OR "
+		}
+		ls, err := c.cond(l)
+		if err != nil {
+			return "", err
+		}
+		rs, err := c.cond(r)
+		if err != nil {
+			return "", err
+		}
+		return "(" + ls + op + rs + ")", nil
+	case *query.Not:
+		x, err := c.cond(n.X)
+		if err != nil {
+			return "", err
+		}
+		return "NOT " + x, nil
+	case *query.Date:
+		c.args = append(c.args, n.Time(c.c.Now).UnixMicro())
+		if n.Before {
+			return `a.published_at < ?`, nil
+		}
+		return `a.published_at >= ?`, nil
+	case *query.Near:
+		return c.source(n)
+	case *query.Term:
+		switch n.Field {
+		case query.FieldTag:
+			tag, ok := taglines.NewTag(n.Value)
+			if !ok {
+				return `0`, nil
+			}
+			c.args = append(c.args, tag.Slug)
+			return `EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag_id = (SELECT id FROM tags WHERE slug = ?))`, nil
+		case query.FieldSection:
+			c.args = append(c.args, n.Value)
+			return `a.section = ? COLLATE NOCASE`, nil
+		case query.FieldLang:
+			want := strings.ToLower(n.Value)
+			c.args = append(c.args, want, likeEscape(want)+"-%", likeEscape(want)+`\_%`)
+			return `(lower(a.language) = ? OR lower(a.language) LIKE ? ESCAPE '\' OR lower(a.language) LIKE ? ESCAPE '\')`, nil
+		case query.FieldSource:
+			return c.source(n)
+		}
+	}
+	return "", fmt.Errorf("search: cannot compile %s: %w", n, taglines.ErrInvalid)
+}
+
+// source compiles a source: term to the IDs of the sources whose names it
+// matches, evaluated in Go by the rule's own matcher.
+func (c *compiler) source(n query.Node) (string, error) {
+	if c.sources == nil {
+		c.sources = map[int64]string{}
+		rows, err := c.s.r.QueryContext(c.ctx, `SELECT id, title, url FROM sources`)
+		if err != nil {
+			return "", fmt.Errorf("search sources: %w", err)
+		}
+		for rows.Next() {
+			var src taglines.Source
+			if err := rows.Scan(&src.ID, &src.Title, &src.URL); err != nil {
+				rows.Close()
+				return "", fmt.Errorf("search sources: %w", err)
+			}
+			c.sources[src.ID] = src.Name()
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return "", fmt.Errorf("search sources: %w", err)
+		}
+	}
+	var ids []string
+	for id, name := range c.sources {
+		if query.SourceMatch(n, name) {
+			ids = append(ids, strconv.FormatInt(id, 10))
+		}
+	}
+	if len(ids) == 0 {
+		return `0`, nil
+	}
+	// Integers the store gave, not input: safe to inline.
+	return `a.source_id IN (` + strings.Join(ids, ",") + `)`, nil
+}
+
+// likeEscape escapes LIKE's wildcards and its escape character.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
