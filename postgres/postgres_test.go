@@ -105,6 +105,13 @@ func TestStore(t *testing.T) {
 	})
 }
 
+func TestSearch(t *testing.T) {
+	u, admin := server(t)
+	storetest.RunSearch(t, func(t *testing.T) taglines.Store {
+		return openIn(t, schema(t, u, admin))
+	})
+}
+
 // TestOpenConcurrent starts several stores on one new schema at once, as
 // several processes would: the migration lock lets each migration run once.
 func TestOpenConcurrent(t *testing.T) {

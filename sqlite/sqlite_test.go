@@ -23,6 +23,10 @@ func TestStore(t *testing.T) {
 	storetest.Run(t, open)
 }
 
+func TestSearch(t *testing.T) {
+	storetest.RunSearch(t, open)
+}
+
 // TestOpenConcurrent opens one new file from several stores at once, as
 // several processes would, and writes through all of them together.
 func TestOpenConcurrent(t *testing.T) {
