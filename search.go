@@ -1,6 +1,10 @@
 package taglines
 
-import "time"
+import (
+	"fmt"
+	"strconv"
+	"time"
+)
 
 // SearchQuery is a search in the rule language of topics (package query).
 // The zero value lists the latest articles.
@@ -36,4 +40,41 @@ type SearchResult struct {
 	Ranked     bool
 	NextOffset int
 	NextBefore *Cursor
+}
+
+// Next returns the token that continues the listing after r (for
+// ParseSearchCursor), or "" on the last page.
+func (r SearchResult) Next() string {
+	switch {
+	case r.Ranked && r.NextOffset > 0:
+		return "o" + strconv.Itoa(r.NextOffset)
+	case !r.Ranked && r.NextBefore != nil:
+		return "n" + r.NextBefore.String()
+	}
+	return ""
+}
+
+// ParseSearchCursor sets the position of q from a token made by
+// SearchResult.Next; errors wrap ErrInvalid.
+func ParseSearchCursor(s string, q *SearchQuery) error {
+	if len(s) < 2 {
+		return fmt.Errorf("search cursor %q: %w", s, ErrInvalid)
+	}
+	switch s[0] {
+	case 'o':
+		n, err := strconv.Atoi(s[1:])
+		if err != nil || n <= 0 || strconv.Itoa(n) != s[1:] {
+			return fmt.Errorf("search cursor %q: %w", s, ErrInvalid)
+		}
+		q.Offset = n
+		return nil
+	case 'n':
+		c, err := ParseCursor(s[1:])
+		if err != nil {
+			return err
+		}
+		q.Before = c
+		return nil
+	}
+	return fmt.Errorf("search cursor %q: %w", s, ErrInvalid)
 }

@@ -84,6 +84,7 @@ type handler struct {
 //
 //	GET /api/v1/tags/{tag}/articles?cursor=&limit=  articles with a tag ({tag}: slug or name, any case)
 //	GET /api/v1/articles?cursor=&limit=             all articles
+//	GET /api/v1/search?q=&sort=&cursor=&limit=      a search in the topic rule language, by relevance or newest
 //	GET /api/v1/tags?limit=                         top tags of the last 7 days, with counts
 //	GET /api/v1/sources                             every source with its health
 //	GET /api/v1/tags/trending, /api/v1/tags/{tag}/related
@@ -131,6 +132,7 @@ func New(store taglines.Store, opts Options) http.Handler {
 	// catch-all keeps the mux's plain-text 404 out of the API.
 	h.mux.Handle("/api/v1/tags/{tag}/articles", h.get(h.tagArticles))
 	h.mux.Handle("/api/v1/articles", h.get(h.articles))
+	h.mux.Handle("/api/v1/search", h.get(h.search))
 	h.mux.Handle("/api/v1/tags", h.get(h.topTags))
 	h.mux.Handle("/api/v1/tags/trending", h.get(h.trending))
 	h.mux.Handle("/api/v1/tags/{tag}/related", h.get(h.related))

@@ -61,6 +61,16 @@ type Options struct {
 	// Canonical maps a tag alias to its canonical name, so /tag/Kiev shows
 	// #Kyiv; nil resolves names as they are.
 	Canonical taglines.Canonicalizer
+	// Token is the operators' token: with it, a search page offers to
+	// save the search as a topic (the form asks for the token). Empty
+	// turns saving off.
+	Token string
+	// ValidateTopic checks a topic before it is saved; nil accepts any
+	// rule that parses.
+	ValidateTopic func(tag, rule string) error
+	// Retag, if set, re-tags the stored articles in the background after
+	// a topic was saved.
+	Retag func()
 }
 
 // handler serves the pages; it holds no mutable state after New, so it is
@@ -77,6 +87,10 @@ type handler struct {
 	styleHref string
 	styleETag string
 	mux       *http.ServeMux
+
+	token         string
+	validateTopic func(tag, rule string) error
+	retag         func()
 }
 
 // New returns the HTML handler for store. Routes:
@@ -84,6 +98,8 @@ type handler struct {
 //	GET /                 latest articles and the top tags of the last 7 days
 //	GET /tag/{tag}        "Latest news with #Tag"; {tag} is a slug or name, any case
 //	GET /sources          the sources and their fetch health
+//	GET /search?q=        a search in the topic rule language (&sort=newest, &cursor=)
+//	POST /search/topic    save a search as a topic (operators: the form carries the token)
 //	GET /healthz          200 "ok", without touching the store
 //	GET /static/style.css the stylesheet
 //
@@ -101,6 +117,10 @@ func New(store taglines.Store, opts Options) http.Handler {
 		pageSize:  opts.PageSize,
 		excerpt:   opts.ExcerptLen,
 		canonical: opts.Canonical,
+
+		token:         opts.Token,
+		validateTopic: opts.ValidateTopic,
+		retag:         opts.Retag,
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
@@ -128,6 +148,8 @@ func New(store taglines.Store, opts Options) http.Handler {
 	h.mux.Handle("/{$}", h.get(h.home))
 	h.mux.Handle("/tag/{tag}", h.get(h.tag))
 	h.mux.Handle("/sources", h.get(h.sources))
+	h.mux.Handle("/search", h.get(h.search))
+	h.mux.Handle("/search/topic", http.HandlerFunc(h.saveTopic))
 	h.mux.Handle("/story/{id}", h.get(h.story))
 	h.mux.Handle("/healthz", h.get(h.healthz))
 	h.mux.Handle(stylePath, h.get(h.style))
@@ -161,7 +183,7 @@ func (h *handler) get(f http.HandlerFunc) http.Handler {
 
 func parsePages() map[string]*template.Template {
 	pages := make(map[string]*template.Template)
-	for _, name := range []string{"home", "tag", "story", "sources", "error"} {
+	for _, name := range []string{"home", "tag", "story", "sources", "error", "search"} {
 		// Each page gets its own set because each defines "content".
 		pages[name] = template.Must(template.New(name).ParseFS(templateFS,
 			"templates/layout.html", "templates/entries.html", "templates/"+name+".html"))
@@ -175,6 +197,7 @@ type page struct {
 	Title     string
 	StyleHref string
 	Canonical string
+	Query     string // the search box's text
 	Body      any
 }
 
@@ -191,7 +214,10 @@ type entry struct {
 	Title      string
 	URL        string
 	Excerpt    string
-	Tags       []tagLink
+	// TitleHTML and ExcerptHTML replace Title and Excerpt on search
+	// pages: escaped by the store's highlighter, matches in <mark>.
+	TitleHTML, ExcerptHTML template.HTML
+	Tags                   []tagLink
 	// Versions counts the other versions of the story's text (re-titled,
 	// updated, syndicated) folded into this entry; Sources the sources
 	// covering the story; StoryHref lists them, "" if there is nothing
@@ -215,6 +241,8 @@ type listing struct {
 	Entries  []entry
 	Newest   string // link back to the first page, when on a later one
 	Older    string // link to the next page, if there is one
+	// EmptyText replaces "No articles yet." when there are none.
+	EmptyText string
 }
 
 // relatedLimit is how many related tags a tag page lists.

@@ -53,6 +53,7 @@ type cli struct {
 	Poll      pollCmd      `cmd:"" help:"Poll due sources (forever, or one round with --once)."`
 	Extract   extractCmd   `cmd:"" help:"Extract the article of one HTML page and print it as JSON."`
 	Stats     statsCmd     `cmd:"" help:"Print counts of the store as JSON."`
+	Search    searchCmd    `cmd:"" help:"Search stored articles with the topic rule language (AND, OR, NOT, \"phrases\", NEAR/n, word*, title:, tag:, source:, section:, lang:, after:, before:)."`
 	Tag       tagCmd       `cmd:"" help:"Tag an article (JSON from extract, or plain text) and print its hashtags, entities and section as JSON."`
 	Dedup     dedupCmd     `cmd:"" help:"Find near-duplicates and story clusters in a JSONL file of articles, in order, as ingest would."`
 	Split     splitCmd     `cmd:"" help:"Undo a wrong merge: make a stored article its own version (or, with --story, its own story)."`
@@ -113,11 +114,31 @@ func openStore(ctx context.Context, cfg *Config) (taglines.Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
-		return s, nil
+		return indexed(ctx, s)
 	}
 	s, err := sqlite.Open(ctx, cfg.DB)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", cfg.DB, err)
+	}
+	return indexed(ctx, s)
+}
+
+// indexed builds the search index of a database that predates it (once,
+// resumably, with a progress bar on stderr) before the store is used.
+func indexed(ctx context.Context, s taglines.Store) (taglines.Store, error) {
+	drawn := false
+	err := s.IndexSearch(ctx, func(done, total int) {
+		if done < total || drawn {
+			drawn = true
+			fmt.Fprintf(os.Stderr, "\rbuilding the search index %s", progressBar(done, total))
+		}
+	})
+	if drawn {
+		fmt.Fprintln(os.Stderr)
+	}
+	if err != nil {
+		s.Close()
+		return nil, err
 	}
 	return s, nil
 }

@@ -69,11 +69,13 @@ func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 
 	mux := http.NewServeMux()
 	canonical := m.canonical(store, log)
+	validateTopic := func(tag, rule string) error { _, err := enrich.NewTopic(tag, rule); return err }
+	retag := m.backgroundRetag(ctx, store, log)
 	mux.Handle("/api/", api.New(store, api.Options{
 		Logger: log, Now: m.now, Canonical: canonical, Token: cfg.APIToken,
 		ValidateRules: func(b []byte) error { _, err := extract.ParseRules(b); return err },
-		ValidateTopic: func(tag, rule string) error { _, err := enrich.NewTopic(tag, rule); return err },
-		Retag:         m.backgroundRetag(ctx, store, log),
+		ValidateTopic: validateTopic,
+		Retag:         retag,
 		Split: func(ctx context.Context, id int64, story bool) ([]taglines.Group, error) {
 			kind := dedup.SplitVersion
 			if story {
@@ -86,7 +88,10 @@ func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 			return dedup.Undo(ctx, store, d, id, kind)
 		},
 	}))
-	mux.Handle("/", web.New(store, web.Options{Logger: log, Now: m.now, Canonical: canonical}))
+	mux.Handle("/", web.New(store, web.Options{
+		Logger: log, Now: m.now, Canonical: canonical,
+		Token: cfg.APIToken, ValidateTopic: validateTopic, Retag: retag,
+	}))
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err
