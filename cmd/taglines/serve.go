@@ -20,8 +20,9 @@ import (
 )
 
 type serveCmd struct {
-	Addr string `help:"Address of the web server." env:"TAGLINES_ADDR" default:"127.0.0.1:8080"`
-	Demo bool   `help:"Start a simulated network of publishers on loopback and subscribe to it: an offline demo."`
+	Addr   string `help:"Address of the web server." env:"TAGLINES_ADDR" default:"127.0.0.1:8080"`
+	Demo   bool   `help:"Start a simulated network of publishers on loopback and subscribe to it: an offline demo."`
+	NoPoll bool   `help:"Serve the pages and the API only; poll nothing (another process polls, or a benchmark serves a filled store)."`
 }
 
 func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
@@ -113,7 +114,11 @@ func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	polled := make(chan error, 1)
-	go func() { polled <- m.pollerWith(store, cfg, log, hc, false).Run(ctx) }()
+	if c.NoPoll {
+		polled <- nil
+	} else {
+		go func() { polled <- m.pollerWith(store, cfg, log, hc, false).Run(ctx) }()
+	}
 
 	select {
 	case <-ctx.Done():
