@@ -154,7 +154,7 @@ func Fill(ctx context.Context, st taglines.Store, opts FillOptions) (FillResult,
 			a := &taglines.Article{
 				SourceID: src.ID, URL: src.URL[:len(src.URL)-len("feed")] + "a/" + strconv.Itoa(i),
 				Title: c.Title, Language: "en", Section: c.Section, SourceUsed: "page",
-				Author: PseudoWord(int(words.Uint64()%5000)) + " " + PseudoWord(int(words.Uint64()%5000)+1),
+				Author:      PseudoWord(int(words.Uint64()%5000)) + " " + PseudoWord(int(words.Uint64()%5000)+1),
 				PublishedAt: at, FetchedAt: at.Add(time.Minute),
 			}
 			paras := c.Paragraphs
