@@ -120,6 +120,7 @@ func (s *Store) AddArticles(ctx context.Context, articles []*taglines.Article) (
 		published[i], fetched[i] = p, f
 	}
 
+	docs := newSearchDocs(titles, texts)
 	newIDs := make(map[articleKey]int64, n)
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `
@@ -149,13 +150,13 @@ func (s *Store) AddArticles(ctx context.Context, articles []*taglines.Article) (
 			return err
 		}
 		var ids []int64
-		var titles, texts []string
-		for _, a := range uniq {
+		var newDocs []searchDoc
+		for i, a := range uniq {
 			if id, ok := newIDs[articleKey{a.SourceID, a.URL}]; ok {
-				ids, titles, texts = append(ids, id), append(titles, a.Title), append(texts, a.Text)
+				ids, newDocs = append(ids, id), append(newDocs, docs[i])
 			}
 		}
-		if err := indexArticles(ctx, tx, ids, titles, texts); err != nil {
+		if err := indexArticles(ctx, tx, ids, newDocs); err != nil {
 			return err
 		}
 

@@ -15,9 +15,13 @@ import (
 // transaction; unknown IDs are skipped.
 func (s *Store) UpdateArticles(ctx context.Context, articles []*taglines.Article) (int, error) {
 	n := 0
+	docs := make([]searchDoc, len(articles))
+	for i, a := range articles {
+		docs[i] = newSearchDoc(a.Title, a.Text)
+	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		n = 0
-		for _, a := range articles {
+		for i, a := range articles {
 			var published time.Time
 			err := tx.QueryRow(ctx, `
 				UPDATE articles SET title = $1, text = $2, section = $3, section_confidence = $4
@@ -30,7 +34,7 @@ func (s *Store) UpdateArticles(ctx context.Context, articles []*taglines.Article
 				return fmt.Errorf("article %d: %w", a.ID, err)
 			}
 			n++
-			if err := indexArticles(ctx, tx, []int64{a.ID}, []string{a.Title}, []string{a.Text}); err != nil {
+			if err := indexArticles(ctx, tx, []int64{a.ID}, docs[i:i+1]); err != nil {
 				return fmt.Errorf("article %d: %w", a.ID, err)
 			}
 			if _, err := tx.Exec(ctx, `DELETE FROM article_tags WHERE article_id = $1`, a.ID); err != nil {

@@ -27,9 +27,12 @@ const (
 	maxPositions = 256
 )
 
-// searchDoc returns the stored terms and the tsvector literal (lexemes
-// are letters and digits only: no quoting needed) of one article.
-func searchDoc(title, text string) (tt, bt, tsv string) {
+// searchDoc is the search_docs row of one article: its stored terms and
+// the tsvector literal (lexemes are letters and digits only: no quoting
+// needed). Callers compute it before their transaction.
+type searchDoc struct{ title, body, tsv string }
+
+func newSearchDoc(title, text string) searchDoc {
 	titleTerms, bodyTerms := query.IndexFields(title, text)
 	pos := make(map[string][]string)
 	var order []string
@@ -55,18 +58,26 @@ func searchDoc(title, text string) (tt, bt, tsv string) {
 		}
 		b.WriteString("'" + t + "':" + strings.Join(pos[t], ","))
 	}
-	return strings.Join(titleTerms, " "), strings.Join(bodyTerms, " "), b.String()
+	return searchDoc{strings.Join(titleTerms, " "), strings.Join(bodyTerms, " "), b.String()}
 }
 
-// indexArticles writes the search documents of articles (ID, title, text
+func newSearchDocs(titles, texts []string) []searchDoc {
+	docs := make([]searchDoc, len(titles))
+	for i := range titles {
+		docs[i] = newSearchDoc(titles[i], texts[i])
+	}
+	return docs
+}
+
+// indexArticles writes the search documents of articles (ID and document
 // by index), replacing what was there, in the caller's transaction.
-func indexArticles(ctx context.Context, tx pgx.Tx, ids []int64, titles, texts []string) error {
+func indexArticles(ctx context.Context, tx pgx.Tx, ids []int64, docs []searchDoc) error {
 	if len(ids) == 0 {
 		return nil
 	}
 	tts, bts, tsvs := make([]string, len(ids)), make([]string, len(ids)), make([]string, len(ids))
-	for i := range ids {
-		tts[i], bts[i], tsvs[i] = searchDoc(titles[i], texts[i])
+	for i, d := range docs {
+		tts[i], bts[i], tsvs[i] = d.title, d.body, d.tsv
 	}
 	_, err := tx.Exec(ctx, `
 		INSERT INTO search_docs (article_id, title, body, tsv)
@@ -126,7 +137,7 @@ func (s *Store) IndexSearch(ctx context.Context, progress func(done, total int))
 			if err := rows.Err(); err != nil {
 				return err
 			}
-			if err := indexArticles(ctx, tx, ids, titles, texts); err != nil {
+			if err := indexArticles(ctx, tx, ids, newSearchDocs(titles, texts)); err != nil {
 				return err
 			}
 			n = len(ids)
@@ -425,4 +436,14 @@ func (c *compiler) source(n query.Node) (string, error) {
 		}
 	}
 	return `a.source_id = ANY(` + c.arg(ids) + `::bigint[])`, nil
+}
+
+// SearchIndexBytes is the size on disk of the search index: the
+// search_docs table with its TOAST and its indexes (GIN included).
+func (s *Store) SearchIndexBytes(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.pool.QueryRow(ctx, `SELECT pg_total_relation_size('search_docs')`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("search index size: %w", err)
+	}
+	return n, nil
 }

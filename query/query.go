@@ -195,22 +195,44 @@ func Normalise(s string) []string {
 		if w == "'s" || w == "’s" {
 			continue
 		}
-		for _, part := range strings.FieldsFunc(w, func(r rune) bool { return r == '-' || r == '/' || r == '\u2010' || r == '\u2011' }) {
+		// Most words are plain: split, strip and map only those that are not.
+		if plainWord(w) {
+			out = append(out, w)
+			continue
+		}
+		parts := []string{w}
+		if strings.ContainsAny(w, "-/\u2010\u2011") {
+			parts = strings.FieldsFunc(w, func(r rune) bool { return r == '-' || r == '/' || r == '\u2010' || r == '\u2011' })
+		}
+		for _, part := range parts {
 			if strings.Contains(part, ".") && isInitials(part) {
 				part = strings.ReplaceAll(part, ".", "")
 			}
-			part = strings.Map(func(r rune) rune {
-				if r == '’' {
-					return '\''
-				}
-				return r
-			}, part)
+			if strings.Contains(part, "’") {
+				part = strings.ReplaceAll(part, "’", "'")
+			}
 			if hasAlnum(part) {
 				out = append(out, part)
 			}
 		}
 	}
 	return out
+}
+
+// plainWord reports whether w is ASCII letters, digits and apostrophes
+// with at least one letter or digit: a word Normalise keeps as it is.
+func plainWord(w string) bool {
+	alnum := false
+	for i := 0; i < len(w); i++ {
+		switch c := w[i]; {
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z':
+			alnum = true
+		case c == '\'':
+		default:
+			return false
+		}
+	}
+	return alnum
 }
 
 func isInitials(w string) bool {

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"hash/maphash"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -52,8 +53,16 @@ func keepAlnum(w string) string {
 
 // stems caches the stems of the words seen, up to maxStems words: the
 // vocabulary of news repeats, and a map lookup is cheaper than Snowball.
+// Sharded maps under read locks: sync.Map's interface keys cost more than
+// the stemming they save on every word of every article indexed.
+const stemShards = 64
+
 var (
-	stems    sync.Map
+	stems [stemShards]struct {
+		sync.RWMutex
+		m map[string]string
+	}
+	stemSeed = maphash.MakeSeed()
 	nstems   atomic.Int64
 	maxStems = int64(500_000)
 )
@@ -62,14 +71,24 @@ func stem(w string) string {
 	if w == "" {
 		return ""
 	}
-	if s, ok := stems.Load(w); ok {
-		return s.(string)
+	sh := &stems[maphash.String(stemSeed, w)%stemShards]
+	sh.RLock()
+	s, ok := sh.m[w]
+	sh.RUnlock()
+	if ok {
+		return s
 	}
-	s := stemWord(w)
+	s = stemWord(w)
 	if nstems.Load() < maxStems {
-		if _, loaded := stems.LoadOrStore(strings.Clone(w), s); !loaded {
+		sh.Lock()
+		if sh.m == nil {
+			sh.m = make(map[string]string)
+		}
+		if _, ok := sh.m[w]; !ok {
+			sh.m[strings.Clone(w)] = s
 			nstems.Add(1)
 		}
+		sh.Unlock()
 	}
 	return s
 }

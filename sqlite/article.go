@@ -91,6 +91,10 @@ func (s *Store) AddArticles(ctx context.Context, articles []*taglines.Article) (
 		fetched, published time.Time
 	}
 	var news []added
+	docs := make([]indexDoc, len(articles))
+	for i, a := range articles {
+		docs[i] = newIndexDoc(a.Title, a.Text)
+	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		insArticle, err := tx.PrepareContext(ctx, `
 			INSERT INTO articles (source_id, url, guid, title, text, author, language,
@@ -103,7 +107,7 @@ func (s *Store) AddArticles(ctx context.Context, articles []*taglines.Article) (
 		}
 		defer insArticle.Close()
 		tagIDs := make(map[string]int64)
-		for _, a := range articles {
+		for i, a := range articles {
 			fetched, published := a.FetchedAt, a.PublishedAt
 			if fetched.IsZero() {
 				fetched = now
@@ -121,7 +125,7 @@ func (s *Store) AddArticles(ctx context.Context, articles []*taglines.Article) (
 				return fmt.Errorf("article %s: %w", a.URL, translate(err))
 			}
 			news = append(news, added{a, id, fetched.UTC().Truncate(time.Microsecond), published.UTC().Truncate(time.Microsecond)})
-			if err := indexArticle(ctx, tx, id, a.Title, a.Text, false); err != nil {
+			if err := indexArticle(ctx, tx, id, docs[i], false); err != nil {
 				return fmt.Errorf("article %s: %w", a.URL, err)
 			}
 			if err := linkTags(ctx, tx, id, a.Tags, published.UnixMicro(), tagIDs); err != nil {

@@ -14,10 +14,14 @@ import (
 // transaction; unknown IDs are skipped.
 func (s *Store) UpdateArticles(ctx context.Context, articles []*taglines.Article) (int, error) {
 	n := 0
+	docs := make([]indexDoc, len(articles))
+	for i, a := range articles {
+		docs[i] = newIndexDoc(a.Title, a.Text)
+	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		n = 0
 		tagIDs := map[string]int64{}
-		for _, a := range articles {
+		for i, a := range articles {
 			var published int64
 			err := tx.QueryRowContext(ctx, `
 				UPDATE articles SET title = ?, text = ?, section = ?, section_confidence = ?
@@ -30,7 +34,7 @@ func (s *Store) UpdateArticles(ctx context.Context, articles []*taglines.Article
 				return fmt.Errorf("article %d: %w", a.ID, err)
 			}
 			n++
-			if err := indexArticle(ctx, tx, a.ID, a.Title, a.Text, true); err != nil {
+			if err := indexArticle(ctx, tx, a.ID, docs[i], true); err != nil {
 				return fmt.Errorf("article %d: %w", a.ID, err)
 			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM article_tags WHERE article_id = ?`, a.ID); err != nil {

@@ -16,17 +16,27 @@ func (s *Store) Search(ctx context.Context, sq taglines.SearchQuery) (taglines.S
 	return query.Search(ctx, s, sq)
 }
 
+// indexDoc is the search index row of one article: its title's and
+// text's index terms, space-separated.
+type indexDoc struct{ title, body string }
+
+// newIndexDoc computes an article's index terms: callers do it before
+// they take the write lock, which the terms do not need.
+func newIndexDoc(title, text string) indexDoc {
+	tt, bt := query.IndexFields(title, text)
+	return indexDoc{strings.Join(tt, " "), strings.Join(bt, " ")}
+}
+
 // indexArticle writes the search index of one article, replacing what was
 // there; it runs in the article's transaction.
-func indexArticle(ctx context.Context, tx *sql.Tx, id int64, title, text string, replace bool) error {
-	tt, bt := query.IndexFields(title, text)
+func indexArticle(ctx context.Context, tx *sql.Tx, id int64, doc indexDoc, replace bool) error {
 	if replace {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid = ?`, id); err != nil {
 			return fmt.Errorf("search index: %w", err)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)`,
-		id, strings.Join(tt, " "), strings.Join(bt, " ")); err != nil {
+		id, doc.title, doc.body); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
 	return nil
@@ -78,7 +88,7 @@ func (s *Store) IndexSearch(ctx context.Context, progress func(done, total int))
 				return err
 			}
 			for _, d := range docs {
-				if err := indexArticle(ctx, tx, d.id, d.title, d.text, true); err != nil {
+				if err := indexArticle(ctx, tx, d.id, newIndexDoc(d.title, d.text), true); err != nil {
 					return err
 				}
 			}
@@ -426,4 +436,14 @@ func (c *compiler) source(n query.Node) (string, error) {
 // likeEscape escapes LIKE's wildcards and its escape character.
 func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// SearchIndexBytes is the size on disk of the search index: the pages of
+// the FTS5 table's shadow tables (dbstat).
+func (s *Store) SearchIndexBytes(ctx context.Context) (int64, error) {
+	var n sql.NullInt64
+	if err := s.r.QueryRowContext(ctx, `SELECT SUM(pgsize) FROM dbstat WHERE name IN ('search_data', 'search_idx', 'search_content', 'search_docsize', 'search_config')`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("search index size: %w", err)
+	}
+	return n.Int64, nil
 }

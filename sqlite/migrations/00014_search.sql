@@ -1,9 +1,10 @@
 -- The search index: the index terms (query.IndexFields) of each article's
 -- title and text, rowid = articles.id, written in the article's
 -- transaction. Terms are letters and digits only, already folded and
--- stemmed, so unicode61 keeps them as they are.
+-- stemmed, so unicode61 keeps them as they are. No column sizes: ranking
+-- (query.Rank) counts the stored terms itself, FTS5's bm25() is unused.
 -- +goose Up
-CREATE VIRTUAL TABLE search USING fts5 (title, body, tokenize = 'unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE search USING fts5 (title, body, tokenize = 'unicode61 remove_diacritics 0', columnsize = 0);
 
 -- Articles stored before the index existed, indexed by the store when it
 -- opens (resumably: next_id is the first article not yet indexed).
