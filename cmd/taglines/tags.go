@@ -23,7 +23,7 @@ type tagsCmd struct {
 	Block tagsBlockCmd `cmd:"" help:"NAME is never a tag; stored articles are retagged."`
 	Drop  tagsDropCmd  `cmd:"" help:"Remove a rule (KIND alias, merge or block, and NAME); stored articles are retagged."`
 	Learn tagsLearnCmd `cmd:"" help:"Let the most complete frequent form of each name win across the corpus (Putin → VladimirPutin): add merge rules and retag."`
-	Topic tagsTopicCmd `cmd:"" help:"Define a topic: TAG is given to articles that RULE matches (AND, OR, NOT, \"phrases\", NEAR/n, title:, tag:, source:, section:, lang:); stored articles are retagged."`
+	Topic tagsTopicCmd `cmd:"" help:"Define a topic (a saved search): TAG is given to articles that RULE matches, in the language of search (AND, OR, NOT, \"phrases\", word*, NEAR/n, title:, tag:, source:, section:, lang:, after:, before:); stored articles are retagged."`
 }
 
 type tagsLearnCmd struct {
