@@ -82,6 +82,10 @@ type ArticleQuery struct {
 	// Cluster, if not 0, lists the articles of one story, versions
 	// included.
 	Cluster int64
+	// Section, if not empty, lists one section's articles (its exact name,
+	// as SectionCounts returns it); SourceID, if not 0, one source's.
+	Section  string
+	SourceID int64
 	Before  *Cursor // resume after this position; nil starts at the newest
 	Limit   int     // at most this many; <= 0 means a store default of 50
 }
@@ -95,6 +99,12 @@ type Cursor struct {
 
 // CursorAfter returns the cursor that continues a listing after a.
 func CursorAfter(a *Article) *Cursor { return &Cursor{PublishedAt: a.PublishedAt, ID: a.ID} }
+
+// SectionCount is a section with how many articles it holds.
+type SectionCount struct {
+	Name  string `json:"name"`
+	Count int    `json:"count"`
+}
 
 // Stats are the counts shown by `taglines stats`.
 type Stats struct {

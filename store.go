@@ -79,6 +79,9 @@ type Store interface {
 	Articles(ctx context.Context, q ArticleQuery) ([]*Article, error)
 	// Tag resolves a tag slug or name, case-insensitively, or returns ErrNotFound.
 	Tag(ctx context.Context, nameOrSlug string) (Tag, error)
+	// SectionCounts returns the sections of the articles published at or
+	// after since (versions folded: one per version group), largest first.
+	SectionCounts(ctx context.Context, since time.Time) ([]SectionCount, error)
 	// TopTags returns the tags carried by the most articles published at or
 	// after since, most frequent first.
 	TopTags(ctx context.Context, since time.Time, limit int) ([]TagCount, error)

@@ -320,6 +320,14 @@ func (s *Store) Articles(ctx context.Context, q taglines.ArticleQuery) ([]*tagli
 		args = append(args, q.Cluster)
 		fmt.Fprintf(&query, ` AND a.cluster_id = $%d`, len(args))
 	}
+	if q.Section != "" {
+		args = append(args, q.Section)
+		fmt.Fprintf(&query, ` AND a.section = $%d`, len(args))
+	}
+	if q.SourceID != 0 {
+		args = append(args, q.SourceID)
+		fmt.Fprintf(&query, ` AND a.source_id = $%d`, len(args))
+	}
 	if q.Before != nil {
 		args = append(args, micro(q.Before.PublishedAt), cursorID(q.Before))
 		fmt.Fprintf(&query, ` AND (%s, %s) < ($%d, $%d)`, by, key, len(args)-1, len(args))
@@ -470,4 +478,26 @@ func (s *Store) Stats(ctx context.Context) (taglines.Stats, error) {
 		return taglines.Stats{}, fmt.Errorf("stats: %w", err)
 	}
 	return st, nil
+}
+
+// SectionCounts counts the sections of the entries published at or after
+// since (one per version group), largest first.
+func (s *Store) SectionCounts(ctx context.Context, since time.Time) ([]taglines.SectionCount, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT section, COUNT(*) FROM articles
+		WHERE published_at >= $1 AND NOT superseded AND section <> ''
+		GROUP BY section ORDER BY COUNT(*) DESC, section`, micro(since))
+	if err != nil {
+		return nil, fmt.Errorf("section counts: %w", err)
+	}
+	defer rows.Close()
+	var out []taglines.SectionCount
+	for rows.Next() {
+		var c taglines.SectionCount
+		if err := rows.Scan(&c.Name, &c.Count); err != nil {
+			return nil, fmt.Errorf("section counts: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }

@@ -247,6 +247,14 @@ func (s *Store) Articles(ctx context.Context, q taglines.ArticleQuery) ([]*tagli
 		query.WriteString(` AND a.cluster_id = ?`)
 		args = append(args, q.Cluster)
 	}
+	if q.Section != "" {
+		query.WriteString(` AND a.section = ?`)
+		args = append(args, q.Section)
+	}
+	if q.SourceID != 0 {
+		query.WriteString(` AND a.source_id = ?`)
+		args = append(args, q.SourceID)
+	}
 	if q.Before != nil {
 		fmt.Fprintf(&query, ` AND (%s, %s) < (?, ?)`, by, key)
 		args = append(args, q.Before.PublishedAt.UnixMicro(), cursorID(q.Before))
@@ -402,4 +410,26 @@ func (s *Store) Stats(ctx context.Context) (taglines.Stats, error) {
 		return taglines.Stats{}, fmt.Errorf("stats: %w", err)
 	}
 	return st, nil
+}
+
+// SectionCounts counts the sections of the entries published at or after
+// since (one per version group), largest first.
+func (s *Store) SectionCounts(ctx context.Context, since time.Time) ([]taglines.SectionCount, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT section, COUNT(*) FROM articles
+		WHERE published_at >= ? AND NOT superseded AND section <> ''
+		GROUP BY section ORDER BY COUNT(*) DESC, section`, since.UnixMicro())
+	if err != nil {
+		return nil, fmt.Errorf("section counts: %w", err)
+	}
+	defer rows.Close()
+	var out []taglines.SectionCount
+	for rows.Next() {
+		var c taglines.SectionCount
+		if err := rows.Scan(&c.Name, &c.Count); err != nil {
+			return nil, fmt.Errorf("section counts: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }

@@ -63,6 +63,7 @@ func Run(t *testing.T, open func(t *testing.T) taglines.Store) {
 		{"ArticlesDefaultLimit", testArticlesDefaultLimit},
 		{"ArticlesByTag", testArticlesByTag},
 		{"ArticlesSourceName", testArticlesSourceName},
+		{"ArticlesBySectionAndSource", testArticlesBySectionAndSource},
 		{"Tag", testTag},
 		{"TopTags", testTopTags},
 		{"Stats", testStats},

@@ -255,7 +255,8 @@ func (s *Store) Articles(_ context.Context, q taglines.ArticleQuery) ([]*tagline
 		if c := q.Before; c != nil && !(a.PublishedAt.Before(c.PublishedAt) || a.PublishedAt.Equal(c.PublishedAt) && a.ID < c.ID) {
 			continue
 		}
-		if q.Collapse && s.superseded(a) || q.Cluster != 0 && a.Cluster != q.Cluster {
+		if q.Collapse && s.superseded(a) || q.Cluster != 0 && a.Cluster != q.Cluster ||
+			q.Section != "" && a.Section != q.Section || q.SourceID != 0 && a.SourceID != q.SourceID {
 			continue
 		}
 		c := s.read(a)
@@ -334,6 +335,28 @@ func (s *Store) TopTags(_ context.Context, since time.Time, limit int) ([]taglin
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Slug, b.Slug))
 	})
 	return out[:min(limit, len(out))], nil
+}
+
+func (s *Store) SectionCounts(_ context.Context, since time.Time) ([]taglines.SectionCount, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return nil, s.err
+	}
+	counts := map[string]int{}
+	for _, a := range s.articles {
+		if !a.PublishedAt.Before(since) && !s.superseded(a) && a.Section != "" {
+			counts[a.Section]++
+		}
+	}
+	out := make([]taglines.SectionCount, 0, len(counts))
+	for name, n := range counts {
+		out = append(out, taglines.SectionCount{Name: name, Count: n})
+	}
+	slices.SortFunc(out, func(a, b taglines.SectionCount) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Name, b.Name))
+	})
+	return out, nil
 }
 
 func (s *Store) Stats(context.Context) (taglines.Stats, error) {
