@@ -86,8 +86,8 @@ type ArticleQuery struct {
 	// as SectionCounts returns it); SourceID, if not 0, one source's.
 	Section  string
 	SourceID int64
-	Before  *Cursor // resume after this position; nil starts at the newest
-	Limit   int     // at most this many; <= 0 means a store default of 50
+	Before   *Cursor // resume after this position; nil starts at the newest
+	Limit    int     // at most this many; <= 0 means a store default of 50
 }
 
 // Cursor is a position in the newest-first order of articles: the
