@@ -171,3 +171,7 @@ func (s *fakeStore) SetTagRule(context.Context, taglines.TagRule) error   { retu
 func (s *fakeStore) DeleteTagRule(context.Context, taglines.TagRuleKind, string) error {
 	return taglines.ErrNotFound
 }
+
+func (s *fakeStore) SectionCounts(context.Context, time.Time) ([]taglines.SectionCount, error) {
+	return nil, s.err
+}

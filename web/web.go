@@ -71,6 +71,9 @@ type Options struct {
 	// Retag, if set, re-tags the stored articles in the background after
 	// a topic was saved.
 	Retag func()
+	// BaseURL ("https://news.example") makes the absolute links of feeds;
+	// empty takes the scheme and host of each request.
+	BaseURL string
 }
 
 // handler serves the pages; it holds no mutable state after New, so it is
@@ -91,17 +94,27 @@ type handler struct {
 	token         string
 	validateTopic func(tag, rule string) error
 	retag         func()
+	baseOverride  string
 }
 
 // New returns the HTML handler for store. Routes:
 //
-//	GET /                 latest articles and the top tags of the last 7 days
+//	GET /                 latest articles, top stories, sections, top and trending tags
 //	GET /tag/{tag}        "Latest news with #Tag"; {tag} is a slug or name, any case
+//	GET /article/{id}     one article: clean text, tags, its versions and its story's sources
+//	GET /source/{id}      one source's articles and health
+//	GET /section/{name}   one section's articles
+//	GET /story/{id}       every article of one story
+//	GET /tags             the tag directory (A–Z or ?sort=count, ?q= filters)
 //	GET /sources          the sources and their fetch health
 //	GET /search?q=        a search in the topic rule language (&sort=newest, &cursor=)
 //	POST /search/topic    save a search as a topic (operators: the form carries the token)
 //	GET /healthz          200 "ok", without touching the store
 //	GET /static/style.css the stylesheet
+//
+// Tag, section, source, story and search pages have feeds at their path
+// plus .rss (RSS 2.0), .atom (Atom 1.0) or .json (JSON Feed 1.1):
+// /tag/UkrainianConflict.atom, /search.rss?q=Lavrov.
 //
 // Listings page with ?before=<taglines.Cursor>; a malformed cursor is a 400.
 // Unknown paths and tags are 404 pages, other methods 405; a store error is
@@ -121,6 +134,7 @@ func New(store taglines.Store, opts Options) http.Handler {
 		token:         opts.Token,
 		validateTopic: opts.ValidateTopic,
 		retag:         opts.Retag,
+		baseOverride:  strings.TrimRight(opts.BaseURL, "/"),
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
@@ -147,8 +161,15 @@ func New(store taglines.Store, opts Options) http.Handler {
 	// the catch-all "/" turns the mux's plain-text 404 into ours too.
 	h.mux.Handle("/{$}", h.get(h.home))
 	h.mux.Handle("/tag/{tag}", h.get(h.tag))
+	h.mux.Handle("/article/{id}", h.get(h.article))
+	h.mux.Handle("/source/{id}", h.get(h.source))
+	h.mux.Handle("/section/{name}", h.get(h.section))
+	h.mux.Handle("/tags", h.get(h.tags))
 	h.mux.Handle("/sources", h.get(h.sources))
 	h.mux.Handle("/search", h.get(h.search))
+	for format := range feedTypes {
+		h.mux.Handle("/search."+format, h.get(h.searchFeed(format)))
+	}
 	h.mux.Handle("/search/topic", http.HandlerFunc(h.saveTopic))
 	h.mux.Handle("/story/{id}", h.get(h.story))
 	h.mux.Handle("/healthz", h.get(h.healthz))
@@ -183,7 +204,7 @@ func (h *handler) get(f http.HandlerFunc) http.Handler {
 
 func parsePages() map[string]*template.Template {
 	pages := make(map[string]*template.Template)
-	for _, name := range []string{"home", "tag", "story", "sources", "error", "search"} {
+	for _, name := range []string{"home", "tag", "story", "sources", "error", "search", "article", "source", "section", "tags"} {
 		// Each page gets its own set because each defines "content".
 		pages[name] = template.Must(template.New(name).ParseFS(templateFS,
 			"templates/layout.html", "templates/entries.html", "templates/"+name+".html"))
@@ -198,6 +219,7 @@ type page struct {
 	StyleHref string
 	Canonical string
 	Query     string // the search box's text
+	Feeds     []feedLink
 	Body      any
 }
 
@@ -212,7 +234,8 @@ type entry struct {
 	Exact      string // the full date and time, for the tooltip
 	Section    string
 	Title      string
-	URL        string
+	URL        string // the original
+	Href       string // the article's page here
 	Excerpt    string
 	// TitleHTML and ExcerptHTML replace Title and Excerpt on search
 	// pages: escaped by the store's highlighter, matches in <mark>.
@@ -235,6 +258,8 @@ type tagLink struct {
 
 type listing struct {
 	Tag      taglines.Tag
+	Sections []tagLink // front page: the sections of the last month
+	Stories  []entry   // front page: the last day's stories with the most sources
 	TopTags  []tagLink
 	Trending []tagLink // front page: tags rising well above their own baseline
 	Related  []tagLink // tag page: tags seen with this one more than chance
@@ -292,6 +317,16 @@ func (h *handler) home(w http.ResponseWriter, r *http.Request) {
 		for _, t := range trending {
 			l.Trending = append(l.Trending, tagLink{Name: t.Name, Href: tagHref(t.Tag), Count: t.Count})
 		}
+		counts, err := h.store.SectionCounts(ctx, now.Add(-sectionsWindow))
+		if err != nil {
+			h.storeError(w, r, err)
+			return
+		}
+		l.Sections = sectionLinks(counts)
+		if l.Stories, err = h.topStories(ctx, now); err != nil {
+			h.storeError(w, r, err)
+			return
+		}
 	}
 	h.render(w, r, http.StatusOK, "home", page{Title: "Latest news", Canonical: "/", Body: l})
 }
@@ -303,13 +338,19 @@ func (h *handler) tag(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	t, err := taglines.LookupTag(ctx, h.store, r.PathValue("tag"), h.canonical)
+	name, format := feedSuffix(r.PathValue("tag"))
+	t, err := taglines.LookupTag(ctx, h.store, name, h.canonical)
 	if errors.Is(err, taglines.ErrNotFound) {
-		h.fail(w, r, http.StatusNotFound, "No article carries the tag #"+strings.TrimLeft(r.PathValue("tag"), "#")+".", nil)
+		h.fail(w, r, http.StatusNotFound, "No article carries the tag #"+strings.TrimLeft(name, "#")+".", nil)
 		return
 	}
 	if err != nil {
 		h.storeError(w, r, err)
+		return
+	}
+	if format != "" {
+		h.feed(w, r, format, feedMeta{Title: "Latest news with " + t.String(), Page: tagHref(t), Path: tagHref(t)},
+			taglines.ArticleQuery{Tag: t.Slug, Collapse: true})
 		return
 	}
 	l, err := h.listing(ctx, tagHref(t), t.Slug, before, now)
@@ -328,7 +369,8 @@ func (h *handler) tag(w http.ResponseWriter, r *http.Request) {
 			l.Related = append(l.Related, tagLink{Name: rt.Name, Href: tagHref(rt.Tag), Count: rt.Count})
 		}
 	}
-	h.render(w, r, http.StatusOK, "tag", page{Title: "Latest news with " + t.String(), Canonical: tagHref(t), Body: l})
+	title := "Latest news with " + t.String()
+	h.render(w, r, http.StatusOK, "tag", page{Title: title, Canonical: tagHref(t), Feeds: feedLinks(title, tagHref(t)), Body: l})
 }
 
 // cursor parses ?before=; on a malformed cursor it writes the 400 page and
@@ -383,6 +425,7 @@ func (h *handler) entry(a *taglines.Article, now time.Time) entry {
 		Section:  cmp.Or(a.Section, taglines.DefaultSection),
 		Title:    a.Title,
 		URL:      a.URL,
+		Href:     articleHref(a.ID),
 		Excerpt:  a.Excerpt(h.excerpt),
 	}
 	if e.Title == "" {
@@ -390,7 +433,7 @@ func (h *handler) entry(a *taglines.Article, now time.Time) entry {
 	}
 	e.Versions, e.Sources = a.Versions, a.StorySources
 	if a.Cluster != 0 && (a.Versions > 0 || a.StorySources > 1) {
-		e.StoryHref = "/story/" + strconv.FormatInt(a.Cluster, 10)
+		e.StoryHref = storyHref(a.Cluster)
 	}
 	// The reference repeats the source as a tag; link it only when the
 	// article really carries that tag, so the link never leads to a 404.
@@ -405,6 +448,7 @@ func (h *handler) entry(a *taglines.Article, now time.Time) entry {
 }
 
 type sourceRow struct {
+	Href                 string // the source's page
 	Name, URL, SiteURL   string
 	LastFetch, LastExact string
 	Status, StatusClass  string
@@ -426,41 +470,47 @@ func (h *handler) sources(w http.ResponseWriter, r *http.Request) {
 	}
 	rows := make([]sourceRow, 0, len(srcs))
 	for _, s := range srcs {
-		row := sourceRow{
-			Name:       s.Name(),
-			URL:        s.URL,
-			SiteURL:    s.SiteURL,
-			LastFetch:  "never",
-			Status:     string(s.Status),
-			HTTPStatus: s.HTTPStatus,
-			Error:      s.LastError,
-			Failures:   s.ConsecutiveFailures,
-			Failing:    s.Failing(),
-			NextPoll:   "—",
-			Articles:   s.ArticleCount,
-		}
-		if s.ItemsPerDay >= 0 {
-			row.PerDay = strconv.FormatFloat(s.ItemsPerDay, 'f', 1, 64)
-		}
-		row.StatusClass = row.Status
-		if row.Status == "" {
-			row.Status, row.StatusClass = "never polled", "never"
-		}
-		if !s.LastAttemptAt.IsZero() {
-			row.LastFetch = RelTime(s.LastAttemptAt, now)
-			row.LastExact = s.LastAttemptAt.In(now.Location()).Format("02-01-2006 15:04:05 MST")
-		}
-		// RelTime speaks only of the past; the next poll is shown as a clock time.
-		switch {
-		case s.NextPollAt.IsZero():
-		case !s.NextPollAt.After(now):
-			row.NextPoll = "due"
-		default:
-			row.NextPoll = s.NextPollAt.In(now.Location()).Format("02-01-2006 15:04 MST")
-		}
-		rows = append(rows, row)
+		rows = append(rows, h.sourceRow(s, now))
 	}
 	h.render(w, r, http.StatusOK, "sources", page{Title: "Sources", Canonical: "/sources", Body: rows})
+}
+
+// sourceRow is a source's health as the sources page shows it.
+func (h *handler) sourceRow(s *taglines.Source, now time.Time) sourceRow {
+	row := sourceRow{
+		Href:       sourceHref(s.ID),
+		Name:       s.Name(),
+		URL:        s.URL,
+		SiteURL:    s.SiteURL,
+		LastFetch:  "never",
+		Status:     string(s.Status),
+		HTTPStatus: s.HTTPStatus,
+		Error:      s.LastError,
+		Failures:   s.ConsecutiveFailures,
+		Failing:    s.Failing(),
+		NextPoll:   "—",
+		Articles:   s.ArticleCount,
+	}
+	if s.ItemsPerDay >= 0 {
+		row.PerDay = strconv.FormatFloat(s.ItemsPerDay, 'f', 1, 64)
+	}
+	row.StatusClass = row.Status
+	if row.Status == "" {
+		row.Status, row.StatusClass = "never polled", "never"
+	}
+	if !s.LastAttemptAt.IsZero() {
+		row.LastFetch = RelTime(s.LastAttemptAt, now)
+		row.LastExact = s.LastAttemptAt.In(now.Location()).Format("02-01-2006 15:04:05 MST")
+	}
+	// RelTime speaks only of the past; the next poll is shown as a clock time.
+	switch {
+	case s.NextPollAt.IsZero():
+	case !s.NextPollAt.After(now):
+		row.NextPoll = "due"
+	default:
+		row.NextPoll = s.NextPollAt.In(now.Location()).Format("02-01-2006 15:04 MST")
+	}
+	return row
 }
 
 // storeError answers a failed store call: ErrNotFound and ErrInvalid are the
@@ -522,7 +572,8 @@ func tagHref(t taglines.Tag) string { return "/tag/" + url.PathEscape(t.Slug) }
 // first: Google News' "full coverage".
 func (h *handler) story(w http.ResponseWriter, r *http.Request) {
 	now := h.now()
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	name, format := feedSuffix(r.PathValue("id"))
+	id, err := strconv.ParseInt(name, 10, 64)
 	if err != nil || id <= 0 {
 		h.fail(w, r, http.StatusNotFound, "No such story.", nil)
 		return
@@ -531,7 +582,11 @@ func (h *handler) story(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	path := "/story/" + strconv.FormatInt(id, 10)
+	path := storyHref(id)
+	if format != "" {
+		h.feed(w, r, format, feedMeta{Title: "Full coverage", Page: path, Path: path, Missing: "No such story."}, taglines.ArticleQuery{Cluster: id})
+		return
+	}
 	l, err := h.list(r.Context(), path, taglines.ArticleQuery{Cluster: id}, before, now)
 	if err != nil {
 		h.storeError(w, r, err)
@@ -545,5 +600,5 @@ func (h *handler) story(w http.ResponseWriter, r *http.Request) {
 		l.Entries[i].StoryHref = "" // already here
 	}
 	title := "Full coverage: " + l.Entries[len(l.Entries)-1].Title
-	h.render(w, r, http.StatusOK, "story", page{Title: title, Canonical: path, Body: l})
+	h.render(w, r, http.StatusOK, "story", page{Title: title, Canonical: path, Feeds: feedLinks("Full coverage", path), Body: l})
 }

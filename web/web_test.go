@@ -121,7 +121,7 @@ func TestTagPage(t *testing.T) {
 		}
 	}
 	// One entry in the reference order: source, time, section, source as a tag, title, excerpt.
-	entry := regexp.MustCompile(`(?s)<span class="source">Russia Today</span>\s*<time datetime="2025-07-21T09:00:00Z"[^>]*>a day ago</time>\s*` +
+	entry := regexp.MustCompile(`(?s)<span class="source">Russia Today</span>\s*<a class="permalink" href="/article/\d+"[^>]*><time datetime="2025-07-21T09:00:00Z"[^>]*>a day ago</time></a>\s*` +
 		`<span class="section">- Politics</span>\s*<a class="source-tag" href="/tag/russiatoday">- Russia Today</a>\s*</p>\s*` +
 		`<h2 class="title"><a href="[^"]+" rel="noopener noreferrer">Moscow hopes ‘reasonable&#39; Trump will influence EU</a></h2>\s*` +
 		`<p class="excerpt">Moscow hopes the &#39;reasonable&#39; position`)
