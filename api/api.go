@@ -11,12 +11,16 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/taglines/taglines"
@@ -59,6 +63,12 @@ type Options struct {
 	// Split undoes a wrong merge of an article (out of its version group,
 	// or out of its story); nil turns the endpoint off.
 	Split func(ctx context.Context, id int64, story bool) ([]taglines.Group, error)
+	// RateLimit is how many reads a second one client address may make
+	// (with bursts of RateBurst); 0 turns the limit off. Loopback clients
+	// are never limited: benchmarks and a local reverse proxy, which
+	// should limit by the real client itself.
+	RateLimit float64
+	RateBurst int
 }
 
 // handler serves the API; it holds no mutable state after New, so it is
@@ -77,6 +87,7 @@ type handler struct {
 	validateTopic func(tag, rule string) error
 	retag         func()
 	splitArticle  func(ctx context.Context, id int64, story bool) ([]taglines.Group, error)
+	limiter       *limiter
 }
 
 // New returns the JSON API handler for store. It expects requests with their
@@ -127,25 +138,62 @@ func New(store taglines.Store, opts Options) http.Handler {
 	if h.excerpt <= 0 {
 		h.excerpt = DefaultExcerptLen
 	}
+	h.limiter = newLimiter(opts.RateLimit, opts.RateBurst)
 	h.mux = http.NewServeMux()
-	// Patterns carry no method so that get can answer 405 in JSON; the
-	// catch-all keeps the mux's plain-text 404 out of the API.
-	h.mux.Handle("/api/v1/tags/{tag}/articles", h.get(h.tagArticles))
-	h.mux.Handle("/api/v1/articles", h.get(h.articles))
-	h.mux.Handle("/api/v1/search", h.get(h.search))
-	h.mux.Handle("/api/v1/tags", h.get(h.topTags))
-	h.mux.Handle("/api/v1/tags/trending", h.get(h.trending))
-	h.mux.Handle("/api/v1/tags/{tag}/related", h.get(h.related))
-	h.mux.Handle("/api/v1/sources", h.get(h.sources))
-	h.mux.Handle("/api/v1/sources/{id}", h.operator(http.MethodPut, h.setSource))
-	h.mux.Handle("GET /api/v1/tag-rules", http.HandlerFunc(h.tagRules))
-	h.mux.Handle("PUT /api/v1/tag-rules", h.operator(http.MethodPut, h.setTagRule))
-	h.mux.Handle("/api/v1/tag-rules/{kind}/{name}", h.operator(http.MethodDelete, h.deleteTagRule))
-	h.mux.Handle("/api/v1/articles/{id}/split", h.operator(http.MethodPost, h.split))
+	// A path with one route carries no method in its pattern, so that
+	// its handler answers other methods with a 405 in JSON.
+	routes, paths := h.routes(), map[string]int{}
+	for _, rt := range routes {
+		paths[rt.path]++
+	}
+	for _, rt := range routes {
+		pattern := rt.path
+		if paths[rt.path] > 1 {
+			pattern = cmp.Or(rt.method, http.MethodGet) + " " + rt.path
+		}
+		h.mux.Handle(pattern, rt.handler)
+	}
+	// The catch-all keeps the mux's plain-text 404 out of the API.
 	h.mux.Handle("/", h.get(func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusNotFound, "no such endpoint: "+r.URL.Path, nil)
 	}))
 	return h
+}
+
+// route is one endpoint: its method ("" for GET and HEAD: reads) and
+// path pattern, as the OpenAPI document lists them.
+type route struct {
+	method, path string
+	handler      http.Handler
+}
+
+func (h *handler) routes() []route {
+	return []route{
+		{"", "/api/openapi.json", h.get(h.openAPI)},
+		{"", "/api/v1/tags/{tag}/articles", h.get(h.tagArticles)},
+		{"", "/api/v1/articles", h.get(h.articles)},
+		{"", "/api/v1/articles/{id}", h.get(h.oneArticle)},
+		{"", "/api/v1/search", h.get(h.search)},
+		{"", "/api/v1/tags", h.get(h.topTags)},
+		{"", "/api/v1/tags/trending", h.get(h.trending)},
+		{"", "/api/v1/tags/{tag}/related", h.get(h.related)},
+		{"", "/api/v1/sources", h.get(h.sources)},
+		{http.MethodPut, "/api/v1/sources/{id}", h.operator(http.MethodPut, h.setSource)},
+		{http.MethodGet, "/api/v1/tag-rules", h.get(h.tagRules)},
+		{http.MethodPut, "/api/v1/tag-rules", h.operator(http.MethodPut, h.setTagRule)},
+		{http.MethodDelete, "/api/v1/tag-rules/{kind}/{name}", h.operator(http.MethodDelete, h.deleteTagRule)},
+		{http.MethodPost, "/api/v1/articles/{id}/split", h.operator(http.MethodPost, h.split)},
+	}
+}
+
+// Routes lists the API's endpoints as "METHOD /path" (reads as GET), for
+// the test that holds the OpenAPI document against them.
+func Routes() []string {
+	var out []string
+	for _, rt := range (&handler{}).routes() {
+		out = append(out, cmp.Or(rt.method, http.MethodGet)+" "+rt.path)
+	}
+	return out
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -153,14 +201,30 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mux.ServeHTTP(w, r)
 }
 
-// get restricts f to GET and HEAD.
+// get restricts f to GET and HEAD (and answers CORS preflights for them):
+// the public reads, open to other origins and rate-limited per client.
 func (h *handler) get(f http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Access-Control-Allow-Origin", "*")
+		if r.Method == http.MethodOptions {
+			hd.Set("Access-Control-Allow-Methods", "GET, HEAD")
+			hd.Set("Access-Control-Allow-Headers", "If-None-Match")
+			hd.Set("Access-Control-Max-Age", "86400")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
+			hd.Set("Allow", "GET, HEAD")
 			h.fail(w, r, http.StatusMethodNotAllowed, "method "+r.Method+" not allowed", nil)
 			return
 		}
+		if wait, ok := h.limiter.allow(r); !ok {
+			hd.Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+			h.fail(w, r, http.StatusTooManyRequests, "too many requests: retry after "+hd.Get("Retry-After")+" s", nil)
+			return
+		}
+		hd.Set("Access-Control-Expose-Headers", "ETag")
 		f(w, r)
 	})
 }
@@ -255,6 +319,25 @@ func (h *handler) tagArticles(w http.ResponseWriter, r *http.Request) {
 	}
 	q.Tag = t.Slug
 	h.list(w, r, q, &tagJSON{Name: t.Name, Slug: t.Slug})
+}
+
+// oneArticle serves GET /api/v1/articles/{id}.
+func (h *handler) oneArticle(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		h.fail(w, r, http.StatusNotFound, fmt.Sprintf("article %q not found", r.PathValue("id")), nil)
+		return
+	}
+	a, err := h.store.Article(r.Context(), id)
+	if errors.Is(err, taglines.ErrNotFound) {
+		h.fail(w, r, http.StatusNotFound, fmt.Sprintf("article %d not found", id), nil)
+		return
+	}
+	if err != nil {
+		h.storeError(w, r, err)
+		return
+	}
+	h.write(w, r, http.StatusOK, h.article(a))
 }
 
 func (h *handler) articles(w http.ResponseWriter, r *http.Request) {
@@ -510,7 +593,31 @@ func (h *handler) write(w http.ResponseWriter, r *http.Request, status int, v an
 		buf.Reset()
 		buf.WriteString(`{"error":"internal error"}` + "\n")
 	}
-	w.Header().Set("Content-Type", "application/json")
+	hd := w.Header()
+	hd.Set("Content-Type", "application/json")
+	if status == http.StatusOK && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		// A read answers If-None-Match with 304; clients revalidate.
+		sum := sha256.Sum256(buf.Bytes())
+		etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+		hd.Set("ETag", etag)
+		hd.Set("Cache-Control", "no-cache")
+		if etagMatch(r.Header.Get("If-None-Match"), etag) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes()) // a failed write means the client left; nothing to report
+}
+
+// etagMatch reports whether an If-None-Match header names etag (weak
+// comparison, as RFC 9110 asks for If-None-Match).
+func etagMatch(header, etag string) bool {
+	for t := range strings.SplitSeq(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
 }

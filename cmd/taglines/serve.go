@@ -23,6 +23,10 @@ type serveCmd struct {
 	Addr   string `help:"Address of the web server." env:"TAGLINES_ADDR" default:"127.0.0.1:8080"`
 	Demo   bool   `help:"Start a simulated network of publishers on loopback and subscribe to it: an offline demo."`
 	NoPoll bool   `help:"Serve the pages and the API only; poll nothing (another process polls, or a benchmark serves a filled store)."`
+	// Loopback clients are exempt (benchmarks, a local reverse proxy).
+	APIRate  float64 `help:"API reads a second allowed to one client address, in bursts of --api-burst (0: no limit; loopback is never limited)." env:"TAGLINES_API_RATE" default:"20"`
+	APIBurst int     `help:"Burst of API reads one client address may make at once." env:"TAGLINES_API_BURST" default:"60"`
+	BaseURL  string  `help:"The site's public URL (https://news.example), for the absolute links of feeds; default: the scheme and host of each request." env:"TAGLINES_BASE_URL"`
 }
 
 func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
@@ -74,6 +78,7 @@ func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	retag := m.backgroundRetag(ctx, store, log)
 	mux.Handle("/api/", api.New(store, api.Options{
 		Logger: log, Now: m.now, Canonical: canonical, Token: cfg.APIToken,
+		RateLimit: c.APIRate, RateBurst: c.APIBurst,
 		ValidateRules: func(b []byte) error { _, err := extract.ParseRules(b); return err },
 		ValidateTopic: validateTopic,
 		Retag:         retag,
@@ -91,7 +96,7 @@ func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	}))
 	mux.Handle("/", web.New(store, web.Options{
 		Logger: log, Now: m.now, Canonical: canonical,
-		Token: cfg.APIToken, ValidateTopic: validateTopic, Retag: retag,
+		Token: cfg.APIToken, ValidateTopic: validateTopic, Retag: retag, BaseURL: c.BaseURL,
 	}))
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
