@@ -72,7 +72,8 @@ type feedMeta struct {
 	Path  string
 	// Missing, if set, answers an empty feed with this 404 text: a
 	// story or section exists only through its articles.
-	Missing string
+	Missing    string
+	MissingArg string
 }
 
 // feed answers a feed of the newest FeedSize entries of q.
@@ -84,7 +85,11 @@ func (h *handler) feed(w http.ResponseWriter, r *http.Request, format string, m 
 		return
 	}
 	if len(arts) == 0 && m.Missing != "" {
-		h.fail(w, r, http.StatusNotFound, m.Missing, nil)
+		if m.MissingArg != "" {
+			h.fail(w, r, http.StatusNotFound, m.Missing, nil, m.MissingArg)
+		} else {
+			h.fail(w, r, http.StatusNotFound, m.Missing, nil)
+		}
 		return
 	}
 	h.writeFeed(w, r, format, m, arts)

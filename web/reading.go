@@ -61,7 +61,7 @@ func (h *handler) article(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := articleView{
-		Entry:       h.entry(a, now),
+		Entry:       h.entry(ctx, a, now),
 		Author:      a.Author,
 		ImageURL:    a.ImageURL,
 		SourceHref:  sourceHref(a.SourceID),
@@ -85,10 +85,10 @@ func (h *handler) article(w http.ResponseWriter, r *http.Request) {
 			switch {
 			case o.ID == a.ID:
 			case g == group:
-				v.Versions = append(v.Versions, h.entry(o, now))
+				v.Versions = append(v.Versions, h.entry(ctx, o, now))
 			case !seen[g]:
 				seen[g] = true
-				v.Others = append(v.Others, h.entry(o, now))
+				v.Others = append(v.Others, h.entry(ctx, o, now))
 			}
 		}
 		if len(v.Versions)+len(v.Others) > 0 {
@@ -137,8 +137,8 @@ func (h *handler) source(w http.ResponseWriter, r *http.Request) {
 		h.storeError(w, r, err)
 		return
 	}
-	l.EmptyText = "This source has no articles yet."
-	v := sourceView{Row: h.sourceRow(src, now), List: l}
+	l.EmptyText = localeOf(ctx).T("This source has no articles yet.")
+	v := sourceView{Row: h.sourceRow(ctx, src, now), List: l}
 	h.render(w, r, http.StatusOK, "source", page{Title: src.Name(), Canonical: path, Feeds: feedLinks(src.Name(), path), Body: v})
 }
 
@@ -172,7 +172,7 @@ func (h *handler) section(w http.ResponseWriter, r *http.Request) {
 	q := taglines.ArticleQuery{Section: name, Collapse: true}
 	path := sectionHref(name)
 	if format != "" {
-		h.feed(w, r, format, feedMeta{Title: name, Page: path, Path: path, Missing: "There is no section " + name + "."}, q)
+		h.feed(w, r, format, feedMeta{Title: name, Page: path, Path: path, Missing: "There is no section %s.", MissingArg: name}, q)
 		return
 	}
 	l, err := h.list(ctx, path, q, before, now)
@@ -181,11 +181,11 @@ func (h *handler) section(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(l.Entries) == 0 && before == nil {
-		h.fail(w, r, http.StatusNotFound, "There is no section "+name+".", nil)
+		h.fail(w, r, http.StatusNotFound, "There is no section %s.", nil, name)
 		return
 	}
 	v := sectionView{Name: name, List: l, Sections: sectionLinks(counts)}
-	h.render(w, r, http.StatusOK, "section", page{Title: "Latest news in " + name, Canonical: path, Feeds: feedLinks(name, path), Body: v})
+	h.render(w, r, http.StatusOK, "section", page{Title: localeOf(ctx).T("Latest news in %s", localeOf(ctx).Section(name)), Canonical: path, Feeds: feedLinks(name, path), Body: v})
 }
 
 func sectionLinks(counts []taglines.SectionCount) []tagLink {
@@ -241,7 +241,7 @@ func (h *handler) tags(w http.ResponseWriter, r *http.Request) {
 			g.Tags = append(g.Tags, t)
 		}
 	}
-	h.render(w, r, http.StatusOK, "tags", page{Title: "Tags", Canonical: "/tags", Body: v})
+	h.render(w, r, http.StatusOK, "tags", page{Title: localeOf(r.Context()).T("Tags"), Canonical: "/tags", Body: v})
 }
 
 // topStories are the stories of the last day with the most sources, one
@@ -266,7 +266,7 @@ func (h *handler) topStories(ctx context.Context, now time.Time) ([]entry, error
 	slices.SortStableFunc(best, func(a, b *taglines.Article) int { return cmp.Compare(b.StorySources, a.StorySources) })
 	out := make([]entry, 0, topStoriesLimit)
 	for _, a := range best[:min(len(best), topStoriesLimit)] {
-		out = append(out, h.entry(a, now))
+		out = append(out, h.entry(ctx, a, now))
 	}
 	return out, nil
 }

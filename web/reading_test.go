@@ -366,3 +366,28 @@ func TestFeeds(t *testing.T) {
 		}
 	}
 }
+
+func TestRussianPages(t *testing.T) {
+	h, _ := newHandler(t, fakestore.New(), web.Options{})
+	req := httptest.NewRequest(http.MethodGet, "/tag/ukrainianconflict", nil)
+	req.Header.Set("Accept-Language", "ru-RU,ru;q=0.9")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	body := rec.Body.String()
+	for _, want := range []string{`<html lang="ru">`, "<h1>Последние новости с #UkrainianConflict</h1>", ">день назад<", ">2 дня назад<", ">6 дней назад<", ">09-07-2025<",
+		"- Политика", `hreflang="en" lang="en">English</a>`, `placeholder="Поиск новостей"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("Russian tag page lacks %s", want)
+		}
+	}
+	if !strings.Contains(rec.Header().Get("Vary"), "Accept-Language") {
+		t.Errorf("Vary = %q, want Accept-Language in it", rec.Header().Get("Vary"))
+	}
+	// The 404 page speaks Russian too; ?lang= outside the catalogue is English.
+	if res := get(t, h, "/article/999999?lang=ru"); res.status != http.StatusNotFound || !strings.Contains(res.body, "Такой статьи нет.") {
+		t.Errorf("Russian 404 = %d without its message", res.status)
+	}
+	if res := get(t, h, "/tag/ukrainianconflict?lang=xx"); !strings.Contains(res.body, `<html lang="en">`) || !strings.Contains(res.body, ">a day ago<") {
+		t.Errorf("?lang=xx is not English")
+	}
+}

@@ -1,9 +1,6 @@
 package web
 
-import (
-	"strconv"
-	"time"
-)
+import "time"
 
 // DateLayout is how RelTime and the pages show a date too old (or too far
 // ahead) for a relative time: day-month-year, as in "09-07-2025".
@@ -24,25 +21,28 @@ const DateLayout = "02-01-2006"
 // N is clamped to the range shown so that a count never reaches the next
 // unit's threshold ("45 minutes ago" would contradict "an hour ago" at 45m).
 // RelTime is pure: it reads no clock.
-func RelTime(t, now time.Time) string {
+func RelTime(t, now time.Time) string { return locales["en"].relTime(t, now) }
+
+// relTimeKey is the message of RelTime and its count: "" for a date.
+func relTimeKey(t, now time.Time) (string, int) {
 	d := now.Sub(t)
 	switch {
 	case d < -time.Minute || d >= 7*24*time.Hour:
-		return t.In(now.Location()).Format(DateLayout)
+		return "", 0
 	case d < 45*time.Second:
-		return "a few seconds ago"
+		return "a few seconds ago", 0
 	case d < 90*time.Second:
-		return "a minute ago"
+		return "a minute ago", 0
 	case d < 45*time.Minute:
-		return strconv.Itoa(roundIn(d, time.Minute, 2, 44)) + " minutes ago"
+		return "%d minutes ago", roundIn(d, time.Minute, 2, 44)
 	case d < 90*time.Minute:
-		return "an hour ago"
+		return "an hour ago", 0
 	case d < 22*time.Hour:
-		return strconv.Itoa(roundIn(d, time.Hour, 2, 21)) + " hours ago"
+		return "%d hours ago", roundIn(d, time.Hour, 2, 21)
 	case d < 36*time.Hour:
-		return "a day ago"
+		return "a day ago", 0
 	default:
-		return strconv.Itoa(roundIn(d, 24*time.Hour, 2, 6)) + " days ago"
+		return "%d days ago", roundIn(d, 24*time.Hour, 2, 6)
 	}
 }
 

@@ -3,7 +3,6 @@ package web
 import (
 	"crypto/subtle"
 	"errors"
-	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -49,9 +48,9 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request) {
 	view.NewestHref, view.RelevanceHref = searchHref(text, true, ""), searchHref(text, false, "")
 	view.SaveTopic = h.token != "" && text != ""
 	sq := taglines.SearchQuery{Text: text, Newest: view.Newest, Limit: h.pageSize, Now: now}
-	title := "Search"
+	title := localeOf(r.Context()).T("Search")
 	if text != "" {
-		title = "Search: " + text
+		title = localeOf(r.Context()).T("Search: %s", text)
 	}
 	if c := v.Get("cursor"); c != "" {
 		if err := taglines.ParseSearchCursor(c, &sq); err != nil {
@@ -63,7 +62,7 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request) {
 	res, err := h.store.Search(r.Context(), sq)
 	var se *query.SyntaxError
 	if errors.As(err, &se) {
-		view.Error = fmt.Sprintf("This search does not parse at character %d: %s.", se.Pos+1, se.Msg)
+		view.Error = localeOf(r.Context()).T("This search does not parse at character %d: %s.", se.Pos+1, se.Msg)
 		view.SaveTopic = false
 		h.render(w, r, http.StatusBadRequest, "search", page{Title: title, Query: text, Body: view})
 		return
@@ -73,7 +72,7 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, hit := range res.Hits {
-		e := h.entry(hit.Article, now)
+		e := h.entry(r.Context(), hit.Article, now)
 		// The store's highlighter escaped the text; only <mark> is markup.
 		e.TitleHTML, e.ExcerptHTML = template.HTML(hit.Title), template.HTML(hit.Snippet)
 		view.Listing.Entries = append(view.Listing.Entries, e)
@@ -109,12 +108,12 @@ func (h *handler) saveTopic(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimLeft(strings.TrimSpace(r.PostForm.Get("name")), "#")
 	rule := strings.TrimSpace(r.PostForm.Get("q"))
 	if _, err := query.Parse(rule); err != nil {
-		h.fail(w, r, http.StatusBadRequest, "The search is not a valid rule: "+err.Error(), nil)
+		h.fail(w, r, http.StatusBadRequest, "The search is not a valid rule: %s", nil, err.Error())
 		return
 	}
 	if h.validateTopic != nil {
 		if err := h.validateTopic(name, rule); err != nil {
-			h.fail(w, r, http.StatusBadRequest, "This topic cannot be saved: "+err.Error(), nil)
+			h.fail(w, r, http.StatusBadRequest, "This topic cannot be saved: %s", nil, err.Error())
 			return
 		}
 	}
@@ -125,7 +124,7 @@ func (h *handler) saveTopic(w http.ResponseWriter, r *http.Request) {
 	}
 	err := h.store.SetTagRule(r.Context(), taglines.TagRule{Kind: taglines.TagTopic, Name: name, Target: rule})
 	if errors.Is(err, taglines.ErrInvalid) {
-		h.fail(w, r, http.StatusBadRequest, "This topic cannot be saved: "+err.Error(), nil)
+		h.fail(w, r, http.StatusBadRequest, "This topic cannot be saved: %s", nil, err.Error())
 		return
 	}
 	if err != nil {

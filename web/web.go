@@ -32,6 +32,9 @@ var templateFS embed.FS
 //go:embed static/style.css
 var styleCSS []byte
 
+//go:embed static/time.js
+var timeJS []byte
+
 // Defaults applied by New to zero Options fields.
 const (
 	DefaultSiteName   = "taglines"
@@ -86,7 +89,7 @@ type handler struct {
 	pageSize  int
 	excerpt   int
 	canonical taglines.Canonicalizer
-	pages     map[string]*template.Template
+	pages     map[string]map[string]*template.Template // by locale, then page
 	styleHref string
 	styleETag string
 	mux       *http.ServeMux
@@ -154,7 +157,10 @@ func New(store taglines.Store, opts Options) http.Handler {
 	sum := sha256.Sum256(styleCSS)
 	h.styleETag = `"` + hex.EncodeToString(sum[:8]) + `"`
 	h.styleHref = stylePath + "?v=" + hex.EncodeToString(sum[:8])
-	h.pages = parsePages()
+	h.pages = make(map[string]map[string]*template.Template)
+	for code, loc := range locales {
+		h.pages[code] = parsePages(loc)
+	}
 
 	h.mux = http.NewServeMux()
 	// Patterns carry no method so that get can answer 405 with our page;
@@ -174,8 +180,13 @@ func New(store taglines.Store, opts Options) http.Handler {
 	h.mux.Handle("/story/{id}", h.get(h.story))
 	h.mux.Handle("/healthz", h.get(h.healthz))
 	h.mux.Handle(stylePath, h.get(h.style))
+	h.mux.Handle("/static/time.js", h.get(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		http.ServeContent(w, r, "time.js", time.Time{}, bytes.NewReader(timeJS))
+	}))
 	h.mux.Handle("/", h.get(func(w http.ResponseWriter, r *http.Request) {
-		h.fail(w, r, http.StatusNotFound, "There is no page at "+r.URL.Path+".", nil)
+		h.fail(w, r, http.StatusNotFound, "There is no page at %s.", nil, r.URL.Path)
 	}))
 	return h
 }
@@ -187,7 +198,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("Content-Security-Policy", "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-	h.mux.ServeHTTP(w, r)
+	// Pages speak the reader's language; caches must key on its sources.
+	hd.Add("Vary", "Accept-Language, Cookie")
+	h.mux.ServeHTTP(w, r.WithContext(withLocale(r.Context(), pickLocale(w, r))))
 }
 
 // get restricts f to GET and HEAD.
@@ -202,11 +215,14 @@ func (h *handler) get(f http.HandlerFunc) http.Handler {
 	})
 }
 
-func parsePages() map[string]*template.Template {
+// parsePages parses every page for one locale: "t" translates a message,
+// "section" a section's name.
+func parsePages(loc *locale) map[string]*template.Template {
+	funcs := template.FuncMap{"t": loc.T, "section": loc.Section}
 	pages := make(map[string]*template.Template)
 	for _, name := range []string{"home", "tag", "story", "sources", "error", "search", "article", "source", "section", "tags"} {
 		// Each page gets its own set because each defines "content".
-		pages[name] = template.Must(template.New(name).ParseFS(templateFS,
+		pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS,
 			"templates/layout.html", "templates/entries.html", "templates/"+name+".html"))
 	}
 	return pages
@@ -221,7 +237,12 @@ type page struct {
 	Query     string // the search box's text
 	Feeds     []feedLink
 	Body      any
+
+	Lang       string // "en" or "ru"
+	OtherLangs []langLink
 }
+
+type langLink struct{ Code, Name, Href string }
 
 // entry is one article as the stream shows it, in the reference order:
 // source, time, section, source again (as a tag when the article has it),
@@ -328,7 +349,7 @@ func (h *handler) home(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	h.render(w, r, http.StatusOK, "home", page{Title: "Latest news", Canonical: "/", Body: l})
+	h.render(w, r, http.StatusOK, "home", page{Title: localeOf(ctx).T("Latest news"), Canonical: "/", Body: l})
 }
 
 func (h *handler) tag(w http.ResponseWriter, r *http.Request) {
@@ -341,7 +362,7 @@ func (h *handler) tag(w http.ResponseWriter, r *http.Request) {
 	name, format := feedSuffix(r.PathValue("tag"))
 	t, err := taglines.LookupTag(ctx, h.store, name, h.canonical)
 	if errors.Is(err, taglines.ErrNotFound) {
-		h.fail(w, r, http.StatusNotFound, "No article carries the tag #"+strings.TrimLeft(name, "#")+".", nil)
+		h.fail(w, r, http.StatusNotFound, "No article carries the tag %s.", nil, "#"+strings.TrimLeft(name, "#"))
 		return
 	}
 	if err != nil {
@@ -369,7 +390,7 @@ func (h *handler) tag(w http.ResponseWriter, r *http.Request) {
 			l.Related = append(l.Related, tagLink{Name: rt.Name, Href: tagHref(rt.Tag), Count: rt.Count})
 		}
 	}
-	title := "Latest news with " + t.String()
+	title := localeOf(ctx).T("Latest news with %s", t.String())
 	h.render(w, r, http.StatusOK, "tag", page{Title: title, Canonical: tagHref(t), Feeds: feedLinks(title, tagHref(t)), Body: l})
 }
 
@@ -411,15 +432,15 @@ func (h *handler) list(ctx context.Context, path string, q taglines.ArticleQuery
 		l.Older = path + "?before=" + taglines.CursorAfter(arts[len(arts)-1]).String()
 	}
 	for _, a := range arts {
-		l.Entries = append(l.Entries, h.entry(a, now))
+		l.Entries = append(l.Entries, h.entry(ctx, a, now))
 	}
 	return l, nil
 }
 
-func (h *handler) entry(a *taglines.Article, now time.Time) entry {
+func (h *handler) entry(ctx context.Context, a *taglines.Article, now time.Time) entry {
 	e := entry{
 		Source:   a.SourceName,
-		When:     RelTime(a.PublishedAt, now),
+		When:     localeOf(ctx).relTime(a.PublishedAt, now),
 		Datetime: a.PublishedAt.UTC().Format(time.RFC3339),
 		Exact:    a.PublishedAt.In(now.Location()).Format("02-01-2006 15:04 MST"),
 		Section:  cmp.Or(a.Section, taglines.DefaultSection),
@@ -470,19 +491,20 @@ func (h *handler) sources(w http.ResponseWriter, r *http.Request) {
 	}
 	rows := make([]sourceRow, 0, len(srcs))
 	for _, s := range srcs {
-		rows = append(rows, h.sourceRow(s, now))
+		rows = append(rows, h.sourceRow(r.Context(), s, now))
 	}
-	h.render(w, r, http.StatusOK, "sources", page{Title: "Sources", Canonical: "/sources", Body: rows})
+	h.render(w, r, http.StatusOK, "sources", page{Title: localeOf(r.Context()).T("Sources"), Canonical: "/sources", Body: rows})
 }
 
 // sourceRow is a source's health as the sources page shows it.
-func (h *handler) sourceRow(s *taglines.Source, now time.Time) sourceRow {
+func (h *handler) sourceRow(ctx context.Context, s *taglines.Source, now time.Time) sourceRow {
+	loc := localeOf(ctx)
 	row := sourceRow{
 		Href:       sourceHref(s.ID),
 		Name:       s.Name(),
 		URL:        s.URL,
 		SiteURL:    s.SiteURL,
-		LastFetch:  "never",
+		LastFetch:  loc.T("never"),
 		Status:     string(s.Status),
 		HTTPStatus: s.HTTPStatus,
 		Error:      s.LastError,
@@ -499,14 +521,14 @@ func (h *handler) sourceRow(s *taglines.Source, now time.Time) sourceRow {
 		row.Status, row.StatusClass = "never polled", "never"
 	}
 	if !s.LastAttemptAt.IsZero() {
-		row.LastFetch = RelTime(s.LastAttemptAt, now)
+		row.LastFetch = loc.relTime(s.LastAttemptAt, now)
 		row.LastExact = s.LastAttemptAt.In(now.Location()).Format("02-01-2006 15:04:05 MST")
 	}
 	// RelTime speaks only of the past; the next poll is shown as a clock time.
 	switch {
 	case s.NextPollAt.IsZero():
 	case !s.NextPollAt.After(now):
-		row.NextPoll = "due"
+		row.NextPoll = loc.T("due")
 	default:
 		row.NextPoll = s.NextPollAt.In(now.Location()).Format("02-01-2006 15:04 MST")
 	}
@@ -532,8 +554,10 @@ type errorView struct {
 	Message string
 }
 
-// fail renders the error page; a non-nil cause is logged, once, here.
-func (h *handler) fail(w http.ResponseWriter, r *http.Request, status int, msg string, cause error) {
+// fail renders the error page with the message key (a format string of
+// the catalogue) and its args, translated; a non-nil cause is logged,
+// once, here.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, status int, key string, cause error, args ...any) {
 	if cause != nil {
 		level := slog.LevelError
 		if errors.Is(r.Context().Err(), context.Canceled) {
@@ -543,7 +567,8 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, status int, msg s
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", status), slog.Any("err", cause))
 	}
-	v := errorView{Status: status, Text: http.StatusText(status), Message: msg}
+	loc := localeOf(r.Context())
+	v := errorView{Status: status, Text: loc.T(http.StatusText(status)), Message: loc.T(key, args...)}
 	h.render(w, r, status, "error", page{Title: v.Text, Body: v})
 }
 
@@ -552,8 +577,19 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, status int, msg s
 func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.Site = h.site
 	p.StyleHref = h.styleHref
+	loc := localeOf(r.Context())
+	p.Lang = loc.Code
+	// The switch: this page in each other language.
+	for _, code := range []string{"en", "ru"} {
+		if code == loc.Code {
+			continue
+		}
+		q := r.URL.Query()
+		q.Set("lang", code)
+		p.OtherLangs = append(p.OtherLangs, langLink{Code: code, Name: locales[code].Name, Href: r.URL.Path + "?" + q.Encode()})
+	}
 	var buf bytes.Buffer
-	if err := h.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+	if err := h.pages[loc.Code][name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		h.log.LogAttrs(r.Context(), slog.LevelError, "render page",
 			slog.String("page", name), slog.String("path", r.URL.Path), slog.Any("err", err))
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -599,6 +635,6 @@ func (h *handler) story(w http.ResponseWriter, r *http.Request) {
 	for i := range l.Entries {
 		l.Entries[i].StoryHref = "" // already here
 	}
-	title := "Full coverage: " + l.Entries[len(l.Entries)-1].Title
+	title := localeOf(r.Context()).T("Full coverage: %s", l.Entries[len(l.Entries)-1].Title)
 	h.render(w, r, http.StatusOK, "story", page{Title: title, Canonical: path, Feeds: feedLinks("Full coverage", path), Body: l})
 }
