@@ -1,9 +1,11 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -121,6 +123,7 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 	b.WriteString(`SELECT a.id, a.published_at FROM `)
 	order := ` ORDER BY a.id DESC`
 	var where []string
+	fromFTS := false
 	if q != nil {
 		var drive, negs []string
 		for _, n := range query.Conjuncts(q.Root()) {
@@ -151,6 +154,7 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 			where = append([]string{`search MATCH ?`}, where...)
 			comp.args = append([]any{match}, comp.args...)
 			order = ` ORDER BY search.rowid DESC`
+			fromFTS = true
 		} else {
 			b.WriteString(`articles a`)
 			for _, n := range negs {
@@ -165,19 +169,62 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 		where = append(where, `NOT a.superseded`)
 	}
 	if c.Newest {
-		order = ` ORDER BY a.published_at DESC, a.id DESC`
 		if c.Before != nil {
 			where = append(where, `(a.published_at, a.id) < (?, ?)`)
 			comp.args = append(comp.args, c.Before.PublishedAt.UnixMicro(), cursorID(c.Before))
 		}
+		if fromFTS {
+			return s.newestMatches(ctx, where, comp.args, c.Limit)
+		}
+		order = ` ORDER BY a.published_at DESC, a.id DESC`
 	}
 	if len(where) > 0 {
 		b.WriteString(` WHERE ` + strings.Join(where, ` AND `))
 	}
 	b.WriteString(order + ` LIMIT ?`)
-	comp.args = append(comp.args, c.Limit)
+	out, err := s.scanCandidates(ctx, b.String(), append(comp.args, c.Limit)...)
+	if err != nil {
+		return nil, err
+	}
+	if !c.Newest {
+		if err := s.loadTerms(ctx, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
 
-	rows, err := s.r.QueryContext(ctx, b.String(), comp.args...)
+// newestWindow bounds the first try of a newest-first search: the newest
+// matches by ID, from the full-text index alone.
+var newestWindow = 4000
+
+// newestMatches answers a newest-first full-text search (where[0] is the
+// MATCH) exactly, without sorting every match: a query matching fewer than
+// newestWindow articles is read from the index whole and sorted here; a
+// commoner one walks the articles newest first and checks each against
+// the index, which finds a page quickly because matches are dense.
+func (s *Store) newestMatches(ctx context.Context, where []string, args []any, limit int) ([]query.Candidate, error) {
+	all, err := s.scanCandidates(ctx, `SELECT a.id, a.published_at FROM search JOIN articles a ON a.id = search.rowid WHERE `+
+		strings.Join(where, ` AND `)+` ORDER BY search.rowid DESC LIMIT ?`, append(args, newestWindow)...)
+	if err != nil {
+		return nil, err
+	}
+	if len(all) < newestWindow {
+		slices.SortFunc(all, func(a, b query.Candidate) int {
+			if c := b.Published.Compare(a.Published); c != 0 {
+				return c
+			}
+			return cmp.Compare(b.ID, a.ID)
+		})
+		return all[:min(limit, len(all))], nil
+	}
+	where = append([]string{`EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND search.rowid = a.id)`}, where[1:]...)
+	return s.scanCandidates(ctx, `SELECT a.id, a.published_at FROM articles a WHERE `+strings.Join(where, ` AND `)+
+		` ORDER BY a.published_at DESC, a.id DESC LIMIT ?`, append(args, limit)...)
+}
+
+func (s *Store) scanCandidates(ctx context.Context, stmt string, args ...any) ([]query.Candidate, error) {
+	rows, err := s.r.QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search candidates: %w", err)
 	}
@@ -197,11 +244,6 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("search candidates: %w", err)
-	}
-	if !c.Newest {
-		if err := s.loadTerms(ctx, out); err != nil {
-			return nil, err
-		}
 	}
 	return out, nil
 }

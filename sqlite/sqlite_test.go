@@ -27,6 +27,13 @@ func TestSearch(t *testing.T) {
 	storetest.RunSearch(t, open)
 }
 
+// TestSearchNewestWalk runs the search suite with newest-first searches
+// past their first window at once, through the walk of the articles.
+func TestSearchNewestWalk(t *testing.T) {
+	t.Cleanup(sqlite.SetNewestWindow(2)) // after the parallel subtests
+	storetest.RunSearch(t, open)
+}
+
 // TestOpenConcurrent opens one new file from several stores at once, as
 // several processes would, and writes through all of them together.
 func TestOpenConcurrent(t *testing.T) {

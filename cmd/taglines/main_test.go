@@ -158,6 +158,19 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 	getJSON(t, base+"/api/v1/articles?limit=200", &api)
+	// Text responses are compressed for a client that asks.
+	for _, path := range []string{"/", "/api/v1/articles?limit=20", "/static/style.css"} {
+		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != "gzip" {
+			t.Errorf("GET %s with Accept-Encoding gzip = %d, Content-Encoding %q", path, resp.StatusCode, resp.Header.Get("Content-Encoding"))
+		}
+	}
 	if len(api.Articles) != 200 {
 		t.Fatalf("api returned %d articles, want 200", len(api.Articles))
 	}

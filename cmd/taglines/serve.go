@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/klauspost/compress/gzhttp"
 	"github.com/taglines/taglines"
 	"github.com/taglines/taglines/api"
 	"github.com/taglines/taglines/dedup"
@@ -102,8 +103,15 @@ func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	if err != nil {
 		return err
 	}
+	// Text responses compressed for clients that ask (gzip, or zstd);
+	// gzhttp skips small bodies and already-compressed types.
+	compress, err := gzhttp.NewWrapper(gzhttp.ContentTypes([]string{"text/html", "text/css", "text/javascript", "text/plain",
+		"application/json", "application/feed+json", "application/rss+xml", "application/atom+xml"}))
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
-		Handler:           mux,
+		Handler:           compress(mux),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
