@@ -1,11 +1,23 @@
 # The test command of the README is `make test`; .ci/run calls it.
 GO ?= go
 
-.PHONY: test lint demo build fuzz
+.PHONY: test lint demo build fuzz browser-test
 
 test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+
+# The pages in headless Chromium (Debian's chromium), with axe-core's
+# accessibility check; axe-core comes from npm into .cache/ once.
+AXE_VERSION ?= 4.14.1
+AXE_JS = .cache/axe-core/node_modules/axe-core/axe.min.js
+
+$(AXE_JS):
+	mkdir -p .cache/axe-core
+	cd .cache/axe-core && npm install --no-audit --no-fund --no-save axe-core@$(AXE_VERSION)
+
+browser-test: $(AXE_JS)
+	TAGLINES_AXE_JS=$(CURDIR)/$(AXE_JS) $(GO) test -tags browser -count=1 -run '^TestBrowser$$' -v ./web
 
 lint:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; exit 1; }

@@ -35,6 +35,9 @@ var styleCSS []byte
 //go:embed static/time.js
 var timeJS []byte
 
+//go:embed static/icon.svg
+var iconSVG []byte
+
 // Defaults applied by New to zero Options fields.
 const (
 	DefaultSiteName   = "taglines"
@@ -180,6 +183,13 @@ func New(store taglines.Store, opts Options) http.Handler {
 	h.mux.Handle("/story/{id}", h.get(h.story))
 	h.mux.Handle("/healthz", h.get(h.healthz))
 	h.mux.Handle(stylePath, h.get(h.style))
+	icon := h.get(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/svg+xml")
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		http.ServeContent(w, r, "icon.svg", time.Time{}, bytes.NewReader(iconSVG))
+	})
+	h.mux.Handle("/static/icon.svg", icon)
+	h.mux.Handle("/favicon.ico", icon) // browsers ask for it whatever the page says
 	h.mux.Handle("/static/time.js", h.get(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 		w.Header().Set("Cache-Control", "public, max-age=86400")
