@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
+	"golang.org/x/net/html"
 	"github.com/taglines/taglines"
 	"github.com/taglines/taglines/sqlite"
 	"github.com/taglines/taglines/web"
@@ -389,5 +391,87 @@ func TestRussianPages(t *testing.T) {
 	}
 	if res := get(t, h, "/tag/ukrainianconflict?lang=xx"); !strings.Contains(res.body, `<html lang="en">`) || !strings.Contains(res.body, ">a day ago<") {
 		t.Errorf("?lang=xx is not English")
+	}
+}
+
+// strictHTML checks what a lenient parser forgives: a doctype first, every
+// non-void element closed in order, no stray end tag, attributes quoted
+// once each.
+func strictHTML(body string) error {
+	void := map[string]bool{"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true,
+		"input": true, "link": true, "meta": true, "source": true, "track": true, "wbr": true}
+	// Elements whose end tag HTML lets an author omit; our templates close
+	// them anyway, so they are checked too.
+	z := html.NewTokenizer(strings.NewReader(body))
+	var stack []string
+	first := true
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			if z.Err() == io.EOF {
+				if len(stack) > 0 {
+					return fmt.Errorf("unclosed %v at the end", stack)
+				}
+				return nil
+			}
+			return z.Err()
+		case html.DoctypeToken:
+			first = false
+		case html.StartTagToken, html.SelfClosingTagToken:
+			if first {
+				return fmt.Errorf("no doctype before the first element")
+			}
+			tok := z.Token()
+			seen := map[string]bool{}
+			for _, a := range tok.Attr {
+				if seen[a.Key] {
+					return fmt.Errorf("<%s> repeats the attribute %s", tok.Data, a.Key)
+				}
+				seen[a.Key] = true
+			}
+			if !void[tok.Data] && tt == html.StartTagToken {
+				stack = append(stack, tok.Data)
+			}
+		case html.EndTagToken:
+			tok := z.Token()
+			if len(stack) == 0 || stack[len(stack)-1] != tok.Data {
+				return fmt.Errorf("</%s> closes %v", tok.Data, stack)
+			}
+			stack = stack[:len(stack)-1]
+		}
+	}
+}
+
+func TestPagesStrictHTMLAndWeight(t *testing.T) {
+	st := newReadingStore(t)
+	// A full tag page of long articles with many tags: the weight budget.
+	ctx := context.Background()
+	var arts []*taglines.Article
+	long := strings.Repeat("The minister said the talks would continue next week in Geneva, officials confirmed. ", 60)
+	for i := range 30 {
+		a := &taglines.Article{SourceID: st.sources[1], URL: fmt.Sprintf("https://heavy.example/%d", i), Title: "A long headline about the talks that continue in Geneva, number " + fmt.Sprint(i),
+			Text: long, Section: "Politics", PublishedAt: fakestore.Now().Add(-time.Duration(i) * time.Minute)}
+		for j := range 10 {
+			a.Tags = append(a.Tags, taglines.Tag{Slug: fmt.Sprintf("heavytag%d", j), Name: fmt.Sprintf("HeavyTagNumber%d", j)})
+		}
+		arts = append(arts, a)
+	}
+	if _, err := st.AddArticles(ctx, arts); err != nil {
+		t.Fatal(err)
+	}
+	h, _ := newHandler(t, st, web.Options{})
+	for _, path := range []string{"/", "/tag/heavytag0", "/tag/VladimirPutin", fmt.Sprintf("/article/%d", st.ids[1]), fmt.Sprintf("/article/%d", st.hostile.ID),
+		fmt.Sprintf("/source/%d", st.sources[1]), "/section/Politics", fmt.Sprintf("/story/%d", st.ids[1]), "/tags", "/tags?sort=count", "/sources",
+		"/search?q=Putin", "/search?q=%22unclosed", "/nosuchpage", "/tag/VladimirPutin?lang=ru"} {
+		res := get(t, h, path)
+		if err := strictHTML(res.body); err != nil {
+			t.Errorf("GET %s: %v", path, err)
+		}
+	}
+	res := get(t, h, "/tag/heavytag0")
+	t.Logf("a full tag page of 20 long entries with 10 tags each: %d bytes of HTML", len(res.body))
+	if len(res.body) > 60_000 {
+		t.Errorf("a full tag page weighs %d bytes of HTML, the budget is 60 KB", len(res.body))
 	}
 }
