@@ -16,11 +16,11 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
-	"golang.org/x/net/html"
 	"github.com/taglines/taglines"
 	"github.com/taglines/taglines/sqlite"
 	"github.com/taglines/taglines/web"
 	"github.com/taglines/taglines/web/internal/fakestore"
+	"golang.org/x/net/html"
 )
 
 // hostileTitle goes through every page and feed: markup, entities, a
