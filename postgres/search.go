@@ -247,7 +247,7 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 				return nil, fmt.Errorf("search terms: %w", err)
 			}
 			c := &out[at[id]]
-			c.Title, c.Body = strings.Fields(title), strings.Fields(body)
+			c.Title, c.Body = title, body
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {

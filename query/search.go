@@ -105,9 +105,12 @@ func (q *Query) Positive() []*Term {
 // Candidate is an article a store found for a search, with the index
 // terms of its title and text when asked for.
 type Candidate struct {
-	ID          int64
-	Published   time.Time
-	Title, Body []string
+	ID        int64
+	Published time.Time
+	// The index terms of the title and the text, joined by single
+	// spaces, as the stores keep them: ranking counts in them without
+	// splitting.
+	Title, Body string
 }
 
 // CandidateQuery says which matches of a rule a Backend returns.
@@ -253,15 +256,15 @@ func Rank(terms []*Term, cands []Candidate, now time.Time) []Scored {
 	df := make([]int, len(terms))
 	var total float64
 	for i, c := range cands {
-		total += titleWeight*float64(len(c.Title)) + float64(len(c.Body))
+		total += titleWeight*float64(termCount(c.Title)) + float64(termCount(c.Body))
 		tf[i] = make([]tfs, len(terms))
 		for j, t := range terms {
 			var x tfs
 			if t.Field != FieldText {
-				x.title = float64(len(t.Positions(c.Title, -1)))
+				x.title = float64(t.countIn(c.Title))
 			}
 			if t.Field != FieldTitle {
-				x.body = float64(len(t.Positions(c.Body, -1)))
+				x.body = float64(t.countIn(c.Body))
 			}
 			if x.title+x.body > 0 {
 				df[j]++
@@ -273,7 +276,7 @@ func Rank(terms []*Term, cands []Candidate, now time.Time) []Scored {
 	n := float64(len(cands))
 	out := make([]Scored, len(cands))
 	for i, c := range cands {
-		length := titleWeight*float64(len(c.Title)) + float64(len(c.Body))
+		length := titleWeight*float64(termCount(c.Title)) + float64(termCount(c.Body))
 		norm := bm25K1 * (1 - bm25B + bm25B*length/avg)
 		var rel float64
 		for j := range terms {

@@ -274,7 +274,7 @@ func (s *Store) loadTerms(ctx context.Context, cands []query.Candidate) error {
 				return fmt.Errorf("search terms: %w", err)
 			}
 			c := &cands[at[id]]
-			c.Title, c.Body = strings.Fields(title), strings.Fields(body)
+			c.Title, c.Body = title, body
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {

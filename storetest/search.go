@@ -223,7 +223,7 @@ func testSearchEquivalence(t *testing.T, st taglines.Store) {
 		cands := make([]query.Candidate, len(byID))
 		for i, a := range byID {
 			tt, bt := query.IndexFields(a.Title, a.Text)
-			cands[i] = query.Candidate{ID: a.ID, Published: a.PublishedAt, Title: tt, Body: bt}
+			cands[i] = query.Candidate{ID: a.ID, Published: a.PublishedAt, Title: strings.Join(tt, " "), Body: strings.Join(bt, " ")}
 		}
 		ranked := query.Rank(positive, cands, searchNow)
 		var wantTop []int64

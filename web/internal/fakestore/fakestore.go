@@ -525,7 +525,8 @@ func (s *Store) SearchCandidates(_ context.Context, q *query.Query, c query.Cand
 		}
 		cand := query.Candidate{ID: a.ID, Published: a.PublishedAt}
 		if !c.Newest {
-			cand.Title, cand.Body = query.IndexFields(a.Title, a.Text)
+			tt, bt := query.IndexFields(a.Title, a.Text)
+			cand.Title, cand.Body = strings.Join(tt, " "), strings.Join(bt, " ")
 		}
 		out = append(out, cand)
 	}
