@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,20 +16,16 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/taglines/taglines"
 	"github.com/taglines/taglines/api"
-	"github.com/taglines/taglines/sqlite"
+	"github.com/taglines/taglines/storetest/dbtest"
 )
 
 // realStore is an SQLite store in t.TempDir with two sources, tagged
 // articles, a version group and a story, written through the public
 // write path.
-func realStore(t *testing.T) (taglines.Store, []*taglines.Article, []*taglines.Source) {
+func realStore(t *testing.T, open func(testing.TB) taglines.Store) (taglines.Store, []*taglines.Article, []*taglines.Source) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "api.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := open(t)
 	var srcs []*taglines.Source
 	for i, u := range []string{"https://rt.example/feed", "https://scmp.example/feed"} {
 		s := &taglines.Source{URL: u, Title: []string{"Russia Today", "South China Morning Post"}[i]}
@@ -103,7 +98,13 @@ func TestOpenAPIRoutes(t *testing.T) {
 // documented schemas: every documented field present (all are required),
 // no undocumented one (additionalProperties is false).
 func TestOpenAPIResponses(t *testing.T) {
-	st, arts, srcs := realStore(t)
+	for _, db := range dbtest.Stores {
+		t.Run(db.Name, func(t *testing.T) { testOpenAPIResponses(t, db.Open) })
+	}
+}
+
+func testOpenAPIResponses(t *testing.T, open func(testing.TB) taglines.Store) {
+	st, arts, srcs := realStore(t, open)
 	h, _ := newHandler(st, api.Options{Token: "secret", Retag: func() {}})
 	var raw any
 	if err := json.Unmarshal(api.OpenAPI(), &raw); err != nil {
@@ -178,7 +179,7 @@ func TestOpenAPIResponses(t *testing.T) {
 }
 
 func TestReadsCachingCORSAndLimits(t *testing.T) {
-	st, arts, _ := realStore(t)
+	st, arts, _ := realStore(t, dbtest.SQLite)
 	h, _ := newHandler(st, api.Options{RateLimit: 1, RateBurst: 3})
 	target := fmt.Sprintf("/api/v1/articles/%d", arts[1].ID)
 	do := func(method, from, inm string) *httptest.ResponseRecorder {

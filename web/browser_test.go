@@ -29,6 +29,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/taglines/taglines/api"
+	"github.com/taglines/taglines/storetest/dbtest"
 	"github.com/taglines/taglines/web"
 	"github.com/taglines/taglines/web/internal/fakestore"
 )
@@ -51,7 +52,7 @@ type browserPage struct {
 }
 
 func TestBrowser(t *testing.T) {
-	st := newReadingStore(t)
+	st := newReadingStore(t, dbtest.SQLite)
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api.New(st, api.Options{Now: fakestore.Now}))
 	mux.Handle("/", web.New(st, web.Options{Now: fakestore.Now}))

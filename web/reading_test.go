@@ -17,7 +17,7 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	"github.com/taglines/taglines"
-	"github.com/taglines/taglines/sqlite"
+	"github.com/taglines/taglines/storetest/dbtest"
 	"github.com/taglines/taglines/web"
 	"github.com/taglines/taglines/web/internal/fakestore"
 	"golang.org/x/net/html"
@@ -39,14 +39,10 @@ type readingStore struct {
 	all     []*taglines.Article
 }
 
-func newReadingStore(t *testing.T) *readingStore {
+func newReadingStore(t *testing.T, open func(testing.TB) taglines.Store) *readingStore {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := open(t)
 	data, err := os.ReadFile(filepath.Join("internal", "fakestore", "testdata", "reference.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -93,8 +89,18 @@ func newReadingStore(t *testing.T) *readingStore {
 	return rs
 }
 
-func TestArticlePage(t *testing.T) {
-	st := newReadingStore(t)
+// forEachStore runs a test on a real SQLite store and a real PostgreSQL
+// one: the pages must read the same from both.
+func forEachStore(t *testing.T, test func(*testing.T, func(testing.TB) taglines.Store)) {
+	for _, db := range dbtest.Stores {
+		t.Run(db.Name, func(t *testing.T) { test(t, db.Open) })
+	}
+}
+
+func TestArticlePage(t *testing.T) { forEachStore(t, testArticlePage) }
+
+func testArticlePage(t *testing.T, open func(testing.TB) taglines.Store) {
+	st := newReadingStore(t, open)
 	h, _ := newHandler(t, st, web.Options{})
 	a, err := st.Article(context.Background(), st.ids[1])
 	if err != nil {
@@ -158,8 +164,10 @@ func TestArticlePage(t *testing.T) {
 	}
 }
 
-func TestSourceAndSectionPages(t *testing.T) {
-	st := newReadingStore(t)
+func TestSourceAndSectionPages(t *testing.T) { forEachStore(t, testSourceAndSectionPages) }
+
+func testSourceAndSectionPages(t *testing.T, open func(testing.TB) taglines.Store) {
+	st := newReadingStore(t, open)
 	h, _ := newHandler(t, st, web.Options{})
 	titleRE := regexp.MustCompile(`<h2 class="title"><a href="([^"]+)"`)
 	urls := func(body string) []string {
@@ -226,8 +234,10 @@ func TestSourceAndSectionPages(t *testing.T) {
 	}
 }
 
-func TestTopStories(t *testing.T) {
-	st := newReadingStore(t)
+func TestTopStories(t *testing.T) { forEachStore(t, testTopStories) }
+
+func testTopStories(t *testing.T, open func(testing.TB) taglines.Store) {
+	st := newReadingStore(t, open)
 	ctx := context.Background()
 	// Three sources on one story within the last day.
 	var arts []*taglines.Article
@@ -253,8 +263,10 @@ func TestTopStories(t *testing.T) {
 	}
 }
 
-func TestTagDirectory(t *testing.T) {
-	st := newReadingStore(t)
+func TestTagDirectory(t *testing.T) { forEachStore(t, testTagDirectory) }
+
+func testTagDirectory(t *testing.T, open func(testing.TB) taglines.Store) {
+	st := newReadingStore(t, open)
 	h, _ := newHandler(t, st, web.Options{})
 	res := get(t, h, "/tags")
 	if res.status != http.StatusOK || !strings.Contains(res.body, `<h2 id="letter-V">V</h2>`) || !strings.Contains(res.body, `href="/tag/vladimirputin">#VladimirPutin`) {
@@ -280,8 +292,10 @@ func TestTagDirectory(t *testing.T) {
 	}
 }
 
-func TestFeeds(t *testing.T) {
-	st := newReadingStore(t)
+func TestFeeds(t *testing.T) { forEachStore(t, testFeeds) }
+
+func testFeeds(t *testing.T, open func(testing.TB) taglines.Store) {
+	st := newReadingStore(t, open)
 	h, _ := newHandler(t, st, web.Options{})
 	srv := httptest.NewServer(h)
 	defer srv.Close()
@@ -443,8 +457,10 @@ func strictHTML(body string) error {
 	}
 }
 
-func TestPagesStrictHTMLAndWeight(t *testing.T) {
-	st := newReadingStore(t)
+func TestPagesStrictHTMLAndWeight(t *testing.T) { forEachStore(t, testPagesStrictHTMLAndWeight) }
+
+func testPagesStrictHTMLAndWeight(t *testing.T, open func(testing.TB) taglines.Store) {
+	st := newReadingStore(t, open)
 	// A full tag page of long articles with many tags: the weight budget.
 	ctx := context.Background()
 	var arts []*taglines.Article
