@@ -226,6 +226,13 @@ func Fill(ctx context.Context, st taglines.Store, opts FillOptions) (FillResult,
 			return res, err
 		}
 	}
+	// A bulk load leaves the planner's statistics behind (on PostgreSQL,
+	// until autovacuum runs): refresh them before anything is measured.
+	if a, ok := st.(interface{ Analyze(context.Context) error }); ok {
+		if err := a.Analyze(ctx); err != nil {
+			return res, fmt.Errorf("fill: %w", err)
+		}
+	}
 	res.Elapsed = time.Since(start)
 	return res, nil
 }

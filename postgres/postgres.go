@@ -47,6 +47,12 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
+	// No parallel workers unless the URL asks: the store's queries are
+	// short and many at once, and starting workers cost a search 130 ms
+	// of its 145 (1M articles, 2 cores).
+	if _, ok := cfg.ConnConfig.RuntimeParams["max_parallel_workers_per_gather"]; !ok {
+		cfg.ConnConfig.RuntimeParams["max_parallel_workers_per_gather"] = "0"
+	}
 	if err := migrate(ctx, cfg.ConnConfig.Copy()); err != nil {
 		return nil, fmt.Errorf("open postgres %s/%s: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Database, err)
 	}

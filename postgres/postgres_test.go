@@ -112,6 +112,16 @@ func TestSearch(t *testing.T) {
 	})
 }
 
+// TestSearchWindows runs the search suite with ranked searches past their
+// first window at once.
+func TestSearchWindows(t *testing.T) {
+	u, admin := server(t)
+	t.Cleanup(postgres.SetFirstWindow(2)) // after the parallel subtests
+	storetest.RunSearch(t, func(t *testing.T) taglines.Store {
+		return openIn(t, schema(t, u, admin))
+	})
+}
+
 // TestOpenConcurrent starts several stores on one new schema at once, as
 // several processes would: the migration lock lets each migration run once.
 func TestOpenConcurrent(t *testing.T) {

@@ -480,6 +480,17 @@ func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
+// Analyze refreshes the planner's statistics, as a bulk load should
+// before the store serves.
+func (s *Store) Analyze(ctx context.Context) error {
+	// A sample of each index is enough for the planner, and bounds the
+	// time on a large file.
+	if _, err := s.w.ExecContext(ctx, `PRAGMA analysis_limit = 1000; ANALYZE`); err != nil {
+		return fmt.Errorf("analyze: %w", err)
+	}
+	return nil
+}
+
 // SearchIndexBytes is the size on disk of the search index: the pages of
 // the FTS5 table's shadow tables (dbstat).
 func (s *Store) SearchIndexBytes(ctx context.Context) (int64, error) {
