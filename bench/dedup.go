@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"bufio"
@@ -15,42 +15,59 @@ import (
 	"strings"
 	"time"
 
+	"github.com/taglines/taglines"
 	"github.com/taglines/taglines/dedup"
 	"github.com/taglines/taglines/testpub"
 )
 
-type benchDedupCmd struct {
-	Data  string   `default:"../shared/data" help:"Folder of the shared data sets (dedup/googlenews-clusters, dedup/msrp)."`
-	Sets  []string `default:"stories,versions,msrp,cost" enum:"stories,versions,msrp,cost" help:"Which measurements to run."`
-	Sizes []int    `default:"10000,100000" help:"Index sizes (articles) at which to measure the per-article cost."`
-	Seed  uint64   `default:"1" help:"Seed of the generated sets and of the arrival order."`
-	Seeds int      `default:"1" help:"Story clusters: score this many arrival orders (seeds Seed, Seed+1, ...) and report their mean and spread."`
-	Half  string   `default:"all" enum:"all,tune,test,tune-items,test-items" help:"Story clusters: score all stories, or one half of the set: tune/test split the stories by a hash of their label, tune-items/test-items split each story's items; tune settings on one half, report on the other."`
+// DedupOptions say what Dedup measures; the fields are those of `taglines
+// bench dedup`, whose help says more.
+type DedupOptions struct {
+	Data  string   // the folder of the shared data sets: dedup/googlenews-clusters, dedup/msrp
+	Sets  []string // which of stories, versions, msrp and cost to run, in this order
+	Sizes []int    // cost: index sizes (articles) at which to measure the per-article cost
+	Seed  uint64   // of the generated sets and of the arrival order
+	Seeds int      // stories: score this many arrival orders (Seed, Seed+1, ...)
+	Half  string   // stories: all, tune, test, tune-items or test-items
 
-	StoryThreshold float64       `help:"Override the cosine at which an article joins a story (0: the Deduper's default)."`
-	MergeThreshold float64       `help:"Override the cosine between two stories at which they merge (0: the Deduper's default)."`
-	RefineEvery    time.Duration `default:"1h" help:"Story clusters and cost: refine the stories every this much publication time, as the poller does every --refine-interval (0: never)."`
+	StoryThreshold float64       // the cosine at which an article joins a story (0: the Deduper's default)
+	MergeThreshold float64       // the cosine between two stories at which they merge (0: the Deduper's default)
+	RefineEvery    time.Duration // stories and cost: refine every this much publication time (0: never)
 
-	Store      string        `default:"memory" help:"Cost: where the index lives: memory, or a database (an SQLite file path or a postgres:// URL) that holds no dedup index yet. With several sizes, each gets its own: NAME-SIZE.db next to the file, or the schema SCHEMA_SIZE (dedup_cost_SIZE) in the database."`
-	Batch      int           `default:"50" help:"Cost: articles decided together with ProcessAll, as ingest does per poll (a store that batches commits once per batch)."`
-	CPUProfile string        `help:"Cost: write a CPU profile of the cost set to this file." type:"path"`
-	Cache      time.Duration `default:"120h" help:"Cost on a database: keep this much of the recent stories in memory, as the poller's --dedup-cache does (0: none)."`
+	// Store is where the cost set's index lives: "memory", an SQLite file
+	// or a postgres:// URL holding no dedup index yet.
+	Store      string
+	Batch      int           // cost: articles decided together with ProcessAll
+	CPUProfile string        // cost: write a CPU profile of the cost set to this file
+	Cache      time.Duration // cost on a database: the span of recent stories kept in memory (0: none)
+
+	// OpenStore opens the database db (an SQLite file or a postgres://
+	// URL) as the commands do; required for a Store other than memory.
+	OpenStore func(ctx context.Context, db string) (taglines.Store, error)
+	// Deduper returns the dedup stage over store's index as ingest wires
+	// it, with a cache of the given span of recent stories (none if 0),
+	// and the index it runs on; required with OpenStore.
+	Deduper func(store taglines.Store, cache time.Duration) (*dedup.Deduper, dedup.Index)
 }
 
-func (c *benchDedupCmd) Run(ctx context.Context, m *Main) error {
-	w := m.Stdout
-	for _, set := range c.Sets {
+// Dedup runs the sets of opts in order and writes their figures to w as
+// they are measured, each followed by the time it took.
+func Dedup(ctx context.Context, w io.Writer, opts DedupOptions) error {
+	o := &opts
+	for _, set := range o.Sets {
 		start := time.Now()
 		var err error
 		switch set {
 		case "stories":
-			err = c.stories(ctx, w)
+			err = o.stories(ctx, w)
 		case "versions":
-			err = c.versions(ctx, w)
+			err = o.versions(ctx, w)
 		case "msrp":
-			err = c.msrp(ctx, w)
+			err = o.msrp(ctx, w)
 		case "cost":
-			err = c.cost(ctx, w)
+			err = o.cost(ctx, w)
+		default:
+			err = fmt.Errorf("unknown set: %w", taglines.ErrInvalid)
 		}
 		if err != nil {
 			return fmt.Errorf("bench dedup %s: %w", set, err)
@@ -66,8 +83,8 @@ func (c *benchDedupCmd) Run(ctx context.Context, m *Main) error {
 // seeded random arrival order spread over one day. With Seeds > 1 it
 // scores that many arrival orders and reports their mean and spread; with
 // Half it keeps only the stories of one half of the set.
-func (c *benchDedupCmd) stories(ctx context.Context, w io.Writer) error {
-	dir := filepath.Join(c.Data, "dedup", "googlenews-clusters")
+func (o *DedupOptions) stories(ctx context.Context, w io.Writer) error {
+	dir := filepath.Join(o.Data, "dedup", "googlenews-clusters")
 	titles, err := readDedupLabelled(filepath.Join(dir, "GoogleNews-T.tsv"))
 	if err != nil {
 		return err
@@ -87,7 +104,7 @@ func (c *benchDedupCmd) stories(ctx context.Context, w io.Writer) error {
 	for _, it := range items {
 		r := rank[it.label]
 		rank[it.label]++
-		if !dedupInHalf(c.Half, it.label, r) {
+		if !dedupInHalf(o.Half, it.label, r) {
 			continue
 		}
 		doc := dedup.Document{ID: int64(len(docs) + 1), Text: it.text}
@@ -101,10 +118,10 @@ func (c *benchDedupCmd) stories(ctx context.Context, w io.Writer) error {
 		labels = append(labels, it.label)
 	}
 	fmt.Fprintf(w, "stories: Google News (Yin and Wang 2016), %s stories: %d items (%d with a separate title), %d true stories\n",
-		c.Half, len(docs), split, dedupDistinct(labels))
+		o.Half, len(docs), split, dedupDistinct(labels))
 	var f1s []float64
-	for seed := c.Seed; seed < c.Seed+uint64(max(c.Seeds, 1)); seed++ {
-		s, found, dups, err := c.storyRun(ctx, docs, labels, seed)
+	for seed := o.Seed; seed < o.Seed+uint64(max(o.Seeds, 1)); seed++ {
+		s, found, dups, err := o.storyRun(ctx, docs, labels, seed)
 		if err != nil {
 			return err
 		}
@@ -130,25 +147,26 @@ func (c *benchDedupCmd) stories(ctx context.Context, w io.Writer) error {
 
 // storyRun processes docs in the arrival order of seed and scores the
 // stories found against labels.
-func (c *benchDedupCmd) storyRun(ctx context.Context, docs []dedup.Document, labels []string, seed uint64) (s dedup.PairScores, found, dups int, err error) {
+func (o *DedupOptions) storyRun(ctx context.Context, docs []dedup.Document, labels []string, seed uint64) (s dedup.PairScores, found, dups int, err error) {
 	order := rand.New(rand.NewPCG(seed, 7)).Perm(len(docs))
 	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	step := 24 * time.Hour / time.Duration(max(len(order), 1))
-	st := newDedupStream(dedup.Options{ClusterThreshold: c.StoryThreshold, MergeThreshold: c.MergeThreshold}, c.RefineEvery, base)
+	st := NewDedupStream(dedup.Options{ClusterThreshold: o.StoryThreshold, MergeThreshold: o.MergeThreshold}, o.RefineEvery, base)
 	for k, i := range order {
 		doc := docs[i]
 		doc.Published = base.Add(time.Duration(k) * step)
-		if err := st.add(ctx, doc); err != nil {
+		if err := st.Add(ctx, doc); err != nil {
 			return s, 0, 0, err
 		}
 	}
-	if err := st.finish(ctx); err != nil {
+	if err := st.Finish(ctx); err != nil {
 		return s, 0, 0, err
 	}
 	truth, pred := make([]string, len(docs)), make([]int64, len(docs))
 	for i, doc := range docs {
-		truth[i], pred[i] = labels[i], st.cluster[doc.ID]
-		if st.dupOf[doc.ID] != 0 {
+		dup, cluster := st.Result(doc.ID)
+		truth[i], pred[i] = labels[i], cluster
+		if dup != 0 {
 			dups++
 		}
 	}
@@ -219,8 +237,8 @@ func dedupDistinct[T comparable](s []T) int {
 
 // versions scores near-duplicates on a set made from the testpub corpus
 // (BBC and Reuters articles) the way publishers make versions.
-func (c *benchDedupCmd) versions(ctx context.Context, w io.Writer) error {
-	docs, truth, kinds, err := dedupVersionSet(c.Seed)
+func (o *DedupOptions) versions(ctx context.Context, w io.Writer) error {
+	docs, truth, kinds, err := dedupVersionSet(o.Seed)
 	if err != nil {
 		return err
 	}
@@ -419,8 +437,8 @@ func dedupRetitle(rng *rand.Rand, a testpub.Article) string {
 // msrp checks sentence-level similarity on the MSR paraphrase pairs: how
 // well the story vectors' cosine separates paraphrases from other
 // sentence pairs (ROC AUC), and the best accuracy of one threshold.
-func (c *benchDedupCmd) msrp(ctx context.Context, w io.Writer) error {
-	path := filepath.Join(c.Data, "dedup", "msrp", "msr_paraphrase_train.txt")
+func (o *DedupOptions) msrp(ctx context.Context, w io.Writer) error {
+	path := filepath.Join(o.Data, "dedup", "msrp", "msr_paraphrase_train.txt")
 	f, err := os.Open(path)
 	if err != nil {
 		return err

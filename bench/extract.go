@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"bytes"
@@ -23,16 +23,12 @@ import (
 	"github.com/taglines/taglines/extract"
 )
 
-// benchExtractCmd scores extraction on a labelled page set in the layout of
-// trafilatura's evaluation (evaldata.json plus pages/*.html.gz), with the
-// metric trafilatura defines: a `with` snippet found in the text is a true
-// positive, one missing a false negative; a `without` snippet found is a
-// false positive, one absent a true negative.
-type benchExtractCmd struct {
-	Data     string `default:"../shared/data/extraction/trafilatura-dev" help:"Directory holding evaldata.json and pages/."`
-	Baseline bool   `help:"Score plain go-readability (the library taglines starts from) instead of taglines."`
-	Failures int    `help:"Print up to N pages with missed or leaked snippets, for study."`
-	Verbose  bool   `help:"With --failures, print the missed and leaked snippets and the metadata mismatches."`
+// ExtractOptions say what Extract scores. Data is required.
+type ExtractOptions struct {
+	Data     string // the directory holding evaldata.json and pages/
+	Baseline bool   // score plain go-readability instead of taglines
+	Failures int    // keep up to this many pages with missed or leaked snippets
+	Verbose  bool   // with Failures, keep the pages with metadata mismatches too, and write the snippets
 }
 
 // evalPage is one entry of evaldata.json.
@@ -91,14 +87,32 @@ func (s *score) add(o *score) {
 	s.extractTime += o.extractTime
 }
 
-func (c *benchExtractCmd) Run(ctx context.Context, m *Main) error {
-	raw, err := os.ReadFile(filepath.Join(c.Data, "evaldata.json"))
+// ExtractReport is what Extract measured, per set of pages and in all.
+type ExtractReport struct {
+	Extractor  string // the extractor scored, as the report names it
+	Data       string
+	PeakRSSMiB float64 // the process's peak resident set after the run
+
+	opts     ExtractOptions
+	sets     map[string]*score
+	failures []*pageFailure
+}
+
+// Extract scores extraction on a labelled page set in the layout of
+// trafilatura's evaluation (evaldata.json plus pages/*.html.gz), with the
+// metric trafilatura defines: a `with` snippet found in the text is a true
+// positive, one missing a false negative; a `without` snippet found is a
+// false positive, one absent a true negative. The extraction is timed on
+// one core: it sets GOMAXPROCS to 1 while it runs, so it must not run
+// beside other work of the process.
+func Extract(ctx context.Context, opts ExtractOptions) (*ExtractReport, error) {
+	raw, err := os.ReadFile(filepath.Join(opts.Data, "evaldata.json"))
 	if err != nil {
-		return fmt.Errorf("bench extract: %w", err)
+		return nil, fmt.Errorf("bench extract: %w", err)
 	}
 	var eval map[string]evalPage
 	if err := json.Unmarshal(raw, &eval); err != nil {
-		return fmt.Errorf("bench extract: evaldata.json: %w", err)
+		return nil, fmt.Errorf("bench extract: evaldata.json: %w", err)
 	}
 	keys := make([]string, 0, len(eval))
 	for k := range eval {
@@ -106,9 +120,9 @@ func (c *benchExtractCmd) Run(ctx context.Context, m *Main) error {
 	}
 	sort.Strings(keys)
 
-	run := c.taglines
+	run := taglinesExtract
 	name := "taglines"
-	if c.Baseline {
+	if opts.Baseline {
 		run, name = baseline, "go-readability v2.1.3 (baseline)"
 	}
 
@@ -118,20 +132,19 @@ func (c *benchExtractCmd) Run(ctx context.Context, m *Main) error {
 	prev := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(prev)
 
-	sets := map[string]*score{}
-	var failures []*pageFailure
+	r := &ExtractReport{Extractor: name, Data: opts.Data, opts: opts, sets: map[string]*score{}}
 	for _, key := range keys {
 		if err := ctx.Err(); err != nil {
-			return err
+			return nil, err
 		}
 		ev := eval[key]
 		set, pageURL := "main", key
 		if i := strings.Index(key, "::"); i > 0 && !strings.Contains(key[:i], "/") {
 			set, pageURL = key[:i], ""
 		}
-		page, err := readGz(filepath.Join(c.Data, "pages", ev.File+".gz"))
+		page, err := readGz(filepath.Join(opts.Data, "pages", ev.File+".gz"))
 		if err != nil {
-			return fmt.Errorf("bench extract: %w", err)
+			return nil, fmt.Errorf("bench extract: %w", err)
 		}
 		var u *url.URL
 		if pageURL != "" {
@@ -140,10 +153,10 @@ func (c *benchExtractCmd) Run(ctx context.Context, m *Main) error {
 		start := time.Now()
 		got, err := run(page, u)
 		elapsed := time.Since(start)
-		s := sets[set]
+		s := r.sets[set]
 		if s == nil {
 			s = &score{}
-			sets[set] = s
+			r.sets[set] = s
 		}
 		ps := scorePage(ev, got)
 		ps.extractTime = elapsed
@@ -151,52 +164,57 @@ func (c *benchExtractCmd) Run(ctx context.Context, m *Main) error {
 			ps.errors++
 		}
 		s.add(ps)
-		if c.Failures > 0 && (len(ps.missed) > 0 || len(ps.leaked) > 0 || (c.Verbose && len(ps.badMsg) > 0)) {
-			failures = append(failures, &pageFailure{key: key, file: ev.File, s: ps})
+		if opts.Failures > 0 && (len(ps.missed) > 0 || len(ps.leaked) > 0 || (opts.Verbose && len(ps.badMsg) > 0)) {
+			r.failures = append(r.failures, &pageFailure{key: key, file: ev.File, s: ps})
 		}
 	}
-	hwm := peakRSS()
+	r.PeakRSSMiB = peakRSSMiB()
+	return r, nil
+}
 
-	names := make([]string, 0, len(sets))
+// Write writes the report as `taglines bench extract` prints it: a table
+// of the sets, the totals, and the failures kept.
+func (r *ExtractReport) Write(w io.Writer) error {
+	names := make([]string, 0, len(r.sets))
 	total := &score{}
-	for n, s := range sets {
+	for n, s := range r.sets {
 		names = append(names, n)
 		total.add(s)
 	}
 	sort.Strings(names)
-	fmt.Fprintf(m.Stdout, "extractor: %s\ndata: %s (%d pages)\n\n", name, c.Data, total.pages)
-	tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(w, "extractor: %s\ndata: %s (%d pages)\n\n", r.Extractor, r.Data, total.pages)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "set\tpages\tF1\tprecision\trecall\taccuracy\ttitle\tdate\tauthor\terrors\tpages/s\t")
 	for _, n := range append(names, "all") {
 		s := total
 		if n != "all" {
-			s = sets[n]
+			s = r.sets[n]
 		}
-		p, r, f, a := s.metrics()
-		fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%s\t%s\t%s\t%d\t%.0f\t\n", n, s.pages, f, p, r, a,
+		p, rc, f, a := s.metrics()
+		fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%s\t%s\t%s\t%d\t%.0f\t\n", n, s.pages, f, p, rc, a,
 			ratio(s.titleOK, s.titles), ratio(s.dateOK, s.dates), ratio(s.authorOK, s.authors),
 			s.errors, float64(s.pages)/s.extractTime.Seconds())
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "\ntp %d fp %d tn %d fn %d; extraction %.2fs on 1 core; peak RSS %.1f MiB\n",
-		total.tp, total.fp, total.tn, total.fn, total.extractTime.Seconds(), float64(hwm)/(1<<20))
+	fmt.Fprintf(w, "\ntp %d fp %d tn %d fn %d; extraction %.2fs on 1 core; peak RSS %.1f MiB\n",
+		total.tp, total.fp, total.tn, total.fn, total.extractTime.Seconds(), r.PeakRSSMiB)
 
-	for i, f := range failures {
-		if i == c.Failures {
+	for i, f := range r.failures {
+		if i == r.opts.Failures {
 			break
 		}
-		fmt.Fprintf(m.Stdout, "\n%s (%s): %d missed, %d leaked\n", f.key, f.file, len(f.s.missed), len(f.s.leaked))
-		if c.Verbose {
+		fmt.Fprintf(w, "\n%s (%s): %d missed, %d leaked\n", f.key, f.file, len(f.s.missed), len(f.s.leaked))
+		if r.opts.Verbose {
 			for _, s := range f.s.missed {
-				fmt.Fprintf(m.Stdout, "  - missed %q\n", clip(s, 100))
+				fmt.Fprintf(w, "  - missed %q\n", clip(s, 100))
 			}
 			for _, s := range f.s.leaked {
-				fmt.Fprintf(m.Stdout, "  + leaked %q\n", clip(s, 100))
+				fmt.Fprintf(w, "  + leaked %q\n", clip(s, 100))
 			}
 			for _, s := range f.s.badMsg {
-				fmt.Fprintf(m.Stdout, "  ! %s\n", s)
+				fmt.Fprintf(w, "  ! %s\n", s)
 			}
 		}
 	}
@@ -292,7 +310,8 @@ func clip(s string, n int) string {
 	return s[:n] + "…"
 }
 
-func (c *benchExtractCmd) taglines(page []byte, u *url.URL) (extracted, error) {
+// taglinesExtract is taglines' extractor, reduced to what is scored.
+func taglinesExtract(page []byte, u *url.URL) (extracted, error) {
 	r, err := extract.Page(page, "", u)
 	if r == nil {
 		return extracted{}, err
@@ -341,23 +360,4 @@ func readGz(name string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return b, nil
-}
-
-// peakRSS returns the process's peak resident set size in bytes (VmHWM),
-// or 0 where /proc is not available.
-func peakRSS() int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			f := strings.Fields(rest)
-			if len(f) > 0 {
-				kb, _ := strconv.ParseInt(f[0], 10, 64)
-				return kb << 10
-			}
-		}
-	}
-	return 0
 }

@@ -1,36 +1,48 @@
-package main
+package bench
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"runtime/pprof"
 	"sync"
 	"time"
 
 	"github.com/taglines/taglines"
 	"github.com/taglines/taglines/feed"
+	"github.com/taglines/taglines/poll"
 	"github.com/taglines/taglines/testpub"
 )
 
-type benchIngestCmd struct {
-	Sources int    `help:"Simulated publishers, one feed each." default:"1000"`
-	Items   int    `help:"Items per feed." default:"20"`
-	Pages   bool   `help:"Fetch and extract every article page (otherwise store the feeds' own text)." negatable:"" default:"true"`
-	JSON    bool   `help:"Print the figures as JSON."`
-	Remote  string `help:"Address of a 'taglines testpub' running in another process (its --sources and --items must match), so that the figures are taglines' alone."`
+// IngestOptions say what Ingest measures. Open and Poller are required.
+type IngestOptions struct {
+	Sources int  // simulated publishers, one feed each (in-process testpub)
+	Items   int  // items per feed
+	Pages   bool // fetch and extract every article page, or store the feeds' own text
+	// Remote is the address of a testpub in another process (its sources
+	// and items must match), "" to start one in this process.
+	Remote  string
+	Workers int // the poller's workers, for the report
 
-	CPUProfile string `help:"Write a CPU profile of the first round to this file." type:"path"`
-	MemProfile string `help:"Write a heap profile at the end of the first round to this file." type:"path"`
+	// Now is the clock of the first round (default time.Now); the second
+	// round's clock is 25 hours after its first reading.
+	Now func() time.Time
+	// Open opens the empty store to ingest into and names it for the report.
+	Open func(ctx context.Context) (store taglines.Store, name string, err error)
+	// Poller wires the ingestion pipeline over store as the poll command
+	// does, with hc as its HTTP client, the feeds' own text if skipPages,
+	// and now as its clock.
+	Poller func(store taglines.Store, hc *http.Client, skipPages bool, now func() time.Time) *poll.Poller
+
+	CPUProfile string // write a CPU profile of the first round to this file
+	MemProfile string // write a heap profile at the end of the first round to this file
 }
 
-// ingestFigures is what `bench ingest` measures.
-type ingestFigures struct {
+// IngestFigures is what Ingest measured.
+type IngestFigures struct {
 	Sources        int     `json:"sources"`
 	Items          int     `json:"items"`
 	Pages          bool    `json:"pages"`
@@ -51,25 +63,31 @@ type ingestFigures struct {
 	DB                string           `json:"db"`
 }
 
-// Run measures ingestion against testpub in this process: the figures
-// include testpub's own CPU and memory, so they are an upper bound on
-// taglines' share.
-func (c *benchIngestCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
-	if c.Sources < 1 || c.Items < 1 {
-		return fmt.Errorf("bench ingest: --sources and --items must be positive")
+// Ingest measures two rounds of the poller over opts.Sources feeds of
+// testpub: the first ingests every item, the second, after every source's
+// interval, finds nothing changed. With testpub in this process the
+// figures include its own CPU and memory, so they are an upper bound on
+// taglines' share. The store is closed when Ingest returns.
+func Ingest(ctx context.Context, opts IngestOptions) (IngestFigures, error) {
+	if opts.Sources < 1 || opts.Items < 1 {
+		return IngestFigures{}, fmt.Errorf("bench ingest: --sources and --items must be positive")
 	}
-	now := m.now()
+	clock := opts.Now
+	if clock == nil {
+		clock = time.Now
+	}
+	now := clock()
 	var (
 		feeds    []string
 		client   *http.Client
 		requests = func() testpub.Requests { return testpub.Requests{} }
 		reset    = func() {}
 	)
-	if c.Remote == "" {
-		pubs := testpub.Synthetic(c.Sources, c.Items, now)
+	if opts.Remote == "" {
+		pubs := testpub.Synthetic(opts.Sources, opts.Items, now)
 		network, err := testpub.Start(pubs, testpub.Options{})
 		if err != nil {
-			return err
+			return IngestFigures{}, err
 		}
 		defer network.Close()
 		for _, p := range pubs {
@@ -78,35 +96,32 @@ func (c *benchIngestCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 		client, requests, reset = network.Client(), network.Requests, network.ResetRequests
 	} else {
 		var err error
-		if feeds, client, err = remoteTestpub(ctx, c.Remote); err != nil {
-			return err
+		if feeds, client, err = remoteTestpub(ctx, opts.Remote); err != nil {
+			return IngestFigures{}, err
 		}
 	}
-	if cfg.DB == "" {
-		dir, err := os.MkdirTemp("", "taglines-bench-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		cfg.DB = filepath.Join(dir, "bench.db")
-	}
-	store, err := openStore(ctx, cfg)
+	store, db, err := opts.Open(ctx)
 	if err != nil {
-		return err
+		return IngestFigures{}, err
 	}
 	defer store.Close()
 	for _, u := range feeds {
 		if err := store.AddSource(ctx, &taglines.Source{URL: u}); err != nil {
-			return fmt.Errorf("bench ingest: add source: %w", err)
+			return IngestFigures{}, fmt.Errorf("bench ingest: add source: %w", err)
 		}
 	}
-	log := m.logger(cfg)
-	poller := m.pollerWith(store, cfg, log, client, !c.Pages)
+	var later time.Time // the second round's clock, once it runs
+	poller := opts.Poller(store, client, !opts.Pages, func() time.Time {
+		if !later.IsZero() {
+			return later
+		}
+		return clock()
+	})
 
 	stopProfile := func() {}
-	if c.CPUProfile != "" {
-		if stopProfile, err = startCPUProfile(c.CPUProfile); err != nil {
-			return err
+	if opts.CPUProfile != "" {
+		if stopProfile, err = startCPUProfile(opts.CPUProfile); err != nil {
+			return IngestFigures{}, err
 		}
 		defer stopProfile()
 	}
@@ -114,13 +129,13 @@ func (c *benchIngestCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	start := time.Now()
 	r1, err := poller.RunOnce(ctx)
 	if err != nil {
-		return err
+		return IngestFigures{}, err
 	}
 	first := time.Since(start)
 	stopProfile() // the first round only
-	if c.MemProfile != "" {
-		if err := writeHeapProfile(c.MemProfile); err != nil {
-			return err
+	if opts.MemProfile != "" {
+		if err := writeHeapProfile(opts.MemProfile); err != nil {
+			return IngestFigures{}, err
 		}
 	}
 	req1 := requests()
@@ -128,31 +143,32 @@ func (c *benchIngestCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 
 	// The second round comes after every source's interval: nothing has
 	// changed, so every feed should answer 304.
-	m.Now = func() time.Time { return now.Add(25 * time.Hour) }
+	later = now.Add(25 * time.Hour)
 	start = time.Now()
 	r2, err := poller.RunOnce(ctx)
 	if err != nil {
-		return err
+		return IngestFigures{}, err
 	}
 	second := time.Since(start)
 
-	f := ingestFigures{
-		Sources: len(feeds), Items: c.Items, Pages: c.Pages, Workers: cfg.Workers,
+	return IngestFigures{
+		Sources: len(feeds), Items: opts.Items, Pages: opts.Pages, Workers: opts.Workers,
 		Articles: r1.New, FirstRound: first.Seconds(), ArticlesPerSec: float64(r1.New) / first.Seconds(),
 		SecondRound: second.Seconds(), SecondNew: r2.New, SecondNotModified: r2.NotModified,
 		CPUSeconds: cpuSeconds() - cpu0, PeakRSSMiB: peakRSSMiB(),
-		Requests: req1, Requests2: requests(), Failed: r1.Failed, DB: cfg.DB,
-	}
-	if c.JSON {
-		return json.NewEncoder(m.Stdout).Encode(f)
-	}
-	fmt.Fprintf(m.Stdout, "bench ingest: %d sources x %d items, pages=%v, workers=%d: %d articles in %.2fs = %.0f articles/s; "+
+		Requests: req1, Requests2: requests(), Failed: r1.Failed, DB: db,
+	}, nil
+}
+
+// Write writes the figures as the one line `taglines bench ingest` prints.
+func (f IngestFigures) Write(w io.Writer) error {
+	_, err := fmt.Fprintf(w, "bench ingest: %d sources x %d items, pages=%v, workers=%d: %d articles in %.2fs = %.0f articles/s; "+
 		"cpu %.1fs; peak RSS %.0f MiB; requests (in-process testpub only) feed=%d page=%d other=%d errors=%d; "+
 		"unchanged second round %.2fs (%d feeds 304, %d new); failed sources %d\n",
 		f.Sources, f.Items, f.Pages, f.Workers, f.Articles, f.FirstRound, f.ArticlesPerSec,
-		f.CPUSeconds, f.PeakRSSMiB, req1.FeedOK, req1.PageOK, req1.Other, req1.Errors,
+		f.CPUSeconds, f.PeakRSSMiB, f.Requests.FeedOK, f.Requests.PageOK, f.Requests.Other, f.Requests.Errors,
 		f.SecondRound, f.SecondNotModified, f.SecondNew, f.Failed)
-	return nil
+	return err
 }
 
 // startCPUProfile starts a CPU profile written to path; stop ends it and

@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"fmt"
@@ -13,12 +13,17 @@ import (
 	"github.com/taglines/taglines/enrich/section"
 )
 
-type benchTagCmd struct {
-	Data string `default:"../shared/data" help:"Folder of the shared data sets (ner/conll2003, ner/gmb, sections/bbc)."`
+// TagOptions say where Tag finds its data sets.
+type TagOptions struct {
+	Data string // the folder of the shared data sets: ner/conll2003, ner/gmb, sections/bbc
 }
 
-func (c *benchTagCmd) Run(m *Main) error {
-	w := m.Stdout
+// Tag scores entity recognition (CoNLL-2003 eng.testa and the GMB
+// held-out tenth) and sections (the held-out BBC fifth) and measures the
+// load times of the models and the speed of the tagger, writing each
+// figure to w as it is measured. The speed runs on one core: it sets
+// GOMAXPROCS to 1 while it runs.
+func Tag(w io.Writer, opts TagOptions) error {
 	start := time.Now()
 	model, err := ner.LoadShipped()
 	if err != nil {
@@ -31,7 +36,7 @@ func (c *benchTagCmd) Run(m *Main) error {
 	}
 	fmt.Fprintf(w, "section model load: %.0f ms\n\n", time.Since(start).Seconds()*1000)
 
-	f, err := os.Open(filepath.Join(c.Data, "ner", "conll2003", "eng.testa"))
+	f, err := os.Open(filepath.Join(opts.Data, "ner", "conll2003", "eng.testa"))
 	if err != nil {
 		return err
 	}
@@ -40,7 +45,7 @@ func (c *benchTagCmd) Run(m *Main) error {
 	if err != nil {
 		return err
 	}
-	gmb, err := ner.ReadGMBZip(filepath.Join(c.Data, "ner", "gmb", "ner_dataset.csv.zip"))
+	gmb, err := ner.ReadGMBZip(filepath.Join(opts.Data, "ner", "gmb", "ner_dataset.csv.zip"))
 	if err != nil {
 		return err
 	}
@@ -57,15 +62,16 @@ func (c *benchTagCmd) Run(m *Main) error {
 	t := s.Total("PER", "LOC", "ORG")
 	fmt.Fprintf(w, "  PER+LOC+ORG    P %.4f  R %.4f  F1 %.4f\n\n", t.Precision(), t.Recall(), t.F1())
 
-	if err := c.sections(w); err != nil {
+	if err := tagSections(w, opts.Data); err != nil {
 		return err
 	}
-	c.speed(w, model, testa)
+	tagSpeed(w, model, testa)
 	return nil
 }
 
-func (c *benchTagCmd) sections(w io.Writer) error {
-	p := filepath.Join(c.Data, "sections", "bbc", "bbc-dev.zip")
+// tagSections scores the section model on the held-out BBC fifth.
+func tagSections(w io.Writer, data string) error {
+	p := filepath.Join(data, "sections", "bbc", "bbc-dev.zip")
 	f, err := os.Open(p)
 	if err != nil {
 		return err
@@ -117,9 +123,9 @@ func tagRatio(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
-// speed measures tokens/s of the entity model and the full per-article
+// tagSpeed measures tokens/s of the entity model and the full per-article
 // cost of the Tagger on one core.
-func (c *benchTagCmd) speed(w io.Writer, model *ner.Model, sents []ner.Sentence) {
+func tagSpeed(w io.Writer, model *ner.Model, sents []ner.Sentence) {
 	prev := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(prev)
 	tokens := 0
