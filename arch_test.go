@@ -46,7 +46,8 @@ func imports(t *testing.T, dir string, recursive bool) map[string][]string {
 // TestArchitecture guards the layout STYLE.md describes: the domain
 // package uses the standard library only; the pipeline's stages and the
 // serving layers reach storage only through taglines.Store, never a
-// database driver; only cmd/taglines chooses a database.
+// database driver; only cmd/taglines chooses a database; the measuring
+// code in bench/ serves the commands alone.
 func TestArchitecture(t *testing.T) {
 	for file, imps := range imports(t, ".", false) {
 		for _, imp := range imps {
@@ -69,6 +70,17 @@ func TestArchitecture(t *testing.T) {
 						t.Errorf("%s imports %s: stages reach storage through taglines.Store", file, imp)
 					}
 				}
+			}
+		}
+	}
+	const benchPkg = "github.com/taglines/taglines/bench"
+	for file, imps := range imports(t, ".", true) {
+		if strings.HasPrefix(file, "cmd"+string(filepath.Separator)) || strings.HasPrefix(file, "bench"+string(filepath.Separator)) {
+			continue
+		}
+		for _, imp := range imps {
+			if imp == benchPkg || strings.HasPrefix(imp, benchPkg+"/") {
+				t.Errorf("%s imports %s: only the commands use the measuring code", file, imp)
 			}
 		}
 	}

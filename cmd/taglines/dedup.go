@@ -11,6 +11,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/taglines/taglines/bench"
 	"github.com/taglines/taglines/dedup"
 )
 
@@ -61,74 +62,12 @@ func (c *dedupCmd) Run(ctx context.Context, m *Main) error {
 	return runDedup(ctx, r, m.Stdout, name, dedup.Options{Window: c.Window}, c.RefineEvery)
 }
 
-// dedupStream decides articles in arrival order as ingest does: each as it
-// comes, and the recent window again every refineEvery of publication time
-// (the poller's --refine-interval) and at the end. It follows each
-// article's story through merges and refinement to where it ends.
-type dedupStream struct {
-	d           *dedup.Deduper
-	span        time.Duration // of each refinement
-	refineEvery time.Duration
-	last        time.Time // the latest publication time seen
-	refined     time.Time // last's value at the last refinement
-	dupOf       map[int64]int64
-	cluster     map[int64]int64
-}
-
-// newDedupStream returns a stream over a new in-memory index whose clock
-// is the latest publication time seen, or start before any.
-func newDedupStream(opts dedup.Options, refineEvery time.Duration, start time.Time) *dedupStream {
-	s := &dedupStream{refineEvery: refineEvery, last: start, refined: start,
-		dupOf: map[int64]int64{}, cluster: map[int64]int64{}}
-	opts.Now = func() time.Time { return s.last }
-	s.d = dedup.New(dedup.NewMemIndex(), opts)
-	s.span = s.d.RefineSpan()
-	return s
-}
-
-// add decides doc; a zero Published is the latest seen.
-func (s *dedupStream) add(ctx context.Context, doc dedup.Document) error {
-	if doc.Published.After(s.last) {
-		s.last = doc.Published
-	}
-	res, err := s.d.Process(ctx, doc)
-	if err != nil {
-		return err
-	}
-	s.note(res)
-	if s.refineEvery > 0 && s.last.Sub(s.refined) >= s.refineEvery {
-		return s.refine(ctx)
-	}
-	return nil
-}
-
-func (s *dedupStream) note(rs ...dedup.Result) {
-	for _, r := range rs {
-		s.dupOf[r.ID], s.cluster[r.ID] = r.DuplicateOf, r.Cluster
-	}
-}
-
-func (s *dedupStream) refine(ctx context.Context) error {
-	s.refined = s.last
-	moved, err := s.d.Refine(ctx, s.last.Add(-s.span), time.Time{})
-	s.note(moved...)
-	return err
-}
-
-// finish refines a last time, unless refining is off.
-func (s *dedupStream) finish(ctx context.Context) error {
-	if s.refineEvery <= 0 {
-		return nil
-	}
-	return s.refine(ctx)
-}
-
 // runDedup processes the articles of r in order and, once all are
 // decided, writes one line per input line to w with where the article
 // ended. An article without a publication time gets the latest one seen
 // before it.
 func runDedup(ctx context.Context, r io.Reader, w io.Writer, name string, opts dedup.Options, refineEvery time.Duration) error {
-	s := newDedupStream(opts, refineEvery, dedupEpoch)
+	s := bench.NewDedupStream(opts, refineEvery, dedupEpoch)
 
 	ids := []json.RawMessage{nil} // internal id → the input's id; 0 unused
 	byKey := map[string]int64{}
@@ -162,7 +101,7 @@ func runDedup(ctx context.Context, r io.Reader, w io.Writer, name string, opts d
 			byKey[key] = id
 		}
 		doc.ID = id
-		if err := s.add(ctx, doc); err != nil {
+		if err := s.Add(ctx, doc); err != nil {
 			return fmt.Errorf("%s:%d: %w", name, line, err)
 		}
 		lines = append(lines, id)
@@ -173,15 +112,16 @@ func runDedup(ctx context.Context, r io.Reader, w io.Writer, name string, opts d
 		}
 		return fmt.Errorf("read %s: %w", name, err)
 	}
-	if err := s.finish(ctx); err != nil {
+	if err := s.Finish(ctx); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
 	for _, id := range lines {
-		out := dedupOut{ID: ids[id], DuplicateOf: json.RawMessage("null"), Cluster: ids[s.cluster[id]]}
-		if dup := s.dupOf[id]; dup != 0 {
+		dup, cluster := s.Result(id)
+		out := dedupOut{ID: ids[id], DuplicateOf: json.RawMessage("null"), Cluster: ids[cluster]}
+		if dup != 0 {
 			out.DuplicateOf = ids[dup]
 		}
 		if err := enc.Encode(out); err != nil {

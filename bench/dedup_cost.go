@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"math/rand/v2"
 	"net/url"
 	"os"
@@ -20,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/taglines/taglines"
 	"github.com/taglines/taglines/dedup"
 	"github.com/taglines/taglines/testpub"
 )
@@ -31,11 +31,11 @@ import (
 // ProcessAll. Each size starts from an empty index; only ProcessAll is
 // timed, not making the articles. The dedup tables have no foreign key
 // to articles, so no article rows are stored.
-func (c *benchDedupCmd) cost(ctx context.Context, w io.Writer) error {
-	if c.Batch < 1 {
-		return fmt.Errorf("--batch %d: want a positive number", c.Batch)
+func (o *DedupOptions) cost(ctx context.Context, w io.Writer) error {
+	if o.Batch < 1 {
+		return fmt.Errorf("--batch %d: want a positive number", o.Batch)
 	}
-	targets, err := c.costTargets()
+	targets, err := o.costTargets()
 	if err != nil {
 		return err
 	}
@@ -44,27 +44,27 @@ func (c *benchDedupCmd) cost(ctx context.Context, w io.Writer) error {
 			return err
 		}
 	}
-	gen, err := newDedupSynth(c.Seed)
+	gen, err := newDedupSynth(o.Seed)
 	if err != nil {
 		return err
 	}
-	if c.CPUProfile != "" {
-		stop, err := startCPUProfile(c.CPUProfile)
+	if o.CPUProfile != "" {
+		stop, err := startCPUProfile(o.CPUProfile)
 		if err != nil {
 			return err
 		}
 		defer stop()
 	}
 	fmt.Fprintf(w, "cost: synthetic articles from the corpus vocabulary (%d words), 20,000 a day, 5%% versions, 30%% follow-ups; decided in batches of %d with ProcessAll\n",
-		len(gen.words), c.Batch)
-	fmt.Fprintf(w, "  index: %s\n", c.costWhere())
+		len(gen.words), o.Batch)
+	fmt.Fprintf(w, "  index: %s\n", o.costWhere())
 	for _, t := range targets {
-		if err := c.costRun(ctx, w, gen, t); err != nil {
+		if err := o.costRun(ctx, w, gen, t); err != nil {
 			return fmt.Errorf("%d articles: %w", t.n, err)
 		}
 	}
 	fmt.Fprintf(w, "  target: < 2000 µs/article at 1,000,000 stored articles")
-	if c.Store == "memory" {
+	if o.Store == "memory" {
 		fmt.Fprintf(w, " (with a database; this is the in-memory index)")
 	}
 	fmt.Fprintln(w)
@@ -81,27 +81,27 @@ type costTarget struct {
 }
 
 func (t costTarget) postgres() bool {
-	return t.db != "" && (&Config{DB: t.db}).isPostgres()
+	return t.db != "" && isPostgres(t.db)
 }
 
 // costTargets returns one target per size: the store as given for one
 // size; for several, a file or a schema per size named after it.
-func (c *benchDedupCmd) costTargets() ([]costTarget, error) {
-	if c.Store == "" {
+func (o *DedupOptions) costTargets() ([]costTarget, error) {
+	if o.Store == "" {
 		return nil, fmt.Errorf("--store is empty: want memory, an SQLite file or a postgres:// URL")
 	}
 	var out []costTarget
-	for _, n := range c.Sizes {
+	for _, n := range o.Sizes {
 		if n <= 0 {
 			return nil, fmt.Errorf("size %d: want a positive number", n)
 		}
 		t := costTarget{n: n}
 		switch {
-		case c.Store == "memory":
-		case (&Config{DB: c.Store}).isPostgres():
-			t.db = c.Store
-			if len(c.Sizes) > 1 {
-				u, err := url.Parse(c.Store)
+		case o.Store == "memory":
+		case isPostgres(o.Store):
+			t.db = o.Store
+			if len(o.Sizes) > 1 {
+				u, err := url.Parse(o.Store)
 				if err != nil {
 					return nil, fmt.Errorf("--store: %w", err)
 				}
@@ -116,10 +116,10 @@ func (c *benchDedupCmd) costTargets() ([]costTarget, error) {
 				t.db = u.String()
 			}
 		default:
-			t.db = c.Store
-			if len(c.Sizes) > 1 {
-				ext := filepath.Ext(c.Store)
-				t.db = strings.TrimSuffix(c.Store, ext) + "-" + strconv.Itoa(n) + ext
+			t.db = o.Store
+			if len(o.Sizes) > 1 {
+				ext := filepath.Ext(o.Store)
+				t.db = strings.TrimSuffix(o.Store, ext) + "-" + strconv.Itoa(n) + ext
 			}
 		}
 		out = append(out, t)
@@ -128,23 +128,29 @@ func (c *benchDedupCmd) costTargets() ([]costTarget, error) {
 }
 
 // costWhere describes where the index lives, for the report.
-func (c *benchDedupCmd) costWhere() string {
+func (o *DedupOptions) costWhere() string {
 	switch {
-	case c.Store == "memory":
+	case o.Store == "memory":
 		return "in memory (dedup.MemIndex)"
-	case (&Config{DB: c.Store}).isPostgres():
-		where := "PostgreSQL " + redactURL(c.Store)
-		if len(c.Sizes) > 1 {
+	case isPostgres(o.Store):
+		where := "PostgreSQL " + redactURL(o.Store)
+		if len(o.Sizes) > 1 {
 			where += ", a schema per size (SCHEMA_SIZE, dedup_cost_SIZE by default)"
 		}
 		return where
 	}
-	where := "SQLite " + c.Store
-	if len(c.Sizes) > 1 {
-		ext := filepath.Ext(c.Store)
-		where += ", a file per size (" + strings.TrimSuffix(c.Store, ext) + "-SIZE" + ext + ")"
+	where := "SQLite " + o.Store
+	if len(o.Sizes) > 1 {
+		ext := filepath.Ext(o.Store)
+		where += ", a file per size (" + strings.TrimSuffix(o.Store, ext) + "-SIZE" + ext + ")"
 	}
 	return where
+}
+
+// isPostgres reports whether db names a PostgreSQL database, as the
+// commands tell one from an SQLite file.
+func isPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
 }
 
 func redactURL(s string) string {
@@ -215,21 +221,24 @@ type costIndex struct {
 
 // open opens the target's index, which must be empty, as the ingest
 // commands open it.
-func (t costTarget) open(ctx context.Context, cache time.Duration) (*costIndex, error) {
+func (o *DedupOptions) open(ctx context.Context, t costTarget) (*costIndex, error) {
 	if t.db == "" {
 		idx := dedup.NewMemIndex()
 		return &costIndex{d: dedup.New(idx, dedup.Options{}), keep: idx, close: func() error { return nil }}, nil
+	}
+	if o.OpenStore == nil || o.Deduper == nil {
+		return nil, fmt.Errorf("--store %s: no way to open a database: %w", redactURL(t.db), taglines.ErrInvalid)
 	}
 	if t.schema != "" {
 		if err := pgCreateSchema(ctx, t.db, t.schema); err != nil {
 			return nil, err
 		}
 	}
-	store, err := openStore(ctx, &Config{DB: t.db})
+	store, err := o.OpenStore(ctx, t.db)
 	if err != nil {
 		return nil, err
 	}
-	s, ok := store.(dedupIndexer)
+	s, ok := store.(interface{ DedupIndex() dedup.Index })
 	if !ok {
 		_ = store.Close()
 		return nil, fmt.Errorf("%T keeps no dedup index", store)
@@ -244,10 +253,10 @@ func (t costTarget) open(ctx context.Context, cache time.Duration) (*costIndex, 
 		return nil, err
 	}
 	_, batched := idx.(dedup.Batcher)
-	idx = dedupIndexOf(store, slog.New(slog.DiscardHandler), nil, cache)
+	d, idx := o.Deduper(store, o.Cache)
 	cached, _ := idx.(*dedup.Cache)
 	return &costIndex{
-		d:       dedupOver(idx, store, nil),
+		d:       d,
 		batched: batched,
 		cache:   cached,
 		close:   store.Close,
@@ -303,10 +312,10 @@ func (t costTarget) size(ctx context.Context) (int64, string, error) {
 // Beside the wall time of ProcessAll it reports this process's CPU time
 // per article (making the articles and GC included, a PostgreSQL server's
 // work not), which other work on the machine inflates less.
-func (c *benchDedupCmd) costRun(ctx context.Context, w io.Writer, gen *dedupSynth, t costTarget) (err error) {
+func (o *DedupOptions) costRun(ctx context.Context, w io.Writer, gen *dedupSynth, t costTarget) (err error) {
 	runtime.GC()
 	start, cpu0 := time.Now(), cpuSeconds()
-	x, err := t.open(ctx, c.Cache)
+	x, err := o.open(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -336,14 +345,14 @@ func (c *benchDedupCmd) costRun(ctx context.Context, w io.Writer, gen *dedupSynt
 	var refineTime time.Duration
 	refines, refined := 0, 0
 	var lastRefine time.Time
-	gen.reset(c.Seed)
-	batch := make([]dedup.Document, 0, c.Batch)
+	gen.reset(o.Seed)
+	batch := make([]dedup.Document, 0, o.Batch)
 	for i := 0; i < n; i += len(batch) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		batch = batch[:0]
-		for j := i; j < min(n, i+c.Batch); j++ {
+		for j := i; j < min(n, i+o.Batch); j++ {
 			batch = append(batch, gen.next(int64(j+1)))
 		}
 		t0 := time.Now()
@@ -365,10 +374,10 @@ func (c *benchDedupCmd) costRun(ctx context.Context, w io.Writer, gen *dedupSynt
 				stories++
 			}
 		}
-		if now := batch[len(batch)-1].Published; c.RefineEvery > 0 {
+		if now := batch[len(batch)-1].Published; o.RefineEvery > 0 {
 			if lastRefine.IsZero() {
 				lastRefine = now
-			} else if now.Sub(lastRefine) >= c.RefineEvery {
+			} else if now.Sub(lastRefine) >= o.RefineEvery {
 				lastRefine = now
 				t0 := time.Now()
 				moved, err := x.d.Refine(ctx, now.Add(-x.d.RefineSpan()), time.Time{})
@@ -395,7 +404,7 @@ func (c *benchDedupCmd) costRun(ctx context.Context, w io.Writer, gen *dedupSynt
 	if x.cache != nil {
 		s := x.cache.Stats()
 		cacheLine = fmt.Sprintf("            cache of the last %s of stories: %d loads (%d stories, keys of %d entries read), %d refreshed from other writers, %d look-ups sent to the database\n",
-			c.Cache, s.Loads, s.Loaded, s.Entries, s.Refreshed, s.Misses)
+			o.Cache, s.Loads, s.Loaded, s.Entries, s.Refreshed, s.Misses)
 	}
 	where := fmt.Sprintf("heap %4d MiB (%d B/article)", ms.HeapAlloc>>20, ms.HeapAlloc/uint64(n))
 	if t.db != "" {
@@ -416,7 +425,7 @@ func (c *benchDedupCmd) costRun(ctx context.Context, w io.Writer, gen *dedupSynt
 	fmt.Fprint(w, cacheLine)
 	if refines > 0 {
 		fmt.Fprintf(w, "            refined every %s of publication time: %d runs, %.0f ms each, %6.1f µs per article ingested; %d articles moved\n",
-			c.RefineEvery, refines, float64(refineTime.Milliseconds())/float64(refines), perArticleMicros(refineTime, n), refined)
+			o.RefineEvery, refines, float64(refineTime.Milliseconds())/float64(refines), perArticleMicros(refineTime, n), refined)
 	}
 	return nil
 }
