@@ -13,7 +13,6 @@ import (
 	"github.com/taglines/taglines"
 	"github.com/taglines/taglines/sqlite"
 	"github.com/taglines/taglines/web"
-	"github.com/taglines/taglines/web/internal/fakestore"
 )
 
 // searchStore is a real SQLite store in a temporary directory, written
@@ -35,7 +34,7 @@ func searchStore(t *testing.T, n int) taglines.Store {
 			SourceID: src.ID, URL: "https://sky.example/" + strconv.Itoa(i), Section: "Science",
 			Title:       "Comet <b>" + strconv.Itoa(i) + "</b> returns",
 			Text:        "Astronomers said the comets would pass close to Earth & Mars this week.",
-			PublishedAt: fakestore.Now().Add(-time.Duration(i) * time.Hour),
+			PublishedAt: now().Add(-time.Duration(i) * time.Hour),
 		})
 	}
 	if _, err := st.AddArticles(t.Context(), arts); err != nil {
