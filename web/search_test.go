@@ -4,14 +4,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/taglines/taglines"
-	"github.com/taglines/taglines/sqlite"
+	"github.com/taglines/taglines/storetest/dbtest"
 	"github.com/taglines/taglines/web"
 )
 
@@ -19,11 +18,7 @@ import (
 // through the public write path.
 func searchStore(t *testing.T, n int) taglines.Store {
 	t.Helper()
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "taglines.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := dbtest.SQLite(t)
 	src := &taglines.Source{URL: "https://sky.example/feed", Title: "Sky & Space"}
 	if err := st.AddSource(t.Context(), src); err != nil {
 		t.Fatal(err)
