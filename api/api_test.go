@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -14,9 +15,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/taglines/taglines"
 	"github.com/taglines/taglines/api"
+	"github.com/taglines/taglines/storetest/dbtest"
 )
 
 func newHandler(store taglines.Store, opts api.Options) (http.Handler, *bytes.Buffer) {
@@ -53,8 +56,10 @@ func keys(m map[string]any) []string {
 	return ks
 }
 
-func TestTagArticlesShape(t *testing.T) {
-	h, _ := newHandler(newFake(), api.Options{})
+func TestTagArticlesShape(t *testing.T) { forEachStore(t, testTagArticlesShape) }
+
+func testTagArticlesShape(t *testing.T, open func(testing.TB) taglines.Store) {
+	h, _ := newHandler(fill(t, open, reference()), api.Options{})
 	code, _, body := getJSON(t, h, "GET", "/api/v1/tags/Kremlin.ru/articles")
 	if code != http.StatusOK {
 		t.Fatalf("GET = %d, %v", code, body)
@@ -106,8 +111,10 @@ func TestTagArticlesShape(t *testing.T) {
 	}
 }
 
-func TestArticlesShape(t *testing.T) {
-	h, _ := newHandler(newFake(), api.Options{})
+func TestArticlesShape(t *testing.T) { forEachStore(t, testArticlesShape) }
+
+func testArticlesShape(t *testing.T, open func(testing.TB) taglines.Store) {
+	h, _ := newHandler(fill(t, open, reference()), api.Options{})
 	code, _, body := getJSON(t, h, "GET", "/api/v1/articles")
 	if code != http.StatusOK {
 		t.Fatalf("GET = %d, %v", code, body)
@@ -123,8 +130,10 @@ func TestArticlesShape(t *testing.T) {
 // TestPaging follows next_cursor to the end for every page size and checks
 // that each article comes exactly once, newest first, and that the last
 // page says null.
-func TestPaging(t *testing.T) {
-	store := newFake()
+func TestPaging(t *testing.T) { forEachStore(t, testPaging) }
+
+func testPaging(t *testing.T, open func(testing.TB) taglines.Store) {
+	store := fill(t, open, reference())
 	h, _ := newHandler(store, api.Options{})
 	for _, path := range []string{"/api/v1/articles", "/api/v1/tags/kremlin.ru/articles", "/api/v1/tags/UkrainianConflict/articles"} {
 		tag := ""
@@ -170,11 +179,14 @@ func TestPaging(t *testing.T) {
 	}
 }
 
-func TestPageSize(t *testing.T) {
-	store := &fakeStore{}
-	for range 300 {
-		store.articles = append(store.articles, &taglines.Article{ID: int64(len(store.articles) + 1), PublishedAt: now()})
+func TestPageSize(t *testing.T) { forEachStore(t, testPageSize) }
+
+func testPageSize(t *testing.T, open func(testing.TB) taglines.Store) {
+	fx := dbtest.Fixture{Sources: []*taglines.Source{{ID: 1, URL: "https://news.example/feed"}}}
+	for i := range 300 {
+		fx.Articles = append(fx.Articles, &taglines.Article{ID: int64(i + 1), SourceID: 1, URL: fmt.Sprintf("https://news.example/%d", i+1), PublishedAt: now()})
 	}
+	store := fill(t, open, fx)
 	for _, tt := range []struct {
 		opt  int
 		want int
@@ -187,8 +199,10 @@ func TestPageSize(t *testing.T) {
 	}
 }
 
-func TestBadRequests(t *testing.T) {
-	h, logs := newHandler(newFake(), api.Options{})
+func TestBadRequests(t *testing.T) { forEachStore(t, testBadRequests) }
+
+func testBadRequests(t *testing.T, open func(testing.TB) taglines.Store) {
+	h, logs := newHandler(fill(t, open, reference()), api.Options{})
 	for _, tt := range []struct {
 		target string
 		code   int
@@ -221,9 +235,10 @@ func TestBadRequests(t *testing.T) {
 	}
 }
 
-func TestStoreError(t *testing.T) {
-	store := newFake()
-	store.err = errors.New("disk on fire")
+func TestStoreError(t *testing.T) { forEachStore(t, testStoreError) }
+
+func testStoreError(t *testing.T, open func(testing.TB) taglines.Store) {
+	store := dbtest.Failing{Store: fill(t, open, reference()), Err: errors.New("disk on fire")}
 	h, logs := newHandler(store, api.Options{})
 	targets := []string{"/api/v1/articles", "/api/v1/tags/kremlin.ru/articles", "/api/v1/tags", "/api/v1/sources"}
 	for i, target := range targets {
@@ -240,8 +255,10 @@ func TestStoreError(t *testing.T) {
 	}
 }
 
-func TestTopTags(t *testing.T) {
-	h, _ := newHandler(newFake(), api.Options{})
+func TestTopTags(t *testing.T) { forEachStore(t, testTopTags) }
+
+func testTopTags(t *testing.T, open func(testing.TB) taglines.Store) {
+	h, _ := newHandler(fill(t, open, reference()), api.Options{})
 	code, _, body := getJSON(t, h, "GET", "/api/v1/tags?limit=2")
 	if code != http.StatusOK {
 		t.Fatalf("GET = %d %v", code, body)
@@ -258,31 +275,45 @@ func TestTopTags(t *testing.T) {
 	}
 }
 
-func TestSources(t *testing.T) {
-	h, _ := newHandler(newFake(), api.Options{})
+func TestSources(t *testing.T) { forEachStore(t, testSources) }
+
+func testSources(t *testing.T, open func(testing.TB) taglines.Store) {
+	st := fill(t, open, reference())
+	h, _ := newHandler(st, api.Options{})
 	code, _, body := getJSON(t, h, "GET", "/api/v1/sources")
 	if code != http.StatusOK {
 		t.Fatalf("GET = %d %v", code, body)
 	}
+	// Every source of the fixture's articles is listed: a real store holds
+	// no article of a source it does not list.
 	srcs := body["sources"].([]any)
-	if len(srcs) != 3 {
-		t.Fatalf("%d sources, want 3", len(srcs))
+	if len(srcs) != 6 {
+		t.Fatalf("%d sources, want 6", len(srcs))
 	}
-	failing := srcs[1].(map[string]any)
+	// The store stamps CreatedAt with its own clock.
+	yahoo, err := st.Source(context.Background(), 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failing := srcs[4].(map[string]any)
 	wantFailing := map[string]any{
 		"id": float64(5), "name": "Yahoo", "url": "https://www.yahoo.com/news/rss", "title": "Yahoo", "site_url": "",
-		"created_at": "2025-03-01T00:00:00Z", "last_attempt_at": "2025-07-22T08:40:00Z", "last_success_at": "2025-07-21T08:00:00Z",
+		"created_at": yahoo.CreatedAt.UTC().Format(time.RFC3339), "last_attempt_at": "2025-07-22T08:40:00Z", "last_success_at": "2025-07-21T08:00:00Z",
 		"status": "failed", "http_status": float64(503), "last_error": "503 Service Unavailable",
 		"consecutive_failures": float64(3), "failing": true, "next_poll_at": "2025-07-22T12:40:00Z", "article_count": float64(0), "items_per_day": float64(0),
 	}
 	if !reflect.DeepEqual(failing, wantFailing) {
 		t.Errorf("failing source =\n%v\nwant\n%v", failing, wantFailing)
 	}
-	never := srcs[2].(map[string]any)
-	for _, k := range []string{"last_attempt_at", "last_success_at", "next_poll_at", "http_status"} {
+	never := srcs[5].(map[string]any)
+	for _, k := range []string{"last_attempt_at", "last_success_at", "http_status"} {
 		if v, ok := never[k]; !ok || v != nil {
 			t.Errorf("never-polled source %s = %v (present %v), want null", k, v, ok)
 		}
+	}
+	// A store schedules every source it adds: the first poll is due at once.
+	if never["next_poll_at"] != "2025-07-22T11:58:00Z" {
+		t.Errorf("never-polled source next_poll_at = %v, want the time it was added for", never["next_poll_at"])
 	}
 	if never["status"] != "never" || never["name"] != "https://feeds.example.org/world.xml" {
 		t.Errorf("never-polled source = %v, want status never and the URL as name", never)

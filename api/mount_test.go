@@ -7,14 +7,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/taglines/taglines"
 	"github.com/taglines/taglines/api"
 	"github.com/taglines/taglines/web"
 )
 
 // TestMountedWithWeb mounts the API beside the web pages as cmd/taglines
 // does and checks that each keeps its own paths, including its own 404s.
-func TestMountedWithWeb(t *testing.T) {
-	store := newFake()
+func TestMountedWithWeb(t *testing.T) { forEachStore(t, testMountedWithWeb) }
+
+func testMountedWithWeb(t *testing.T, open func(testing.TB) taglines.Store) {
+	store := fill(t, open, reference())
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api.New(store, api.Options{Now: now}))
 	mux.Handle("/", web.New(store, web.Options{Now: now}))

@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"net/http"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
@@ -10,17 +9,13 @@ import (
 
 	"github.com/taglines/taglines"
 	"github.com/taglines/taglines/api"
-	"github.com/taglines/taglines/sqlite"
+	"github.com/taglines/taglines/storetest/dbtest"
 )
 
 // searchStore is a real SQLite store with a few articles about comets.
 func searchStore(t *testing.T) taglines.Store {
 	t.Helper()
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "taglines.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := dbtest.SQLite(t)
 	src := &taglines.Source{URL: "https://sky.example/feed", Title: "Sky News"}
 	if err := st.AddSource(t.Context(), src); err != nil {
 		t.Fatal(err)

@@ -31,7 +31,6 @@ import (
 	"github.com/taglines/taglines/api"
 	"github.com/taglines/taglines/storetest/dbtest"
 	"github.com/taglines/taglines/web"
-	"github.com/taglines/taglines/web/internal/fakestore"
 )
 
 func chromium(t *testing.T) string {
@@ -54,8 +53,8 @@ type browserPage struct {
 func TestBrowser(t *testing.T) {
 	st := newReadingStore(t, dbtest.SQLite)
 	mux := http.NewServeMux()
-	mux.Handle("/api/", api.New(st, api.Options{Now: fakestore.Now}))
-	mux.Handle("/", web.New(st, web.Options{Now: fakestore.Now}))
+	mux.Handle("/api/", api.New(st, api.Options{Now: now}))
+	mux.Handle("/", web.New(st, web.Options{Now: now}))
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 

@@ -2,12 +2,10 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -19,7 +17,6 @@ import (
 	"github.com/taglines/taglines"
 	"github.com/taglines/taglines/storetest/dbtest"
 	"github.com/taglines/taglines/web"
-	"github.com/taglines/taglines/web/internal/fakestore"
 	"golang.org/x/net/html"
 )
 
@@ -27,10 +24,10 @@ import (
 // CDATA end and quotes must come out as the same text.
 const hostileTitle = `<script>alert("x")</script> ]]> & "quotes" 'too' <b>bold</b>`
 
-// readingStore is a real SQLite store in t.TempDir holding the reference
-// articles (written through the public write path), plus an article with
-// a hostile title; articles 1 and 2 (fixture IDs) are versions of one
-// text and share a story with article 3 of another source.
+// readingStore is a real store holding the reference articles (written
+// through the public write path), plus an article with a hostile title;
+// articles 1 and 2 (fixture IDs) are versions of one text and share a
+// story with article 3 of another source.
 type readingStore struct {
 	taglines.Store
 	ids     map[int64]int64 // fixture article ID -> stored ID
@@ -41,52 +38,14 @@ type readingStore struct {
 
 func newReadingStore(t *testing.T, open func(testing.TB) taglines.Store) *readingStore {
 	t.Helper()
-	ctx := context.Background()
-	st := open(t)
-	data, err := os.ReadFile(filepath.Join("internal", "fakestore", "testdata", "reference.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fx struct {
-		Sources  []*taglines.Source
-		Articles []*taglines.Article
-	}
-	if err := json.Unmarshal(data, &fx); err != nil {
-		t.Fatal(err)
-	}
-	rs := &readingStore{Store: st, ids: map[int64]int64{}, sources: map[int64]int64{}}
-	for _, src := range fx.Sources {
-		old := src.ID
-		src.ID = 0
-		if err := st.AddSource(ctx, src); err != nil {
-			t.Fatal(err)
-		}
-		rs.sources[old] = src.ID
-	}
-	olds := make([]int64, len(fx.Articles))
-	for i, a := range fx.Articles {
-		olds[i], a.ID = a.ID, 0
-		a.SourceID = rs.sources[a.SourceID]
-	}
-	rs.hostile = &taglines.Article{SourceID: fx.Articles[0].SourceID, URL: "https://evil.example/a?x=<y>&z=\"", Title: hostileTitle,
+	fx := dbtest.ReadFixture(t, filepath.Join("testdata", "reference.json"))
+	fx.Articles = append(fx.Articles, &taglines.Article{SourceID: fx.Articles[0].SourceID, URL: "https://evil.example/a?x=<y>&z=\"", Title: hostileTitle,
 		Text: "First <i>para</i> & more ]]> end.\n\nSecond paragraph.", Section: "Politics", Language: "en",
-		PublishedAt: fakestore.Now().Add(-time.Hour), FetchedAt: fakestore.Now().Add(-time.Hour),
-		Tags: []taglines.Tag{{Slug: "vladimirputin", Name: "VladimirPutin"}, {Slug: taglines.TagSlug(`<img src=x onerror=alert(1)>`), Name: `<img src=x onerror=alert(1)>`}}}
-	arts := append(fx.Articles, rs.hostile)
-	if _, err := st.AddArticles(ctx, arts); err != nil {
-		t.Fatal(err)
-	}
-	for i, a := range fx.Articles {
-		rs.ids[olds[i]] = a.ID
-	}
-	rs.all = arts
-	one, two, three := rs.ids[1], rs.ids[2], rs.ids[3]
-	if err := st.SetGroups(ctx, []taglines.Group{
-		{ArticleID: one, Cluster: one}, {ArticleID: two, DuplicateOf: one, Cluster: one}, {ArticleID: three, Cluster: one},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return rs
+		PublishedAt: now().Add(-time.Hour), FetchedAt: now().Add(-time.Hour),
+		Tags: []taglines.Tag{{Slug: "vladimirputin", Name: "VladimirPutin"}, {Slug: taglines.TagSlug(`<img src=x onerror=alert(1)>`), Name: `<img src=x onerror=alert(1)>`}}})
+	fx.Groups = []taglines.Group{{ArticleID: 1, Cluster: 1}, {ArticleID: 2, DuplicateOf: 1, Cluster: 1}, {ArticleID: 3, Cluster: 1}}
+	st := dbtest.Fill(t, open(t), fx)
+	return &readingStore{Store: st, ids: st.ArticleIDs, sources: st.SourceIDs, hostile: st.Written[len(st.Written)-1], all: st.Written}
 }
 
 // forEachStore runs a test on a real SQLite store and a real PostgreSQL
@@ -243,7 +202,7 @@ func testTopStories(t *testing.T, open func(testing.TB) taglines.Store) {
 	var arts []*taglines.Article
 	for i, src := range []int64{st.sources[1], st.sources[2], st.sources[3]} {
 		arts = append(arts, &taglines.Article{SourceID: src, URL: fmt.Sprintf("https://x.example/story/%d", i), Title: fmt.Sprintf("Big story, take %d", i),
-			Text: "Text.", PublishedAt: fakestore.Now().Add(-time.Duration(i+2) * time.Hour)})
+			Text: "Text.", PublishedAt: now().Add(-time.Duration(i+2) * time.Hour)})
 	}
 	if _, err := st.AddArticles(ctx, arts); err != nil {
 		t.Fatal(err)
@@ -383,8 +342,10 @@ func testFeeds(t *testing.T, open func(testing.TB) taglines.Store) {
 	}
 }
 
-func TestRussianPages(t *testing.T) {
-	h, _ := newHandler(t, fakestore.New(), web.Options{})
+func TestRussianPages(t *testing.T) { forEachStore(t, testRussianPages) }
+
+func testRussianPages(t *testing.T, open func(testing.TB) taglines.Store) {
+	h, _ := newHandler(t, referenceStore(t, open), web.Options{})
 	req := httptest.NewRequest(http.MethodGet, "/tag/ukrainianconflict", nil)
 	req.Header.Set("Accept-Language", "ru-RU,ru;q=0.9")
 	rec := httptest.NewRecorder()
@@ -467,7 +428,7 @@ func testPagesStrictHTMLAndWeight(t *testing.T, open func(testing.TB) taglines.S
 	long := strings.Repeat("The minister said the talks would continue next week in Geneva, officials confirmed. ", 60)
 	for i := range 30 {
 		a := &taglines.Article{SourceID: st.sources[1], URL: fmt.Sprintf("https://heavy.example/%d", i), Title: "A long headline about the talks that continue in Geneva, number " + fmt.Sprint(i),
-			Text: long, Section: "Politics", PublishedAt: fakestore.Now().Add(-time.Duration(i) * time.Minute)}
+			Text: long, Section: "Politics", PublishedAt: now().Add(-time.Duration(i) * time.Minute)}
 		for j := range 10 {
 			a.Tags = append(a.Tags, taglines.Tag{Slug: fmt.Sprintf("heavytag%d", j), Name: fmt.Sprintf("HeavyTagNumber%d", j)})
 		}

@@ -4,27 +4,21 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/taglines/taglines"
-	"github.com/taglines/taglines/sqlite"
+	"github.com/taglines/taglines/storetest/dbtest"
 	"github.com/taglines/taglines/web"
-	"github.com/taglines/taglines/web/internal/fakestore"
 )
 
 // searchStore is a real SQLite store in a temporary directory, written
 // through the public write path.
 func searchStore(t *testing.T, n int) taglines.Store {
 	t.Helper()
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "taglines.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := dbtest.SQLite(t)
 	src := &taglines.Source{URL: "https://sky.example/feed", Title: "Sky & Space"}
 	if err := st.AddSource(t.Context(), src); err != nil {
 		t.Fatal(err)
@@ -35,7 +29,7 @@ func searchStore(t *testing.T, n int) taglines.Store {
 			SourceID: src.ID, URL: "https://sky.example/" + strconv.Itoa(i), Section: "Science",
 			Title:       "Comet <b>" + strconv.Itoa(i) + "</b> returns",
 			Text:        "Astronomers said the comets would pass close to Earth & Mars this week.",
-			PublishedAt: fakestore.Now().Add(-time.Duration(i) * time.Hour),
+			PublishedAt: now().Add(-time.Duration(i) * time.Hour),
 		})
 	}
 	if _, err := st.AddArticles(t.Context(), arts); err != nil {

@@ -19,11 +19,38 @@ import (
 	"time"
 
 	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/storetest/dbtest"
 	"github.com/taglines/taglines/web"
-	"github.com/taglines/taglines/web/internal/fakestore"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
+
+// now is the tests' clock: the instant at which the reference fixture shows
+// the relative times of the reference pages ("a day ago", "6 days ago",
+// "09-07-2025").
+func now() time.Time { return time.Date(2025, 7, 22, 12, 0, 0, 0, time.UTC) }
+
+// referenceStore is a real store opened by open holding
+// testdata/reference.json, written through the public write path. The
+// store numbers the fixture's articles and sources as the file does.
+func referenceStore(t *testing.T, open func(testing.TB) taglines.Store) *dbtest.Filled {
+	t.Helper()
+	st := dbtest.Fill(t, open(t), dbtest.ReadFixture(t, filepath.Join("testdata", "reference.json")))
+	for fixture, stored := range st.ArticleIDs {
+		if fixture != stored {
+			t.Fatalf("fixture article %d stored as %d: the golden pages name the fixture's IDs", fixture, stored)
+		}
+	}
+	return st
+}
+
+// add stores articles, failing t on an error.
+func add(t *testing.T, st taglines.Store, arts ...*taglines.Article) {
+	t.Helper()
+	if _, err := st.AddArticles(context.Background(), arts); err != nil {
+		t.Fatal(err)
+	}
+}
 
 // logCount counts the records logged through a handler built by newHandler.
 type logCount struct{ buf bytes.Buffer }
@@ -35,7 +62,7 @@ func newHandler(t *testing.T, store taglines.Store, opts web.Options) (http.Hand
 	lc := &logCount{}
 	opts.Logger = slog.New(slog.NewTextHandler(&lc.buf, nil))
 	if opts.Now == nil {
-		opts.Now = fakestore.Now
+		opts.Now = now
 	}
 	return web.New(store, opts), lc
 }
@@ -92,8 +119,10 @@ func stored(t *testing.T, s taglines.Store, tag string) []*taglines.Article {
 	return arts
 }
 
-func TestTagPage(t *testing.T) {
-	store := fakestore.New()
+func TestTagPage(t *testing.T) { forEachStore(t, testTagPage) }
+
+func testTagPage(t *testing.T, open func(testing.TB) taglines.Store) {
+	store := referenceStore(t, open)
 	h, _ := newHandler(t, store, web.Options{})
 	res := get(t, h, "/tag/ukrainianconflict")
 	if res.status != http.StatusOK {
@@ -145,8 +174,10 @@ func TestTagPage(t *testing.T) {
 	}
 }
 
-func TestTagPageCaseInsensitive(t *testing.T) {
-	h, _ := newHandler(t, fakestore.New(), web.Options{})
+func TestTagPageCaseInsensitive(t *testing.T) { forEachStore(t, testTagPageCaseInsensitive) }
+
+func testTagPageCaseInsensitive(t *testing.T, open func(testing.TB) taglines.Store) {
+	h, _ := newHandler(t, referenceStore(t, open), web.Options{})
 	for _, path := range []string{"/tag/kremlin.ru", "/tag/Kremlin.ru", "/tag/KREMLIN.RU", "/tag/%23Kremlin.ru"} {
 		res := get(t, h, path)
 		if res.status != http.StatusOK || !strings.Contains(res.body, "<h1>Latest news with #Kremlin.ru</h1>") {
@@ -158,8 +189,10 @@ func TestTagPageCaseInsensitive(t *testing.T) {
 	}
 }
 
-func TestDefaultSection(t *testing.T) {
-	h, _ := newHandler(t, fakestore.New(), web.Options{})
+func TestDefaultSection(t *testing.T) { forEachStore(t, testDefaultSection) }
+
+func testDefaultSection(t *testing.T, open func(testing.TB) taglines.Store) {
+	h, _ := newHandler(t, referenceStore(t, open), web.Options{})
 	res := get(t, h, "/tag/kremlin.ru")
 	// ABC News' "Senior Russian killed..." has no section in the fixture.
 	re := regexp.MustCompile(`<span class="section">- News</span>\s*<span class="source-tag">- ABC News</span>\s*</p>\s*<h2 class="title"><a href="[^"]+" rel="noopener noreferrer">Senior Russian killed`)
@@ -168,8 +201,10 @@ func TestDefaultSection(t *testing.T) {
 	}
 }
 
-func TestExcerpt(t *testing.T) {
-	store := fakestore.New()
+func TestExcerpt(t *testing.T) { forEachStore(t, testExcerpt) }
+
+func testExcerpt(t *testing.T, open func(testing.TB) taglines.Store) {
+	store := referenceStore(t, open)
 	h, _ := newHandler(t, store, web.Options{ExcerptLen: 300})
 	res := get(t, h, "/tag/kremlin.ru")
 	for _, a := range stored(t, store, "kremlin.ru") {
@@ -183,21 +218,23 @@ func TestExcerpt(t *testing.T) {
 	}
 }
 
-func TestEscaping(t *testing.T) {
-	store := fakestore.New()
-	store.Add(&taglines.Article{
-		SourceID:    4,
+func TestEscaping(t *testing.T) { forEachStore(t, testEscaping) }
+
+func testEscaping(t *testing.T, open func(testing.TB) taglines.Store) {
+	store := referenceStore(t, open)
+	add(t, store, &taglines.Article{
+		SourceID:    store.SourceIDs[4],
 		URL:         "https://www.abc.net.au/news/hostile/",
 		Title:       `Kremlin <script>alert("title")</script> says`,
 		Text:        `Body with <img src=x onerror=alert(1)> & <b>tags</b>.`,
-		PublishedAt: fakestore.Now().Add(-30 * time.Second),
+		PublishedAt: now().Add(-30 * time.Second),
 		Tags:        []taglines.Tag{{Slug: "kremlin.ru", Name: "Kremlin.ru"}, {Slug: `x"><script>`, Name: `X"><script>`}},
 	})
-	store.Add(&taglines.Article{
-		SourceID:    4,
+	add(t, store, &taglines.Article{
+		SourceID:    store.SourceIDs[4],
 		URL:         "javascript:alert(1)",
 		Title:       "Script URL",
-		PublishedAt: fakestore.Now().Add(-40 * time.Second),
+		PublishedAt: now().Add(-40 * time.Second),
 		Tags:        []taglines.Tag{{Slug: "kremlin.ru", Name: "Kremlin.ru"}},
 	})
 	h, _ := newHandler(t, store, web.Options{})
@@ -221,8 +258,10 @@ func TestEscaping(t *testing.T) {
 
 // TestPaging follows the Older links from the first page to the last and
 // checks that they visit every article once, in order.
-func TestPaging(t *testing.T) {
-	store := fakestore.New()
+func TestPaging(t *testing.T) { forEachStore(t, testPaging) }
+
+func testPaging(t *testing.T, open func(testing.TB) taglines.Store) {
+	store := referenceStore(t, open)
 	for _, tt := range []struct{ start, tag string }{
 		{"/tag/ukrainianconflict", "ukrainianconflict"},
 		{"/tag/Kremlin.ru", "kremlin.ru"},
@@ -264,8 +303,10 @@ func TestPaging(t *testing.T) {
 	}
 }
 
-func TestUnknownTag(t *testing.T) {
-	h, logs := newHandler(t, fakestore.New(), web.Options{})
+func TestUnknownTag(t *testing.T) { forEachStore(t, testUnknownTag) }
+
+func testUnknownTag(t *testing.T, open func(testing.TB) taglines.Store) {
+	h, logs := newHandler(t, referenceStore(t, open), web.Options{})
 	res := get(t, h, "/tag/NoSuchTag")
 	if res.status != http.StatusNotFound {
 		t.Fatalf("GET /tag/NoSuchTag = %d, want 404", res.status)
@@ -281,8 +322,10 @@ func TestUnknownTag(t *testing.T) {
 	}
 }
 
-func TestBadCursor(t *testing.T) {
-	h, _ := newHandler(t, fakestore.New(), web.Options{})
+func TestBadCursor(t *testing.T) { forEachStore(t, testBadCursor) }
+
+func testBadCursor(t *testing.T, open func(testing.TB) taglines.Store) {
+	h, _ := newHandler(t, referenceStore(t, open), web.Options{})
 	for _, path := range []string{"/tag/kremlin.ru?before=junk", "/?before=MTIz", "/tag/kremlin.ru?before=%00"} {
 		res := get(t, h, path)
 		if res.status != http.StatusBadRequest {
@@ -294,9 +337,10 @@ func TestBadCursor(t *testing.T) {
 	}
 }
 
-func TestStoreError(t *testing.T) {
-	store := fakestore.New()
-	store.Fail(errors.New("disk on fire"))
+func TestStoreError(t *testing.T) { forEachStore(t, testStoreError) }
+
+func testStoreError(t *testing.T, open func(testing.TB) taglines.Store) {
+	store := dbtest.Failing{Store: referenceStore(t, open), Err: errors.New("disk on fire")}
 	h, logs := newHandler(t, store, web.Options{})
 	for i, path := range []string{"/", "/tag/kremlin.ru", "/sources"} {
 		res := get(t, h, path)
@@ -318,9 +362,10 @@ func TestStoreError(t *testing.T) {
 	}
 }
 
-func TestNotFoundStoreError(t *testing.T) {
-	store := fakestore.New()
-	store.Fail(taglines.ErrNotFound)
+func TestNotFoundStoreError(t *testing.T) { forEachStore(t, testNotFoundStoreError) }
+
+func testNotFoundStoreError(t *testing.T, open func(testing.TB) taglines.Store) {
+	store := dbtest.Failing{Store: referenceStore(t, open), Err: taglines.ErrNotFound}
 	h, logs := newHandler(t, store, web.Options{})
 	if res := get(t, h, "/"); res.status != http.StatusNotFound {
 		t.Errorf("GET / with store ErrNotFound = %d, want 404", res.status)
@@ -330,8 +375,10 @@ func TestNotFoundStoreError(t *testing.T) {
 	}
 }
 
-func TestHeaders(t *testing.T) {
-	h, _ := newHandler(t, fakestore.New(), web.Options{})
+func TestHeaders(t *testing.T) { forEachStore(t, testHeaders) }
+
+func testHeaders(t *testing.T, open func(testing.TB) taglines.Store) {
+	h, _ := newHandler(t, referenceStore(t, open), web.Options{})
 	for _, path := range []string{"/", "/tag/kremlin.ru", "/sources", "/nope", "/tag/nope"} {
 		res := get(t, h, path)
 		if ct := res.header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
@@ -358,8 +405,10 @@ func stripLinks(body string) string {
 	return regexp.MustCompile(`<a [^>]*>`).ReplaceAllString(body, "")
 }
 
-func TestMethodNotAllowed(t *testing.T) {
-	h, _ := newHandler(t, fakestore.New(), web.Options{})
+func TestMethodNotAllowed(t *testing.T) { forEachStore(t, testMethodNotAllowed) }
+
+func testMethodNotAllowed(t *testing.T, open func(testing.TB) taglines.Store) {
+	h, _ := newHandler(t, referenceStore(t, open), web.Options{})
 	res := do(t, h, http.MethodPost, "/tag/kremlin.ru")
 	if res.status != http.StatusMethodNotAllowed || res.header.Get("Allow") != "GET, HEAD" {
 		t.Errorf("POST /tag/kremlin.ru = %d Allow %q, want 405 GET, HEAD", res.status, res.header.Get("Allow"))
@@ -369,8 +418,10 @@ func TestMethodNotAllowed(t *testing.T) {
 	}
 }
 
-func TestHome(t *testing.T) {
-	store := fakestore.New()
+func TestHome(t *testing.T) { forEachStore(t, testHome) }
+
+func testHome(t *testing.T, open func(testing.TB) taglines.Store) {
+	store := referenceStore(t, open)
 	h, _ := newHandler(t, store, web.Options{SiteName: "Wire", PageSize: 4})
 	res := get(t, h, "/")
 	if res.status != http.StatusOK {
@@ -379,7 +430,7 @@ func TestHome(t *testing.T) {
 	if !strings.Contains(res.body, "<title>Latest news · Wire</title>") {
 		t.Errorf("home lacks its title with the site name")
 	}
-	top, err := store.TopTags(context.Background(), fakestore.Now().Add(-7*24*time.Hour), 30)
+	top, err := store.TopTags(context.Background(), now().Add(-7*24*time.Hour), 30)
 	if err != nil || len(top) == 0 {
 		t.Fatalf("TopTags = %v, %v", top, err)
 	}
@@ -402,8 +453,10 @@ func TestHome(t *testing.T) {
 	}
 }
 
-func TestSourcesPage(t *testing.T) {
-	h, _ := newHandler(t, fakestore.New(), web.Options{})
+func TestSourcesPage(t *testing.T) { forEachStore(t, testSourcesPage) }
+
+func testSourcesPage(t *testing.T, open func(testing.TB) taglines.Store) {
+	h, _ := newHandler(t, referenceStore(t, open), web.Options{})
 	res := get(t, h, "/sources")
 	if res.status != http.StatusOK {
 		t.Fatalf("GET /sources = %d", res.status)
@@ -429,8 +482,10 @@ func TestSourcesPage(t *testing.T) {
 	}
 }
 
-func TestStyle(t *testing.T) {
-	h, _ := newHandler(t, fakestore.New(), web.Options{})
+func TestStyle(t *testing.T) { forEachStore(t, testStyle) }
+
+func testStyle(t *testing.T, open func(testing.TB) taglines.Store) {
+	h, _ := newHandler(t, referenceStore(t, open), web.Options{})
 	page := get(t, h, "/")
 	m := regexp.MustCompile(`<link rel="stylesheet" href="(/static/style\.css\?v=[0-9a-f]+)">`).FindStringSubmatch(page.body)
 	if m == nil {
@@ -442,8 +497,10 @@ func TestStyle(t *testing.T) {
 	}
 }
 
-func TestTagPageGolden(t *testing.T) {
-	h, _ := newHandler(t, fakestore.New(), web.Options{PageSize: 3})
+func TestTagPageGolden(t *testing.T) { forEachStore(t, testTagPageGolden) }
+
+func testTagPageGolden(t *testing.T, open func(testing.TB) taglines.Store) {
+	h, _ := newHandler(t, referenceStore(t, open), web.Options{PageSize: 3})
 	res := get(t, h, "/tag/kremlin.ru")
 	golden := filepath.Join("testdata", "tag_page.golden")
 	if *update {
@@ -463,8 +520,10 @@ func TestTagPageGolden(t *testing.T) {
 // TestStoryVersions folds the reference page's re-titled RT story into
 // its first version: the tag page shows one entry saying so, and the
 // story page lists both.
-func TestStoryVersions(t *testing.T) {
-	store := fakestore.New()
+func TestStoryVersions(t *testing.T) { forEachStore(t, testStoryVersions) }
+
+func testStoryVersions(t *testing.T, open func(testing.TB) taglines.Store) {
+	store := referenceStore(t, open)
 	ctx := context.Background()
 	arts, err := store.Articles(ctx, taglines.ArticleQuery{Limit: 100})
 	if err != nil {

@@ -1,7 +1,8 @@
 // Package dbtest opens real, empty stores for the tests of the packages
 // above the stores (web, api, commands): SQLite in t.TempDir, and
 // PostgreSQL in a schema of its own on the test server. Tests that see
-// what users see run on both.
+// what users see run on both. Fill writes a Fixture into a store through
+// the public write path; Failing wraps a store to inject a failure.
 package dbtest
 
 import (
