@@ -1,7 +1,8 @@
-// Package bench holds the measuring code of the `taglines bench` commands
-// that work on a store: a generator that fills one with a realistic year
-// of news, and load benchmarks against a server on loopback. The command
-// wires flags and prints; the work is here.
+// Package bench holds the measuring code of the `taglines bench` commands:
+// extraction, tagging, dedup and ingest against their data sets, a
+// generator that fills a store with a realistic year of news, and load
+// benchmarks against a server on loopback. The command wires flags and
+// prints; the work is here.
 package bench
 
 import (
