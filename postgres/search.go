@@ -180,8 +180,8 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 	order := ` ORDER BY a.id DESC`
 	fullText := false
 	if q != nil {
-		// The text-only conjuncts become one tsquery: one probe of the
-		// GIN index drives the query.
+		// The text-only conjuncts become one tsquery, so that one GIN
+		// probe a window (newestByID) drives the query.
 		var text []string
 		for _, n := range query.Conjuncts(q.Root()) {
 			if query.TextOnly(n) {
@@ -197,7 +197,6 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 		if len(text) > 0 {
 			from = `search_docs d JOIN articles a ON a.id = d.article_id`
 			where = append(where, `d.tsv @@ `+comp.arg(strings.Join(text, " & "))+`::tsquery`)
-			order = ` ORDER BY d.article_id DESC`
 			fullText = true
 		}
 	}
