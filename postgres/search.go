@@ -314,14 +314,10 @@ func (s *Store) newestByID(ctx context.Context, stmt string, args []any, limit i
 	return out, nil
 }
 
-type querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
 // queryCandidates runs a candidate query, planned for its own arguments
 // and never from a cached generic plan: the right plan depends on how
 // common the terms are.
-func queryCandidates(ctx context.Context, db querier, stmt string, args []any) ([]query.Candidate, error) {
+func queryCandidates(ctx context.Context, db pgQuerier, stmt string, args []any) ([]query.Candidate, error) {
 	rows, err := db.Query(ctx, stmt, append([]any{pgx.QueryExecModeExec}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("search candidates: %w", err)
