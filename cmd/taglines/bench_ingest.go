@@ -14,6 +14,8 @@ import (
 )
 
 type benchIngestCmd struct {
+	PollConfig `embed:""`
+
 	Sources int    `help:"Simulated publishers, one feed each." default:"1000"`
 	Items   int    `help:"Items per feed." default:"20"`
 	Pages   bool   `help:"Fetch and extract every article page (otherwise store the feeds' own text)." negatable:"" default:"true"`
@@ -39,7 +41,7 @@ func (c *benchIngestCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 		}
 	}()
 	f, err := bench.Ingest(ctx, bench.IngestOptions{
-		Sources: c.Sources, Items: c.Items, Pages: c.Pages, Remote: c.Remote, Workers: cfg.Workers,
+		Sources: c.Sources, Items: c.Items, Pages: c.Pages, Remote: c.Remote, Workers: c.Workers,
 		CPUProfile: c.CPUProfile, MemProfile: c.MemProfile,
 		Now: clock,
 		Open: func(ctx context.Context) (taglines.Store, string, error) {
@@ -56,7 +58,7 @@ func (c *benchIngestCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 		},
 		Poller: func(store taglines.Store, hc *http.Client, skipPages bool, now func() time.Time) *poll.Poller {
 			m.Now = now
-			return m.pollerWith(store, cfg, m.logger(cfg), hc, skipPages)
+			return m.pollerWith(store, &c.PollConfig, m.logger(cfg), hc, skipPages)
 		},
 	})
 	if err != nil {

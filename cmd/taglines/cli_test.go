@@ -167,7 +167,7 @@ func corpusJSONL(t *testing.T, dst string, n int) string {
 			t.Fatal(err)
 		}
 		line, _ := json.Marshal(map[string]any{"id": a.ID, "title": a.Title, "source": a.Source,
-			"text": strings.Join(a.Paragraphs, "\n\n"),
+			"text":      strings.Join(a.Paragraphs, "\n\n"),
 			"published": base.Add(-time.Duration(a.AgeMinutes) * time.Minute).Format(time.RFC3339)})
 		buf.Write(append(line, '\n'))
 	}

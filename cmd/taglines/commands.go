@@ -19,13 +19,15 @@ import (
 )
 
 type pollCmd struct {
+	PollConfig `embed:""`
+
 	Once bool `help:"Poll the sources that are due once, print what happened as JSON, and exit."`
 }
 
 func (c *pollCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	log := m.logger(cfg)
 	return withStore(ctx, cfg, func(store taglines.Store) error {
-		poller := m.poller(store, cfg, log)
+		poller := m.poller(store, &c.PollConfig, log)
 		if !c.Once {
 			return poller.Run(ctx)
 		}
@@ -38,13 +40,13 @@ func (c *pollCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 }
 
 // poller wires the ingestion pipeline to a store; hc nil means m.HTTPClient.
-func (m *Main) poller(store taglines.Store, cfg *Config, log *slog.Logger) *poll.Poller {
+func (m *Main) poller(store taglines.Store, cfg *PollConfig, log *slog.Logger) *poll.Poller {
 	return m.pollerWith(store, cfg, log, m.HTTPClient, false)
 }
 
 // pollerWith wires the pipeline with a given HTTP client (nil: the guarded
 // default); skipPages stores feed text instead of fetching pages.
-func (m *Main) pollerWith(store taglines.Store, cfg *Config, log *slog.Logger, hc *http.Client, skipPages bool) *poll.Poller {
+func (m *Main) pollerWith(store taglines.Store, cfg *PollConfig, log *slog.Logger, hc *http.Client, skipPages bool) *poll.Poller {
 	if hc == nil {
 		hc = cfg.httpClient()
 	}

@@ -125,7 +125,7 @@ func testFaults(t *testing.T, db string) {
 	}
 	clk.Add(25 * time.Hour)
 	var out, errOut strings.Builder
-	args := []string{"--db", db, "--log-level", "warn", "--host-rate", "1000", "--timeout", "1s", "poll", "--once"}
+	args := []string{"--db", db, "--log-level", "warn", "poll", "--once", "--host-rate", "1000", "--timeout", "1s"}
 	if err := h.main(&out, &errOut).Run(context.Background(), args); err != nil {
 		t.Fatalf("poll with faults: %v\n%s", err, errOut.String())
 	}

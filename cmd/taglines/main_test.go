@@ -49,12 +49,26 @@ func (h *harness) main(stdout, stderr io.Writer) *Main {
 func (h *harness) run(args ...string) string {
 	h.t.Helper()
 	var out, errOut bytes.Buffer
-	// testpub is on loopback: politeness limits would only slow the test.
-	args = append([]string{"--db", h.db, "--log-level", "warn", "--host-rate", "1000", "--host-concurrency", "8"}, args...)
+	args = append([]string{"--db", h.db, "--log-level", "warn"}, fetching(args)...)
 	if err := h.main(&out, &errOut).Run(context.Background(), args); err != nil {
 		h.t.Fatalf("taglines %s: %v\n%s", strings.Join(args, " "), err, errOut.String())
 	}
 	return out.String()
+}
+
+// fetching adds, to the commands that fetch, the politeness limits of a
+// test: testpub is on loopback, and the defaults would only slow it.
+func fetching(args []string) []string {
+	n := 0
+	switch {
+	case len(args) > 0 && (args[0] == "poll" || args[0] == "reextract"):
+		n = 1
+	case len(args) > 1 && args[0] == "sources" && args[1] == "add":
+		n = 2
+	default:
+		return args
+	}
+	return append(append(append([]string(nil), args[:n]...), "--host-rate", "1000", "--host-concurrency", "8"), args[n:]...)
 }
 
 func TestEndToEnd(t *testing.T) {
@@ -256,8 +270,8 @@ func (h *harness) serve(t *testing.T, extra ...string) string {
 	m := h.main(io.Discard, &errOut)
 	m.Ready = func(addr string) { ready <- addr }
 	go func() {
-		args := append([]string{"--db", h.db, "--log-level", "warn", "--interval", "1h"}, extra...)
-		done <- m.Run(ctx, append(args, "serve", "--addr", "127.0.0.1:0"))
+		args := append([]string{"--db", h.db, "--log-level", "warn", "serve", "--addr", "127.0.0.1:0", "--interval", "1h"}, extra...)
+		done <- m.Run(ctx, args)
 	}()
 	select {
 	case addr := <-ready:

@@ -11,6 +11,8 @@ import (
 )
 
 type reextractCmd struct {
+	FetchConfig `embed:""`
+
 	Source int64 `help:"Only this source's articles (after changing its rules)."`
 	FromID int64 `help:"Resume after this article ID (printed by an interrupted run)."`
 }
@@ -22,9 +24,9 @@ func (c *reextractCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	return withStore(ctx, cfg, func(store taglines.Store) error {
 		hc := m.HTTPClient
 		if hc == nil {
-			hc = cfg.httpClient()
+			hc = c.httpClient()
 		}
-		opts := cfg.fetchOptions()
+		opts := c.fetchOptions()
 		opts.Now = m.now
 		tagger, rules, err := tagging(ctx, store, m.tagger(log))
 		if err != nil {

@@ -86,9 +86,6 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := c.Config.Validate(); err != nil {
-		return err
-	}
 	kctx.BindTo(ctx, (*context.Context)(nil))
 	return kctx.Run(m, &c.Config)
 }

@@ -21,9 +21,12 @@ import (
 )
 
 type serveCmd struct {
-	Addr   string `help:"Address of the web server." env:"TAGLINES_ADDR" default:"127.0.0.1:8080"`
-	Demo   bool   `help:"Start a simulated network of publishers on loopback and subscribe to it: an offline demo."`
-	NoPoll bool   `help:"Serve the pages and the API only; poll nothing (another process polls, or a benchmark serves a filled store)."`
+	PollConfig `embed:""`
+
+	APIToken string `help:"Bearer token of the API's write endpoints (source rules, tag rules, undoing merges); empty turns them off." env:"TAGLINES_API_TOKEN"`
+	Addr     string `help:"Address of the web server." env:"TAGLINES_ADDR" default:"127.0.0.1:8080"`
+	Demo     bool   `help:"Start a simulated network of publishers on loopback and subscribe to it: an offline demo."`
+	NoPoll   bool   `help:"Serve the pages and the API only; poll nothing (another process polls, or a benchmark serves a filled store)."`
 	// Loopback clients are exempt (benchmarks, a local reverse proxy).
 	APIRate  float64 `help:"API reads a second allowed to one client address, in bursts of --api-burst (0: no limit; loopback is never limited)." env:"TAGLINES_API_RATE" default:"20"`
 	APIBurst int     `help:"Burst of API reads one client address may make at once." env:"TAGLINES_API_BURST" default:"60"`
@@ -47,8 +50,8 @@ func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 		hc = demo.Client()
 		// The simulated publishers are on loopback and want to be read
 		// within a minute; real publishers keep the polite defaults.
-		cfg.HostRate = max(cfg.HostRate, 50)
-		cfg.HostConcurrency = max(cfg.HostConcurrency, 4)
+		c.HostRate = max(c.HostRate, 50)
+		c.HostConcurrency = max(c.HostConcurrency, 4)
 		if cfg.DB == "" {
 			dir, err := os.MkdirTemp("", "taglines-demo-")
 			if err != nil {
@@ -78,7 +81,7 @@ func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	validateTopic := func(tag, rule string) error { _, err := enrich.NewTopic(tag, rule); return err }
 	retag := m.backgroundRetag(ctx, store, log)
 	mux.Handle("/api/", api.New(store, api.Options{
-		Logger: log, Now: m.now, Canonical: canonical, Token: cfg.APIToken,
+		Logger: log, Now: m.now, Canonical: canonical, Token: c.APIToken,
 		RateLimit: c.APIRate, RateBurst: c.APIBurst,
 		ValidateRules: func(b []byte) error { _, err := extract.ParseRules(b); return err },
 		ValidateTopic: validateTopic,
@@ -97,7 +100,7 @@ func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	}))
 	mux.Handle("/", web.New(store, web.Options{
 		Logger: log, Now: m.now, Canonical: canonical,
-		Token: cfg.APIToken, ValidateTopic: validateTopic, Retag: retag, BaseURL: c.BaseURL,
+		Token: c.APIToken, ValidateTopic: validateTopic, Retag: retag, BaseURL: c.BaseURL,
 	}))
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
@@ -130,7 +133,7 @@ func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	if c.NoPoll {
 		polled <- nil
 	} else {
-		go func() { polled <- m.pollerWith(store, cfg, log, hc, false).Run(ctx) }()
+		go func() { polled <- m.pollerWith(store, &c.PollConfig, log, hc, false).Run(ctx) }()
 	}
 
 	select {

@@ -27,6 +27,8 @@ type sourcesCmd struct {
 }
 
 type sourcesAddCmd struct {
+	FetchConfig `embed:""`
+
 	URL   string `arg:"" help:"Feed, sitemap or site URL (http or https); a site's feed is discovered."`
 	Force bool   `help:"Add the URL as it is, without fetching it (for a feed that is down now)."`
 }
@@ -40,9 +42,9 @@ func (c *sourcesAddCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	if !c.Force {
 		hc := m.HTTPClient
 		if hc == nil {
-			hc = cfg.httpClient()
+			hc = c.httpClient()
 		}
-		found, f, err := ingest.Discover(ctx, fetch.New(hc, cfg.fetchOptions()), u)
+		found, f, err := ingest.Discover(ctx, fetch.New(hc, c.fetchOptions()), u)
 		if err != nil {
 			return fmt.Errorf("sources add: %w (use --force to add it anyway)", err)
 		}

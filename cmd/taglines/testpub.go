@@ -30,7 +30,7 @@ func (c *testpubCmd) Run(ctx context.Context, m *Main) error {
 		return err
 	}
 	defer network.Close()
-	fmt.Fprintf(m.Stdout, "testpub: %d publishers on %s; subscribe with\n  taglines --allow-private-networks sources import <(curl -s http://%s%s)\n",
+	fmt.Fprintf(m.Stdout, "testpub: %d publishers on %s; subscribe and poll with\n  taglines sources import <(curl -s http://%s%s)\n  taglines poll --allow-private-networks\n",
 		len(pubs), network.Addr(), network.Addr(), testpub.OPMLPath)
 	<-ctx.Done()
 	return nil
