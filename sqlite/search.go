@@ -11,6 +11,7 @@ import (
 
 	"github.com/taglines/taglines"
 	"github.com/taglines/taglines/query"
+	"github.com/taglines/taglines/sqldb"
 )
 
 // Search answers a search in the rule language over the FTS5 index.
@@ -118,7 +119,7 @@ func (s *Store) IndexSearch(ctx context.Context, progress func(done, total int))
 
 // SearchCandidates implements query.Backend.
 func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.CandidateQuery) ([]query.Candidate, error) {
-	comp := &compiler{ctx: ctx, s: s, c: c}
+	comp := &compiler{c: c, sources: s.SourcesMatching(ctx)}
 	var b strings.Builder
 	b.WriteString(`SELECT a.id, a.published_at FROM `)
 	order := ` ORDER BY a.id DESC`
@@ -171,7 +172,7 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 	if c.Newest {
 		if c.Before != nil {
 			where = append(where, `(a.published_at, a.id) < (?, ?)`)
-			comp.args = append(comp.args, c.Before.PublishedAt.UnixMicro(), cursorID(c.Before))
+			comp.args = append(comp.args, c.Before.PublishedAt.UnixMicro(), sqldb.CursorID(c.Before))
 		}
 		if fromFTS {
 			return s.newestMatches(ctx, where, comp.args, c.Limit)
@@ -182,12 +183,12 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 		b.WriteString(` WHERE ` + strings.Join(where, ` AND `))
 	}
 	b.WriteString(order + ` LIMIT ?`)
-	out, err := s.scanCandidates(ctx, b.String(), append(comp.args, c.Limit)...)
+	out, err := sqldb.Candidates(ctx, querier{s.r}, b.String(), append(comp.args, c.Limit)...)
 	if err != nil {
 		return nil, err
 	}
 	if !c.Newest {
-		if err := s.loadTerms(ctx, out); err != nil {
+		if err := s.LoadTerms(ctx, out); err != nil {
 			return nil, err
 		}
 	}
@@ -204,7 +205,7 @@ var newestWindow = 4000
 // commoner one walks the articles newest first and checks each against
 // the index, which finds a page quickly because matches are dense.
 func (s *Store) newestMatches(ctx context.Context, where []string, args []any, limit int) ([]query.Candidate, error) {
-	all, err := s.scanCandidates(ctx, `SELECT a.id, a.published_at FROM search JOIN articles a ON a.id = search.rowid WHERE `+
+	all, err := sqldb.Candidates(ctx, querier{s.r}, `SELECT a.id, a.published_at FROM search JOIN articles a ON a.id = search.rowid WHERE `+
 		strings.Join(where, ` AND `)+` ORDER BY search.rowid DESC LIMIT ?`, append(args, newestWindow)...)
 	if err != nil {
 		return nil, err
@@ -219,99 +220,8 @@ func (s *Store) newestMatches(ctx context.Context, where []string, args []any, l
 		return all[:min(limit, len(all))], nil
 	}
 	where = append([]string{`EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND search.rowid = a.id)`}, where[1:]...)
-	return s.scanCandidates(ctx, `SELECT a.id, a.published_at FROM articles a WHERE `+strings.Join(where, ` AND `)+
+	return sqldb.Candidates(ctx, querier{s.r}, `SELECT a.id, a.published_at FROM articles a WHERE `+strings.Join(where, ` AND `)+
 		` ORDER BY a.published_at DESC, a.id DESC LIMIT ?`, append(args, limit)...)
-}
-
-func (s *Store) scanCandidates(ctx context.Context, stmt string, args ...any) ([]query.Candidate, error) {
-	rows, err := s.r.QueryContext(ctx, stmt, args...)
-	if err != nil {
-		return nil, fmt.Errorf("search candidates: %w", err)
-	}
-	var out []query.Candidate
-	for rows.Next() {
-		var (
-			cand      query.Candidate
-			published sql.NullInt64
-		)
-		if err := rows.Scan(&cand.ID, &published); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("search candidates: %w", err)
-		}
-		cand.Published = timeOf(published)
-		out = append(out, cand)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("search candidates: %w", err)
-	}
-	return out, nil
-}
-
-// loadTerms fills the index terms of candidates.
-func (s *Store) loadTerms(ctx context.Context, cands []query.Candidate) error {
-	at := make(map[int64]int, len(cands))
-	for i, c := range cands {
-		at[c.ID] = i
-	}
-	for start := 0; start < len(cands); start += chunk {
-		part := cands[start:min(len(cands), start+chunk)]
-		args := make([]any, len(part))
-		for i, c := range part {
-			args[i] = c.ID
-		}
-		rows, err := s.r.QueryContext(ctx, `SELECT rowid, title, body FROM search WHERE rowid IN (`+placeholders(len(part))+`)`, args...)
-		if err != nil {
-			return fmt.Errorf("search terms: %w", err)
-		}
-		for rows.Next() {
-			var (
-				id          int64
-				title, body string
-			)
-			if err := rows.Scan(&id, &title, &body); err != nil {
-				rows.Close()
-				return fmt.Errorf("search terms: %w", err)
-			}
-			c := &cands[at[id]]
-			c.Title, c.Body = title, body
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("search terms: %w", err)
-		}
-	}
-	return nil
-}
-
-// ArticlesByID implements query.Backend.
-func (s *Store) ArticlesByID(ctx context.Context, ids []int64) ([]*taglines.Article, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	found, err := s.queryArticles(ctx, `SELECT `+articleColumns+` FROM articles a JOIN sources s ON s.id = a.source_id
-		WHERE a.id IN (`+placeholders(len(ids))+`)`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("articles by id: %w", err)
-	}
-	if err := s.loadGroupCounts(ctx, found); err != nil {
-		return nil, fmt.Errorf("articles by id: %w", err)
-	}
-	byID := make(map[int64]*taglines.Article, len(found))
-	for _, a := range found {
-		byID[a.ID] = a
-	}
-	out := make([]*taglines.Article, 0, len(found))
-	for _, id := range ids {
-		if a := byID[id]; a != nil {
-			out = append(out, a)
-		}
-	}
-	return out, nil
 }
 
 // fts renders a text-only subtree as an FTS5 query, or reports that FTS5
@@ -370,11 +280,9 @@ func phrase(t *query.Term) string {
 // compiler renders the parts of a rule FTS5 cannot answer alone as SQL
 // over the articles (alias a), every value a bound parameter.
 type compiler struct {
-	ctx     context.Context
-	s       *Store
 	c       query.CandidateQuery
 	args    []any
-	sources map[int64]string
+	sources func(query.Node) ([]int64, error) // sqldb.Queries.SourcesMatching
 }
 
 func (c *compiler) cond(n query.Node) (string, error) {
@@ -443,33 +351,16 @@ func (c *compiler) cond(n query.Node) (string, error) {
 // source compiles a source: term to the IDs of the sources whose names it
 // matches, evaluated in Go by the rule's own matcher.
 func (c *compiler) source(n query.Node) (string, error) {
-	if c.sources == nil {
-		c.sources = map[int64]string{}
-		rows, err := c.s.r.QueryContext(c.ctx, `SELECT id, title, url FROM sources`)
-		if err != nil {
-			return "", fmt.Errorf("search sources: %w", err)
-		}
-		for rows.Next() {
-			var src taglines.Source
-			if err := rows.Scan(&src.ID, &src.Title, &src.URL); err != nil {
-				rows.Close()
-				return "", fmt.Errorf("search sources: %w", err)
-			}
-			c.sources[src.ID] = src.Name()
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return "", fmt.Errorf("search sources: %w", err)
-		}
+	found, err := c.sources(n)
+	if err != nil {
+		return "", err
 	}
-	var ids []string
-	for id, name := range c.sources {
-		if query.SourceMatch(n, name) {
-			ids = append(ids, strconv.FormatInt(id, 10))
-		}
-	}
-	if len(ids) == 0 {
+	if len(found) == 0 {
 		return `0`, nil
+	}
+	ids := make([]string, len(found))
+	for i, id := range found {
+		ids[i] = strconv.FormatInt(id, 10)
 	}
 	// Integers the store gave, not input: safe to inline.
 	return `a.source_id IN (` + strings.Join(ids, ",") + `)`, nil
