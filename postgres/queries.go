@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/taglines/taglines/query"
 	"github.com/taglines/taglines/sqldb"
 )
 
@@ -109,6 +110,16 @@ var statements = sqldb.SQL{
 
 	SearchSources: `SELECT id, title, url FROM sources`,
 	SearchTerms:   `SELECT article_id, title, body FROM search_docs WHERE article_id = ANY($1)`,
+	Rule: sqldb.RuleSQL{
+		Text: func(n query.Node, arg func(any) string) (string, bool) {
+			return `a.id IN (SELECT article_id FROM search_docs WHERE tsv @@ ` + arg(tsquery(n)) + `::tsquery)`, true
+		},
+		// ASCII case folding, as SQLite's NOCASE does.
+		Section: `lower(a.section COLLATE "C") = lower(%s COLLATE "C")`,
+		Sources: func(ids []int64, arg func(any) string) string {
+			return `a.source_id = ANY(` + arg(ids) + `::bigint[])`
+		},
+	},
 }
 
 // articleCount is the extra column that Source, SourceByURL and Sources add.

@@ -174,7 +174,7 @@ func (s *Store) IndexSearch(ctx context.Context, progress func(done, total int))
 
 // SearchCandidates implements query.Backend.
 func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.CandidateQuery) ([]query.Candidate, error) {
-	comp := &compiler{c: c, sources: s.SourcesMatching(ctx)}
+	comp := s.Compiler(ctx, c.Now)
 	var where []string
 	from := `articles a`
 	order := ` ORDER BY a.id DESC`
@@ -188,7 +188,7 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 				text = append(text, "("+tsquery(n)+")")
 				continue
 			}
-			w, err := comp.cond(n)
+			w, err := comp.Cond(n)
 			if err != nil {
 				return nil, err
 			}
@@ -196,7 +196,7 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 		}
 		if len(text) > 0 {
 			from = `search_docs d JOIN articles a ON a.id = d.article_id`
-			where = append(where, `d.tsv @@ `+comp.arg(strings.Join(text, " & "))+`::tsquery`)
+			where = append(where, `d.tsv @@ `+comp.Arg(strings.Join(text, " & "))+`::tsquery`)
 			fullText = true
 		}
 	}
@@ -206,7 +206,7 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 	if c.Newest {
 		order = ` ORDER BY a.published_at DESC, a.id DESC`
 		if c.Before != nil {
-			where = append(where, `(a.published_at, a.id) < (`+comp.arg(micro(c.Before.PublishedAt))+`, `+comp.arg(sqldb.CursorID(c.Before))+`)`)
+			where = append(where, `(a.published_at, a.id) < (`+comp.Arg(micro(c.Before.PublishedAt))+`, `+comp.Arg(sqldb.CursorID(c.Before))+`)`)
 		}
 	}
 	sql := `SELECT a.id, a.published_at FROM ` + from
@@ -218,10 +218,10 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 		err error
 	)
 	if fullText && !c.Newest {
-		out, err = s.newestByID(ctx, sql, comp.args, c.Limit)
+		out, err = s.newestByID(ctx, sql, comp.Args, c.Limit)
 	} else {
-		sql += order + ` LIMIT ` + comp.arg(c.Limit)
-		out, err = queryCandidates(ctx, s.pool, sql, comp.args)
+		sql += order + ` LIMIT ` + comp.Arg(c.Limit)
+		out, err = queryCandidates(ctx, s.pool, sql, comp.Args)
 	}
 	if err != nil {
 		return nil, err
@@ -344,91 +344,6 @@ func tsphrase(t *query.Term) string {
 		}
 	}
 	return strings.Join(parts, " <-> ")
-}
-
-// compiler renders the non-text parts of a rule as SQL over the articles
-// (alias a), every value a bound parameter.
-type compiler struct {
-	c       query.CandidateQuery
-	args    []any
-	sources func(query.Node) ([]int64, error) // sqldb.Queries.SourcesMatching
-}
-
-func (c *compiler) arg(v any) string {
-	c.args = append(c.args, v)
-	return "$" + strconv.Itoa(len(c.args))
-}
-
-func (c *compiler) cond(n query.Node) (string, error) {
-	if query.TextOnly(n) {
-		return `a.id IN (SELECT article_id FROM search_docs WHERE tsv @@ ` + c.arg(tsquery(n)) + `::tsquery)`, nil
-	}
-	switch n := n.(type) {
-	case *query.And:
-		l, err := c.cond(n.L)
-		if err != nil {
-			return "", err
-		}
-		r, err := c.cond(n.R)
-		if err != nil {
-			return "", err
-		}
-		return "(" + l + " AND " + r + ")", nil
-	case *query.Or:
-		l, err := c.cond(n.L)
-		if err != nil {
-			return "", err
-		}
-		r, err := c.cond(n.R)
-		if err != nil {
-			return "", err
-		}
-		return "(" + l + " OR " + r + ")", nil
-	case *query.Not:
-		x, err := c.cond(n.X)
-		if err != nil {
-			return "", err
-		}
-		return "NOT " + x, nil
-	case *query.Date:
-		t := c.arg(micro(n.Time(c.c.Now)))
-		if n.Before {
-			return `a.published_at < ` + t, nil
-		}
-		return `a.published_at >= ` + t, nil
-	case *query.Near:
-		return c.source(n)
-	case *query.Term:
-		switch n.Field {
-		case query.FieldTag:
-			tag, ok := taglines.NewTag(n.Value)
-			if !ok {
-				return `FALSE`, nil
-			}
-			return `EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag_id = (SELECT id FROM tags WHERE slug = ` + c.arg(tag.Slug) + `))`, nil
-		case query.FieldSection:
-			// ASCII case folding, as SQLite's NOCASE does.
-			return `lower(a.section COLLATE "C") = lower(` + c.arg(n.Value) + ` COLLATE "C")`, nil
-		case query.FieldLang:
-			want := strings.ToLower(n.Value)
-			esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(want)
-			return `(lower(a.language) = ` + c.arg(want) + ` OR lower(a.language) LIKE ` + c.arg(esc+"-%") +
-				` OR lower(a.language) LIKE ` + c.arg(esc+`\_%`) + `)`, nil
-		case query.FieldSource:
-			return c.source(n)
-		}
-	}
-	return "", fmt.Errorf("search: cannot compile %s: %w", n, taglines.ErrInvalid)
-}
-
-// source compiles a source: term to the IDs of the sources whose names it
-// matches, evaluated in Go by the rule's own matcher.
-func (c *compiler) source(n query.Node) (string, error) {
-	ids, err := c.sources(n)
-	if err != nil {
-		return "", err
-	}
-	return `a.source_id = ANY(` + c.arg(ids) + `::bigint[])`, nil
 }
 
 // Analyze refreshes the planner's statistics, as a bulk load should

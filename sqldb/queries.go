@@ -89,6 +89,8 @@ type SQL struct {
 	SearchSources string
 	// SearchTerms selects (article ID, title terms, body terms) of (ids).
 	SearchTerms string
+	// Rule renders what differs in the conditions of search rules.
+	Rule RuleSQL
 }
 
 // New returns the Queries of one database: reads go to r, writes to w

@@ -3,7 +3,10 @@ package sqlite
 import (
 	"encoding/json"
 	"math"
+	"strconv"
+	"strings"
 
+	"github.com/taglines/taglines/query"
 	"github.com/taglines/taglines/sqldb"
 )
 
@@ -120,6 +123,27 @@ var statements = sqldb.SQL{
 
 	SearchSources: `SELECT id, title, url FROM sources`,
 	SearchTerms:   `SELECT rowid, title, body FROM search WHERE rowid IN (SELECT value FROM json_each(?))`,
+	Rule: sqldb.RuleSQL{
+		Text: func(n query.Node, arg func(any) string) (string, bool) {
+			e, ok := fts(n)
+			if !ok {
+				return "", false
+			}
+			return `a.id IN (SELECT rowid FROM search WHERE search MATCH ` + arg(e) + `)`, true
+		},
+		Section: `a.section = %s COLLATE NOCASE`,
+		Sources: func(ids []int64, _ func(any) string) string {
+			if len(ids) == 0 {
+				return `FALSE`
+			}
+			list := make([]string, len(ids))
+			for i, id := range ids {
+				list[i] = strconv.FormatInt(id, 10)
+			}
+			// Integers the store gave, not input: safe to inline.
+			return `a.source_id IN (` + strings.Join(list, ",") + `)`
+		},
+	},
 }
 
 // articleCount is the extra column that Source, SourceByURL and Sources add.

@@ -119,7 +119,7 @@ func (s *Store) IndexSearch(ctx context.Context, progress func(done, total int))
 
 // SearchCandidates implements query.Backend.
 func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.CandidateQuery) ([]query.Candidate, error) {
-	comp := &compiler{c: c, sources: s.SourcesMatching(ctx)}
+	comp := s.Compiler(ctx, c.Now)
 	var b strings.Builder
 	b.WriteString(`SELECT a.id, a.published_at FROM `)
 	order := ` ORDER BY a.id DESC`
@@ -140,7 +140,7 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 					}
 				}
 			}
-			w, err := comp.cond(n)
+			w, err := comp.Cond(n)
 			if err != nil {
 				return nil, err
 			}
@@ -153,14 +153,14 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 			}
 			b.WriteString(`search JOIN articles a ON a.id = search.rowid`)
 			where = append([]string{`search MATCH ?`}, where...)
-			comp.args = append([]any{match}, comp.args...)
+			comp.Args = append([]any{match}, comp.Args...)
 			order = ` ORDER BY search.rowid DESC`
 			fromFTS = true
 		} else {
 			b.WriteString(`articles a`)
 			for _, n := range negs {
 				where = append(where, `a.id NOT IN (SELECT rowid FROM search WHERE search MATCH ?)`)
-				comp.args = append(comp.args, n)
+				comp.Args = append(comp.Args, n)
 			}
 		}
 	} else {
@@ -172,10 +172,10 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 	if c.Newest {
 		if c.Before != nil {
 			where = append(where, `(a.published_at, a.id) < (?, ?)`)
-			comp.args = append(comp.args, c.Before.PublishedAt.UnixMicro(), sqldb.CursorID(c.Before))
+			comp.Args = append(comp.Args, c.Before.PublishedAt.UnixMicro(), sqldb.CursorID(c.Before))
 		}
 		if fromFTS {
-			return s.newestMatches(ctx, where, comp.args, c.Limit)
+			return s.newestMatches(ctx, where, comp.Args, c.Limit)
 		}
 		order = ` ORDER BY a.published_at DESC, a.id DESC`
 	}
@@ -183,7 +183,7 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 		b.WriteString(` WHERE ` + strings.Join(where, ` AND `))
 	}
 	b.WriteString(order + ` LIMIT ?`)
-	out, err := sqldb.Candidates(ctx, querier{s.r}, b.String(), append(comp.args, c.Limit)...)
+	out, err := sqldb.Candidates(ctx, querier{s.r}, b.String(), append(comp.Args, c.Limit)...)
 	if err != nil {
 		return nil, err
 	}
@@ -275,100 +275,6 @@ func phrase(t *query.Term) string {
 		p += " *"
 	}
 	return p
-}
-
-// compiler renders the parts of a rule FTS5 cannot answer alone as SQL
-// over the articles (alias a), every value a bound parameter.
-type compiler struct {
-	c       query.CandidateQuery
-	args    []any
-	sources func(query.Node) ([]int64, error) // sqldb.Queries.SourcesMatching
-}
-
-func (c *compiler) cond(n query.Node) (string, error) {
-	if query.TextOnly(n) {
-		if e, ok := fts(n); ok {
-			c.args = append(c.args, e)
-			return `a.id IN (SELECT rowid FROM search WHERE search MATCH ?)`, nil
-		}
-	}
-	switch n := n.(type) {
-	case *query.And, *query.Or:
-		var l, r query.Node
-		op := " AND "
-		if a, ok := n.(*query.And); ok {
-			l, r = a.L, a.R
-		} else {
-			o := n.(*query.Or)
-			l, r, op = o.L, o.R, " OR "
-		}
-		ls, err := c.cond(l)
-		if err != nil {
-			return "", err
-		}
-		rs, err := c.cond(r)
-		if err != nil {
-			return "", err
-		}
-		return "(" + ls + op + rs + ")", nil
-	case *query.Not:
-		x, err := c.cond(n.X)
-		if err != nil {
-			return "", err
-		}
-		return "NOT " + x, nil
-	case *query.Date:
-		c.args = append(c.args, n.Time(c.c.Now).UnixMicro())
-		if n.Before {
-			return `a.published_at < ?`, nil
-		}
-		return `a.published_at >= ?`, nil
-	case *query.Near:
-		return c.source(n)
-	case *query.Term:
-		switch n.Field {
-		case query.FieldTag:
-			tag, ok := taglines.NewTag(n.Value)
-			if !ok {
-				return `0`, nil
-			}
-			c.args = append(c.args, tag.Slug)
-			return `EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag_id = (SELECT id FROM tags WHERE slug = ?))`, nil
-		case query.FieldSection:
-			c.args = append(c.args, n.Value)
-			return `a.section = ? COLLATE NOCASE`, nil
-		case query.FieldLang:
-			want := strings.ToLower(n.Value)
-			c.args = append(c.args, want, likeEscape(want)+"-%", likeEscape(want)+`\_%`)
-			return `(lower(a.language) = ? OR lower(a.language) LIKE ? ESCAPE '\' OR lower(a.language) LIKE ? ESCAPE '\')`, nil
-		case query.FieldSource:
-			return c.source(n)
-		}
-	}
-	return "", fmt.Errorf("search: cannot compile %s: %w", n, taglines.ErrInvalid)
-}
-
-// source compiles a source: term to the IDs of the sources whose names it
-// matches, evaluated in Go by the rule's own matcher.
-func (c *compiler) source(n query.Node) (string, error) {
-	found, err := c.sources(n)
-	if err != nil {
-		return "", err
-	}
-	if len(found) == 0 {
-		return `0`, nil
-	}
-	ids := make([]string, len(found))
-	for i, id := range found {
-		ids[i] = strconv.FormatInt(id, 10)
-	}
-	// Integers the store gave, not input: safe to inline.
-	return `a.source_id IN (` + strings.Join(ids, ",") + `)`, nil
-}
-
-// likeEscape escapes LIKE's wildcards and its escape character.
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // Analyze refreshes the planner's statistics, as a bulk load should
