@@ -127,24 +127,21 @@ func (s *Store) Close() error {
 // translate maps driver errors to the taglines sentinels, keeping the
 // driver's message.
 func translate(err error) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, pgx.ErrNoRows) {
-		return taglines.ErrNotFound
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		switch pe.Code {
-		case "23505": // unique_violation
-			return fmt.Errorf("%w: %w", taglines.ErrConflict, err)
-		case "23503": // foreign_key_violation
-			return fmt.Errorf("%w: %w", taglines.ErrNotFound, err)
-		case "22021", "22P05": // text with NUL bytes or invalid UTF-8
-			return fmt.Errorf("%w: %w", taglines.ErrInvalid, err)
+	return sqldb.Translate(err, pgx.ErrNoRows, func(err error) error {
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) {
+			return sentinels[pe.Code]
 		}
-	}
-	return err
+		return nil
+	})
+}
+
+// sentinels are the taglines errors of SQLSTATE codes.
+var sentinels = map[string]error{
+	"23505": taglines.ErrConflict, // unique_violation
+	"23503": taglines.ErrNotFound, // foreign_key_violation
+	"22021": taglines.ErrInvalid,  // character_not_in_repertoire: NUL bytes
+	"22P05": taglines.ErrInvalid,  // untranslatable_character: invalid UTF-8
 }
 
 // micro is t in UTC to the microsecond, as timestamptz keeps it.

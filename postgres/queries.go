@@ -98,18 +98,11 @@ var statements = sqldb.SQL{
 		SELECT section, count(*) FROM articles
 		WHERE published_at >= $1 AND NOT superseded AND section <> ''
 		GROUP BY section ORDER BY count(*) DESC, section`,
-	Stats: `SELECT
-		(SELECT count(*) FROM sources),
-		(SELECT count(*) FROM articles),
-		(SELECT count(*) FROM tags),
-		(SELECT count(*) FROM sources WHERE consecutive_failures > 0)`,
-	TagRules: `SELECT kind, name, target FROM tag_rules ORDER BY kind, name`,
 	SetTagRule: `INSERT INTO tag_rules (kind, name, target, created_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (kind, name) DO UPDATE SET target = excluded.target`,
 	DeleteTagRule: `DELETE FROM tag_rules WHERE kind = $1 AND name = $2`,
 
-	SearchSources: `SELECT id, title, url FROM sources`,
-	SearchTerms:   `SELECT article_id, title, body FROM search_docs WHERE article_id = ANY($1)`,
+	SearchTerms: `SELECT article_id, title, body FROM search_docs WHERE article_id = ANY($1)`,
 	Rule: sqldb.RuleSQL{
 		Text: func(n query.Node, arg func(any) string) (string, bool) {
 			return `a.id IN (SELECT article_id FROM search_docs WHERE tsv @@ ` + arg(tsquery(n)) + `::tsquery)`, true

@@ -78,16 +78,11 @@ type SQL struct {
 	Tagged, TagCounts string
 	// SectionCounts selects (section, count) from (since).
 	SectionCounts string
-	// Stats selects the counts of sources, articles, tags and failing
-	// sources.
-	Stats string
-	// TagRules selects (kind, name, target); SetTagRule upserts (kind,
-	// name, target, created at); DeleteTagRule deletes (kind, name).
-	TagRules, SetTagRule, DeleteTagRule string
+	// SetTagRule upserts (kind, name, target, created at);
+	// DeleteTagRule deletes (kind, name).
+	SetTagRule, DeleteTagRule string
 
-	// search.go: SearchSources selects (id, title, url) of every source.
-	SearchSources string
-	// SearchTerms selects (article ID, title terms, body terms) of (ids).
+	// search.go: SearchTerms selects (article ID, title terms, body terms) of (ids).
 	SearchTerms string
 	// Rule renders what differs in the conditions of search rules.
 	Rule RuleSQL

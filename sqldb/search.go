@@ -59,7 +59,7 @@ func (q *Queries) SourcesMatching(ctx context.Context) func(query.Node) ([]int64
 	return func(n query.Node) ([]int64, error) {
 		if names == nil {
 			var src taglines.Source
-			rows, err := q.r.Query(ctx, q.sql.SearchSources)
+			rows, err := q.r.Query(ctx, searchSourcesSQL)
 			found := map[int64]string{}
 			if err := each(rows, err, []any{&src.ID, &src.Title, &src.URL}, func() { found[src.ID] = src.Name() }); err != nil {
 				return nil, fmt.Errorf("search sources: %w", err)

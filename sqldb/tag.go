@@ -108,7 +108,7 @@ func (q *Queries) SectionCounts(ctx context.Context, since time.Time) ([]tagline
 // and failing sources (ConsecutiveFailures > 0).
 func (q *Queries) Stats(ctx context.Context) (taglines.Stats, error) {
 	var st taglines.Stats
-	if err := q.r.QueryRow(ctx, q.sql.Stats).Scan(&st.Sources, &st.Articles, &st.Tags, &st.FailingSources); err != nil {
+	if err := q.r.QueryRow(ctx, statsSQL).Scan(&st.Sources, &st.Articles, &st.Tags, &st.FailingSources); err != nil {
 		return taglines.Stats{}, fmt.Errorf("stats: %w", err)
 	}
 	return st, nil
@@ -120,7 +120,7 @@ func (q *Queries) TagRules(ctx context.Context) ([]taglines.TagRule, error) {
 		var r taglines.TagRule
 		err := row.Scan(&r.Kind, &r.Name, &r.Target)
 		return r, err
-	}, q.sql.TagRules)
+	}, tagRulesSQL)
 	if err != nil {
 		return nil, fmt.Errorf("tag rules: %w", err)
 	}
@@ -143,3 +143,14 @@ func (q *Queries) SetTagRule(ctx context.Context, r taglines.TagRule) error {
 func (q *Queries) DeleteTagRule(ctx context.Context, kind taglines.TagRuleKind, name string) error {
 	return q.exec(ctx, fmt.Sprintf("delete tag rule %s %q", kind, name), q.sql.DeleteTagRule, string(kind), name)
 }
+
+// Statements whose text both databases read alike.
+const (
+	statsSQL = `SELECT
+		(SELECT count(*) FROM sources),
+		(SELECT count(*) FROM articles),
+		(SELECT count(*) FROM tags),
+		(SELECT count(*) FROM sources WHERE consecutive_failures > 0)`
+	tagRulesSQL      = `SELECT kind, name, target FROM tag_rules ORDER BY kind, name`
+	searchSourcesSQL = `SELECT id, title, url FROM sources`
+)

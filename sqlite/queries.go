@@ -111,18 +111,11 @@ var statements = sqldb.SQL{
 		SELECT section, COUNT(*) FROM articles
 		WHERE published_at >= ? AND NOT superseded AND section <> ''
 		GROUP BY section ORDER BY COUNT(*) DESC, section`,
-	Stats: `SELECT
-		(SELECT COUNT(*) FROM sources),
-		(SELECT COUNT(*) FROM articles),
-		(SELECT COUNT(*) FROM tags),
-		(SELECT COUNT(*) FROM sources WHERE consecutive_failures > 0)`,
-	TagRules: `SELECT kind, name, target FROM tag_rules ORDER BY kind, name`,
 	SetTagRule: `INSERT INTO tag_rules (kind, name, target, created_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (kind, name) DO UPDATE SET target = excluded.target`,
 	DeleteTagRule: `DELETE FROM tag_rules WHERE kind = ? AND name = ?`,
 
-	SearchSources: `SELECT id, title, url FROM sources`,
-	SearchTerms:   `SELECT rowid, title, body FROM search WHERE rowid IN (SELECT value FROM json_each(?))`,
+	SearchTerms: `SELECT rowid, title, body FROM search WHERE rowid IN (SELECT value FROM json_each(?))`,
 	Rule: sqldb.RuleSQL{
 		Text: func(n query.Node, arg func(any) string) (string, bool) {
 			e, ok := fts(n)

@@ -176,20 +176,18 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) (err error
 // translate maps driver errors to the taglines sentinels, keeping the
 // driver's message.
 func translate(err error) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return taglines.ErrNotFound
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		switch se.Code() {
-		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return fmt.Errorf("%w: %w", taglines.ErrConflict, err)
-		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-			return fmt.Errorf("%w: %w", taglines.ErrNotFound, err)
+	return sqldb.Translate(err, sql.ErrNoRows, func(err error) error {
+		var se *sqlite.Error
+		if errors.As(err, &se) {
+			return sentinels[se.Code()]
 		}
-	}
-	return err
+		return nil
+	})
+}
+
+// sentinels are the taglines errors of SQLite's extended result codes.
+var sentinels = map[int]error{
+	sqlite3.SQLITE_CONSTRAINT_UNIQUE:     taglines.ErrConflict,
+	sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY: taglines.ErrConflict,
+	sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY: taglines.ErrNotFound,
 }
