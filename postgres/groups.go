@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 
@@ -9,13 +8,6 @@ import (
 
 	"github.com/taglines/taglines"
 )
-
-func nullInt(n *int64) int64 {
-	if n == nil {
-		return 0
-	}
-	return *n
-}
 
 // SetGroups records the dedup stage's decisions in one statement;
 // unknown articles are ignored.
@@ -68,52 +60,4 @@ func (s *Store) SetGroups(ctx context.Context, groups []taglines.Group) error {
 		return fmt.Errorf("set groups: %w", translate(err))
 	}
 	return nil
-}
-
-// loadGroupCounts fills Versions and StorySources of a page of articles
-// with two grouped look-ups on the partial indexes.
-func (s *Store) loadGroupCounts(ctx context.Context, articles []*taglines.Article) error {
-	if len(articles) == 0 {
-		return nil
-	}
-	ids, clusters := make([]int64, 0, len(articles)), make([]int64, 0, len(articles))
-	for _, a := range articles {
-		ids = append(ids, cmp.Or(a.DuplicateOf, a.ID))
-		if a.Cluster != 0 {
-			clusters = append(clusters, a.Cluster)
-		}
-	}
-	versions, err := s.counts(ctx, `SELECT duplicate_of, count(*) FROM articles WHERE duplicate_of = ANY($1) GROUP BY duplicate_of`, ids)
-	if err != nil {
-		return err
-	}
-	sources, err := s.counts(ctx, `SELECT cluster_id, count(DISTINCT source_id) FROM articles WHERE cluster_id = ANY($1) GROUP BY cluster_id`, clusters)
-	if err != nil {
-		return err
-	}
-	for _, a := range articles {
-		// A group is its first article and those naming it: the others
-		// of any member are as many as those naming the first.
-		a.Versions = versions[cmp.Or(a.DuplicateOf, a.ID)]
-		a.StorySources = sources[a.Cluster]
-	}
-	return nil
-}
-
-func (s *Store) counts(ctx context.Context, query string, keys []int64) (map[int64]int, error) {
-	out := map[int64]int{}
-	if len(keys) == 0 {
-		return out, nil
-	}
-	rows, err := s.pool.Query(ctx, query, keys)
-	if err != nil {
-		return nil, err
-	}
-	var k int64
-	var n int
-	_, err = pgx.ForEachRow(rows, []any{&k, &n}, func() error {
-		out[k] = n
-		return nil
-	})
-	return out, err
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/sqldb"
 )
 
 // UpdateArticles rewrites the content and tags of stored articles in one
@@ -42,7 +43,7 @@ func (s *Store) UpdateArticles(ctx context.Context, articles []*taglines.Article
 			}
 			seen := map[string]bool{}
 			for pos, t := range a.Tags {
-				slug, name, ok := tagKey(t)
+				slug, name, ok := sqldb.TagKey(t)
 				if !ok || seen[slug] {
 					continue
 				}
@@ -64,59 +65,4 @@ func (s *Store) UpdateArticles(ctx context.Context, articles []*taglines.Article
 		return 0, fmt.Errorf("update articles: %w", translate(err))
 	}
 	return n, nil
-}
-
-// ScanArticles walks the articles by ascending ID.
-func (s *Store) ScanArticles(ctx context.Context, afterID int64, limit int, sourceID int64) ([]*taglines.Article, error) {
-	if limit <= 0 {
-		limit = defaultLimit
-	}
-	out, err := s.queryArticles(ctx, `SELECT `+articleColumns+` FROM articles a JOIN sources s ON s.id = a.source_id
-		WHERE a.id > $1 AND ($2 = 0 OR a.source_id = $2) ORDER BY a.id LIMIT $3`, afterID, sourceID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("scan articles: %w", err)
-	}
-	return out, nil
-}
-
-// TagRules lists the tag rules by kind and name.
-func (s *Store) TagRules(ctx context.Context) ([]taglines.TagRule, error) {
-	rows, err := s.pool.Query(ctx, `SELECT kind, name, target FROM tag_rules ORDER BY kind, name`)
-	if err != nil {
-		return nil, fmt.Errorf("tag rules: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (taglines.TagRule, error) {
-		var tr taglines.TagRule
-		err := r.Scan(&tr.Kind, &tr.Name, &tr.Target)
-		return tr, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("tag rules: %w", err)
-	}
-	return out, nil
-}
-
-// SetTagRule stores a tag rule, replacing one of the same kind and name.
-func (s *Store) SetTagRule(ctx context.Context, r taglines.TagRule) error {
-	if err := r.Validate(); err != nil {
-		return err
-	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO tag_rules (kind, name, target) VALUES ($1, $2, $3)
-		ON CONFLICT (kind, name) DO UPDATE SET target = excluded.target`, string(r.Kind), r.Name, r.Target)
-	if err != nil {
-		return fmt.Errorf("set tag rule %s %q: %w", r.Kind, r.Name, translate(err))
-	}
-	return nil
-}
-
-// DeleteTagRule removes a tag rule, or returns ErrNotFound.
-func (s *Store) DeleteTagRule(ctx context.Context, kind taglines.TagRuleKind, name string) error {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM tag_rules WHERE kind = $1 AND name = $2`, string(kind), name)
-	if err != nil {
-		return fmt.Errorf("delete tag rule %s %q: %w", kind, name, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("delete tag rule %s %q: %w", kind, name, taglines.ErrNotFound)
-	}
-	return nil
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/sqldb"
 )
 
 //go:embed migrations/*.sql
@@ -32,7 +33,8 @@ var migrations embed.FS
 // concurrent use by many goroutines and by many processes sharing the
 // database. Its zero value is not usable: create one with Open.
 type Store struct {
-	pool *pgxpool.Pool
+	*queries // the logic shared with sqlite, over pool
+	pool     *pgxpool.Pool
 }
 
 var _ taglines.Store = (*Store)(nil)
@@ -64,7 +66,8 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres %s/%s: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Database, err)
 	}
-	return &Store{pool: pool}, nil
+	q := querier{pool}
+	return &Store{queries: sqldb.New(q, q, statements, translate), pool: pool}, nil
 }
 
 // migrate applies the embedded migrations through a database/sql handle of
@@ -124,41 +127,22 @@ func (s *Store) Close() error {
 // translate maps driver errors to the taglines sentinels, keeping the
 // driver's message.
 func translate(err error) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, pgx.ErrNoRows) {
-		return taglines.ErrNotFound
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		switch pe.Code {
-		case "23505": // unique_violation
-			return fmt.Errorf("%w: %w", taglines.ErrConflict, err)
-		case "23503": // foreign_key_violation
-			return fmt.Errorf("%w: %w", taglines.ErrNotFound, err)
-		case "22021", "22P05": // text with NUL bytes or invalid UTF-8
-			return fmt.Errorf("%w: %w", taglines.ErrInvalid, err)
+	return sqldb.Translate(err, pgx.ErrNoRows, func(err error) error {
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) {
+			return sentinels[pe.Code]
 		}
-	}
-	return err
+		return nil
+	})
 }
 
-// ts is t as stored: to the microsecond, or NULL for the zero time.
-func ts(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return micro(t)
+// sentinels are the taglines errors of SQLSTATE codes.
+var sentinels = map[string]error{
+	"23505": taglines.ErrConflict, // unique_violation
+	"23503": taglines.ErrNotFound, // foreign_key_violation
+	"22021": taglines.ErrInvalid,  // character_not_in_repertoire: NUL bytes
+	"22P05": taglines.ErrInvalid,  // untranslatable_character: invalid UTF-8
 }
 
 // micro is t in UTC to the microsecond, as timestamptz keeps it.
 func micro(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
-
-// timeOf is the inverse of ts.
-func timeOf(t *time.Time) time.Time {
-	if t == nil {
-		return time.Time{}
-	}
-	return t.UTC()
-}

@@ -7,11 +7,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/taglines/taglines"
 	"github.com/taglines/taglines/query"
+	"github.com/taglines/taglines/sqldb"
 )
 
 // Search answers a search in the rule language over the tsvector index.
@@ -174,7 +174,7 @@ func (s *Store) IndexSearch(ctx context.Context, progress func(done, total int))
 
 // SearchCandidates implements query.Backend.
 func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.CandidateQuery) ([]query.Candidate, error) {
-	comp := &compiler{ctx: ctx, s: s, c: c}
+	comp := s.Compiler(ctx, c.Now)
 	var where []string
 	from := `articles a`
 	order := ` ORDER BY a.id DESC`
@@ -188,7 +188,7 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 				text = append(text, "("+tsquery(n)+")")
 				continue
 			}
-			w, err := comp.cond(n)
+			w, err := comp.Cond(n)
 			if err != nil {
 				return nil, err
 			}
@@ -196,7 +196,7 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 		}
 		if len(text) > 0 {
 			from = `search_docs d JOIN articles a ON a.id = d.article_id`
-			where = append(where, `d.tsv @@ `+comp.arg(strings.Join(text, " & "))+`::tsquery`)
+			where = append(where, `d.tsv @@ `+comp.Arg(strings.Join(text, " & "))+`::tsquery`)
 			fullText = true
 		}
 	}
@@ -206,7 +206,7 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 	if c.Newest {
 		order = ` ORDER BY a.published_at DESC, a.id DESC`
 		if c.Before != nil {
-			where = append(where, `(a.published_at, a.id) < (`+comp.arg(micro(c.Before.PublishedAt))+`, `+comp.arg(cursorID(c.Before))+`)`)
+			where = append(where, `(a.published_at, a.id) < (`+comp.Arg(micro(c.Before.PublishedAt))+`, `+comp.Arg(sqldb.CursorID(c.Before))+`)`)
 		}
 	}
 	sql := `SELECT a.id, a.published_at FROM ` + from
@@ -218,39 +218,17 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 		err error
 	)
 	if fullText && !c.Newest {
-		out, err = s.newestByID(ctx, sql, comp.args, c.Limit)
+		out, err = s.newestByID(ctx, sql, comp.Args, c.Limit)
 	} else {
-		sql += order + ` LIMIT ` + comp.arg(c.Limit)
-		out, err = queryCandidates(ctx, s.pool, sql, comp.args)
+		sql += order + ` LIMIT ` + comp.Arg(c.Limit)
+		out, err = queryCandidates(ctx, s.pool, sql, comp.Args)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if !c.Newest && len(out) > 0 {
-		ids := make([]int64, len(out))
-		at := make(map[int64]int, len(out))
-		for i, c := range out {
-			ids[i], at[c.ID] = c.ID, i
-		}
-		rows, err := s.pool.Query(ctx, `SELECT article_id, title, body FROM search_docs WHERE article_id = ANY($1)`, ids)
-		if err != nil {
-			return nil, fmt.Errorf("search terms: %w", err)
-		}
-		for rows.Next() {
-			var (
-				id          int64
-				title, body string
-			)
-			if err := rows.Scan(&id, &title, &body); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("search terms: %w", err)
-			}
-			c := &out[at[id]]
-			c.Title, c.Body = title, body
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("search terms: %w", err)
+	if !c.Newest {
+		if err := s.LoadTerms(ctx, out); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
@@ -318,53 +296,7 @@ func (s *Store) newestByID(ctx context.Context, stmt string, args []any, limit i
 // and never from a cached generic plan: the right plan depends on how
 // common the terms are.
 func queryCandidates(ctx context.Context, db pgQuerier, stmt string, args []any) ([]query.Candidate, error) {
-	rows, err := db.Query(ctx, stmt, append([]any{pgx.QueryExecModeExec}, args...)...)
-	if err != nil {
-		return nil, fmt.Errorf("search candidates: %w", err)
-	}
-	defer rows.Close()
-	var out []query.Candidate
-	for rows.Next() {
-		var (
-			cand      query.Candidate
-			published *time.Time
-		)
-		if err := rows.Scan(&cand.ID, &published); err != nil {
-			return nil, fmt.Errorf("search candidates: %w", err)
-		}
-		cand.Published = timeOf(published)
-		out = append(out, cand)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("search candidates: %w", err)
-	}
-	return out, nil
-}
-
-// ArticlesByID implements query.Backend.
-func (s *Store) ArticlesByID(ctx context.Context, ids []int64) ([]*taglines.Article, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	found, err := s.queryArticles(ctx, `SELECT `+articleColumns+` FROM articles a JOIN sources s ON s.id = a.source_id
-		WHERE a.id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("articles by id: %w", err)
-	}
-	if err := s.loadGroupCounts(ctx, found); err != nil {
-		return nil, fmt.Errorf("articles by id: %w", err)
-	}
-	byID := make(map[int64]*taglines.Article, len(found))
-	for _, a := range found {
-		byID[a.ID] = a
-	}
-	out := make([]*taglines.Article, 0, len(found))
-	for _, id := range ids {
-		if a := byID[id]; a != nil {
-			out = append(out, a)
-		}
-	}
-	return out, nil
+	return sqldb.Candidates(ctx, querier{db}, stmt, append([]any{pgx.QueryExecModeExec}, args...)...)
 }
 
 // tsquery renders a text-only subtree as a tsquery literal: lexemes are
@@ -412,114 +344,6 @@ func tsphrase(t *query.Term) string {
 		}
 	}
 	return strings.Join(parts, " <-> ")
-}
-
-// compiler renders the non-text parts of a rule as SQL over the articles
-// (alias a), every value a bound parameter.
-type compiler struct {
-	ctx     context.Context
-	s       *Store
-	c       query.CandidateQuery
-	args    []any
-	sources map[int64]string
-}
-
-func (c *compiler) arg(v any) string {
-	c.args = append(c.args, v)
-	return "$" + strconv.Itoa(len(c.args))
-}
-
-func (c *compiler) cond(n query.Node) (string, error) {
-	if query.TextOnly(n) {
-		return `a.id IN (SELECT article_id FROM search_docs WHERE tsv @@ ` + c.arg(tsquery(n)) + `::tsquery)`, nil
-	}
-	switch n := n.(type) {
-	case *query.And:
-		l, err := c.cond(n.L)
-		if err != nil {
-			return "", err
-		}
-		r, err := c.cond(n.R)
-		if err != nil {
-			return "", err
-		}
-		return "(" + l + " AND " + r + ")", nil
-	case *query.Or:
-		l, err := c.cond(n.L)
-		if err != nil {
-			return "", err
-		}
-		r, err := c.cond(n.R)
-		if err != nil {
-			return "", err
-		}
-		return "(" + l + " OR " + r + ")", nil
-	case *query.Not:
-		x, err := c.cond(n.X)
-		if err != nil {
-			return "", err
-		}
-		return "NOT " + x, nil
-	case *query.Date:
-		t := c.arg(micro(n.Time(c.c.Now)))
-		if n.Before {
-			return `a.published_at < ` + t, nil
-		}
-		return `a.published_at >= ` + t, nil
-	case *query.Near:
-		return c.source(n)
-	case *query.Term:
-		switch n.Field {
-		case query.FieldTag:
-			tag, ok := taglines.NewTag(n.Value)
-			if !ok {
-				return `FALSE`, nil
-			}
-			return `EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag_id = (SELECT id FROM tags WHERE slug = ` + c.arg(tag.Slug) + `))`, nil
-		case query.FieldSection:
-			// ASCII case folding, as SQLite's NOCASE does.
-			return `lower(a.section COLLATE "C") = lower(` + c.arg(n.Value) + ` COLLATE "C")`, nil
-		case query.FieldLang:
-			want := strings.ToLower(n.Value)
-			esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(want)
-			return `(lower(a.language) = ` + c.arg(want) + ` OR lower(a.language) LIKE ` + c.arg(esc+"-%") +
-				` OR lower(a.language) LIKE ` + c.arg(esc+`\_%`) + `)`, nil
-		case query.FieldSource:
-			return c.source(n)
-		}
-	}
-	return "", fmt.Errorf("search: cannot compile %s: %w", n, taglines.ErrInvalid)
-}
-
-// source compiles a source: term to the IDs of the sources whose names it
-// matches, evaluated in Go by the rule's own matcher.
-func (c *compiler) source(n query.Node) (string, error) {
-	if c.sources == nil {
-		c.sources = map[int64]string{}
-		rows, err := c.s.pool.Query(c.ctx, `SELECT id, title, url FROM sources`)
-		if err != nil {
-			return "", fmt.Errorf("search sources: %w", err)
-		}
-		for rows.Next() {
-			var src taglines.Source
-			if err := rows.Scan(&src.ID, &src.Title, &src.URL); err != nil {
-				rows.Close()
-				return "", fmt.Errorf("search sources: %w", err)
-			}
-			c.sources[src.ID] = src.Name()
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return "", fmt.Errorf("search sources: %w", err)
-		}
-	}
-	var ids []int64
-	for id, name := range c.sources {
-		if query.SourceMatch(n, name) {
-			ids = append(ids, id)
-		}
-	}
-	return `a.source_id = ANY(` + c.arg(ids) + `::bigint[])`, nil
 }
 
 // Analyze refreshes the planner's statistics, as a bulk load should

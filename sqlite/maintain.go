@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/taglines/taglines"
 )
@@ -50,63 +49,4 @@ func (s *Store) UpdateArticles(ctx context.Context, articles []*taglines.Article
 		return 0, fmt.Errorf("update articles: %w", err)
 	}
 	return n, nil
-}
-
-// ScanArticles walks the articles by ascending ID.
-func (s *Store) ScanArticles(ctx context.Context, afterID int64, limit int, sourceID int64) ([]*taglines.Article, error) {
-	if limit <= 0 {
-		limit = defaultLimit
-	}
-	out, err := s.queryArticles(ctx, `SELECT `+articleColumns+` FROM articles a JOIN sources s ON s.id = a.source_id
-		WHERE a.id > ? AND (? = 0 OR a.source_id = ?) ORDER BY a.id LIMIT ?`, afterID, sourceID, sourceID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("scan articles: %w", err)
-	}
-	return out, nil
-}
-
-// TagRules lists the tag rules by kind and name.
-func (s *Store) TagRules(ctx context.Context) ([]taglines.TagRule, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT kind, name, target FROM tag_rules ORDER BY kind, name`)
-	if err != nil {
-		return nil, fmt.Errorf("tag rules: %w", err)
-	}
-	defer rows.Close()
-	var out []taglines.TagRule
-	for rows.Next() {
-		var r taglines.TagRule
-		if err := rows.Scan(&r.Kind, &r.Name, &r.Target); err != nil {
-			return nil, fmt.Errorf("tag rules: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
-// SetTagRule stores a tag rule, replacing one of the same kind and name.
-func (s *Store) SetTagRule(ctx context.Context, r taglines.TagRule) error {
-	if err := r.Validate(); err != nil {
-		return err
-	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO tag_rules (kind, name, target, created_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (kind, name) DO UPDATE SET target = excluded.target`,
-		string(r.Kind), r.Name, r.Target, time.Now().UnixMicro())
-	if err != nil {
-		return fmt.Errorf("set tag rule %s %q: %w", r.Kind, r.Name, err)
-	}
-	return nil
-}
-
-// DeleteTagRule removes a tag rule, or returns ErrNotFound.
-func (s *Store) DeleteTagRule(ctx context.Context, kind taglines.TagRuleKind, name string) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM tag_rules WHERE kind = ? AND name = ?`, string(kind), name)
-	if err != nil {
-		return fmt.Errorf("delete tag rule %s %q: %w", kind, name, err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("delete tag rule %s %q: %w", kind, name, err)
-	} else if n == 0 {
-		return fmt.Errorf("delete tag rule %s %q: %w", kind, name, taglines.ErrNotFound)
-	}
-	return nil
 }

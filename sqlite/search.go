@@ -11,6 +11,7 @@ import (
 
 	"github.com/taglines/taglines"
 	"github.com/taglines/taglines/query"
+	"github.com/taglines/taglines/sqldb"
 )
 
 // Search answers a search in the rule language over the FTS5 index.
@@ -118,7 +119,7 @@ func (s *Store) IndexSearch(ctx context.Context, progress func(done, total int))
 
 // SearchCandidates implements query.Backend.
 func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.CandidateQuery) ([]query.Candidate, error) {
-	comp := &compiler{ctx: ctx, s: s, c: c}
+	comp := s.Compiler(ctx, c.Now)
 	var b strings.Builder
 	b.WriteString(`SELECT a.id, a.published_at FROM `)
 	order := ` ORDER BY a.id DESC`
@@ -139,7 +140,7 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 					}
 				}
 			}
-			w, err := comp.cond(n)
+			w, err := comp.Cond(n)
 			if err != nil {
 				return nil, err
 			}
@@ -152,14 +153,14 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 			}
 			b.WriteString(`search JOIN articles a ON a.id = search.rowid`)
 			where = append([]string{`search MATCH ?`}, where...)
-			comp.args = append([]any{match}, comp.args...)
+			comp.Args = append([]any{match}, comp.Args...)
 			order = ` ORDER BY search.rowid DESC`
 			fromFTS = true
 		} else {
 			b.WriteString(`articles a`)
 			for _, n := range negs {
 				where = append(where, `a.id NOT IN (SELECT rowid FROM search WHERE search MATCH ?)`)
-				comp.args = append(comp.args, n)
+				comp.Args = append(comp.Args, n)
 			}
 		}
 	} else {
@@ -171,10 +172,10 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 	if c.Newest {
 		if c.Before != nil {
 			where = append(where, `(a.published_at, a.id) < (?, ?)`)
-			comp.args = append(comp.args, c.Before.PublishedAt.UnixMicro(), cursorID(c.Before))
+			comp.Args = append(comp.Args, c.Before.PublishedAt.UnixMicro(), sqldb.CursorID(c.Before))
 		}
 		if fromFTS {
-			return s.newestMatches(ctx, where, comp.args, c.Limit)
+			return s.newestMatches(ctx, where, comp.Args, c.Limit)
 		}
 		order = ` ORDER BY a.published_at DESC, a.id DESC`
 	}
@@ -182,12 +183,12 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 		b.WriteString(` WHERE ` + strings.Join(where, ` AND `))
 	}
 	b.WriteString(order + ` LIMIT ?`)
-	out, err := s.scanCandidates(ctx, b.String(), append(comp.args, c.Limit)...)
+	out, err := sqldb.Candidates(ctx, querier{s.r}, b.String(), append(comp.Args, c.Limit)...)
 	if err != nil {
 		return nil, err
 	}
 	if !c.Newest {
-		if err := s.loadTerms(ctx, out); err != nil {
+		if err := s.LoadTerms(ctx, out); err != nil {
 			return nil, err
 		}
 	}
@@ -204,7 +205,7 @@ var newestWindow = 4000
 // commoner one walks the articles newest first and checks each against
 // the index, which finds a page quickly because matches are dense.
 func (s *Store) newestMatches(ctx context.Context, where []string, args []any, limit int) ([]query.Candidate, error) {
-	all, err := s.scanCandidates(ctx, `SELECT a.id, a.published_at FROM search JOIN articles a ON a.id = search.rowid WHERE `+
+	all, err := sqldb.Candidates(ctx, querier{s.r}, `SELECT a.id, a.published_at FROM search JOIN articles a ON a.id = search.rowid WHERE `+
 		strings.Join(where, ` AND `)+` ORDER BY search.rowid DESC LIMIT ?`, append(args, newestWindow)...)
 	if err != nil {
 		return nil, err
@@ -219,99 +220,8 @@ func (s *Store) newestMatches(ctx context.Context, where []string, args []any, l
 		return all[:min(limit, len(all))], nil
 	}
 	where = append([]string{`EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND search.rowid = a.id)`}, where[1:]...)
-	return s.scanCandidates(ctx, `SELECT a.id, a.published_at FROM articles a WHERE `+strings.Join(where, ` AND `)+
+	return sqldb.Candidates(ctx, querier{s.r}, `SELECT a.id, a.published_at FROM articles a WHERE `+strings.Join(where, ` AND `)+
 		` ORDER BY a.published_at DESC, a.id DESC LIMIT ?`, append(args, limit)...)
-}
-
-func (s *Store) scanCandidates(ctx context.Context, stmt string, args ...any) ([]query.Candidate, error) {
-	rows, err := s.r.QueryContext(ctx, stmt, args...)
-	if err != nil {
-		return nil, fmt.Errorf("search candidates: %w", err)
-	}
-	var out []query.Candidate
-	for rows.Next() {
-		var (
-			cand      query.Candidate
-			published sql.NullInt64
-		)
-		if err := rows.Scan(&cand.ID, &published); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("search candidates: %w", err)
-		}
-		cand.Published = timeOf(published)
-		out = append(out, cand)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("search candidates: %w", err)
-	}
-	return out, nil
-}
-
-// loadTerms fills the index terms of candidates.
-func (s *Store) loadTerms(ctx context.Context, cands []query.Candidate) error {
-	at := make(map[int64]int, len(cands))
-	for i, c := range cands {
-		at[c.ID] = i
-	}
-	for start := 0; start < len(cands); start += chunk {
-		part := cands[start:min(len(cands), start+chunk)]
-		args := make([]any, len(part))
-		for i, c := range part {
-			args[i] = c.ID
-		}
-		rows, err := s.r.QueryContext(ctx, `SELECT rowid, title, body FROM search WHERE rowid IN (`+placeholders(len(part))+`)`, args...)
-		if err != nil {
-			return fmt.Errorf("search terms: %w", err)
-		}
-		for rows.Next() {
-			var (
-				id          int64
-				title, body string
-			)
-			if err := rows.Scan(&id, &title, &body); err != nil {
-				rows.Close()
-				return fmt.Errorf("search terms: %w", err)
-			}
-			c := &cands[at[id]]
-			c.Title, c.Body = title, body
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("search terms: %w", err)
-		}
-	}
-	return nil
-}
-
-// ArticlesByID implements query.Backend.
-func (s *Store) ArticlesByID(ctx context.Context, ids []int64) ([]*taglines.Article, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	found, err := s.queryArticles(ctx, `SELECT `+articleColumns+` FROM articles a JOIN sources s ON s.id = a.source_id
-		WHERE a.id IN (`+placeholders(len(ids))+`)`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("articles by id: %w", err)
-	}
-	if err := s.loadGroupCounts(ctx, found); err != nil {
-		return nil, fmt.Errorf("articles by id: %w", err)
-	}
-	byID := make(map[int64]*taglines.Article, len(found))
-	for _, a := range found {
-		byID[a.ID] = a
-	}
-	out := make([]*taglines.Article, 0, len(found))
-	for _, id := range ids {
-		if a := byID[id]; a != nil {
-			out = append(out, a)
-		}
-	}
-	return out, nil
 }
 
 // fts renders a text-only subtree as an FTS5 query, or reports that FTS5
@@ -365,119 +275,6 @@ func phrase(t *query.Term) string {
 		p += " *"
 	}
 	return p
-}
-
-// compiler renders the parts of a rule FTS5 cannot answer alone as SQL
-// over the articles (alias a), every value a bound parameter.
-type compiler struct {
-	ctx     context.Context
-	s       *Store
-	c       query.CandidateQuery
-	args    []any
-	sources map[int64]string
-}
-
-func (c *compiler) cond(n query.Node) (string, error) {
-	if query.TextOnly(n) {
-		if e, ok := fts(n); ok {
-			c.args = append(c.args, e)
-			return `a.id IN (SELECT rowid FROM search WHERE search MATCH ?)`, nil
-		}
-	}
-	switch n := n.(type) {
-	case *query.And, *query.Or:
-		var l, r query.Node
-		op := " AND "
-		if a, ok := n.(*query.And); ok {
-			l, r = a.L, a.R
-		} else {
-			o := n.(*query.Or)
-			l, r, op = o.L, o.R, " OR "
-		}
-		ls, err := c.cond(l)
-		if err != nil {
-			return "", err
-		}
-		rs, err := c.cond(r)
-		if err != nil {
-			return "", err
-		}
-		return "(" + ls + op + rs + ")", nil
-	case *query.Not:
-		x, err := c.cond(n.X)
-		if err != nil {
-			return "", err
-		}
-		return "NOT " + x, nil
-	case *query.Date:
-		c.args = append(c.args, n.Time(c.c.Now).UnixMicro())
-		if n.Before {
-			return `a.published_at < ?`, nil
-		}
-		return `a.published_at >= ?`, nil
-	case *query.Near:
-		return c.source(n)
-	case *query.Term:
-		switch n.Field {
-		case query.FieldTag:
-			tag, ok := taglines.NewTag(n.Value)
-			if !ok {
-				return `0`, nil
-			}
-			c.args = append(c.args, tag.Slug)
-			return `EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag_id = (SELECT id FROM tags WHERE slug = ?))`, nil
-		case query.FieldSection:
-			c.args = append(c.args, n.Value)
-			return `a.section = ? COLLATE NOCASE`, nil
-		case query.FieldLang:
-			want := strings.ToLower(n.Value)
-			c.args = append(c.args, want, likeEscape(want)+"-%", likeEscape(want)+`\_%`)
-			return `(lower(a.language) = ? OR lower(a.language) LIKE ? ESCAPE '\' OR lower(a.language) LIKE ? ESCAPE '\')`, nil
-		case query.FieldSource:
-			return c.source(n)
-		}
-	}
-	return "", fmt.Errorf("search: cannot compile %s: %w", n, taglines.ErrInvalid)
-}
-
-// source compiles a source: term to the IDs of the sources whose names it
-// matches, evaluated in Go by the rule's own matcher.
-func (c *compiler) source(n query.Node) (string, error) {
-	if c.sources == nil {
-		c.sources = map[int64]string{}
-		rows, err := c.s.r.QueryContext(c.ctx, `SELECT id, title, url FROM sources`)
-		if err != nil {
-			return "", fmt.Errorf("search sources: %w", err)
-		}
-		for rows.Next() {
-			var src taglines.Source
-			if err := rows.Scan(&src.ID, &src.Title, &src.URL); err != nil {
-				rows.Close()
-				return "", fmt.Errorf("search sources: %w", err)
-			}
-			c.sources[src.ID] = src.Name()
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return "", fmt.Errorf("search sources: %w", err)
-		}
-	}
-	var ids []string
-	for id, name := range c.sources {
-		if query.SourceMatch(n, name) {
-			ids = append(ids, strconv.FormatInt(id, 10))
-		}
-	}
-	if len(ids) == 0 {
-		return `0`, nil
-	}
-	// Integers the store gave, not input: safe to inline.
-	return `a.source_id IN (` + strings.Join(ids, ",") + `)`, nil
-}
-
-// likeEscape escapes LIKE's wildcards and its escape character.
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // Analyze refreshes the planner's statistics, as a bulk load should

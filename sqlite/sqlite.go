@@ -26,6 +26,7 @@ import (
 
 	"github.com/pressly/goose/v3"
 	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/sqldb"
 	sqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -40,8 +41,9 @@ const busyTimeout = 30 * time.Second
 // Store is a taglines.Store in one SQLite file. It is safe for concurrent
 // use by many goroutines. Its zero value is not usable: create one with Open.
 type Store struct {
-	w *sql.DB // exactly one connection: every write goes through it
-	r *sql.DB // read-only connections
+	*queries         // the logic shared with postgres, over w and r
+	w        *sql.DB // exactly one connection: every write goes through it
+	r        *sql.DB // read-only connections
 }
 
 var _ taglines.Store = (*Store)(nil)
@@ -79,7 +81,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		_ = r.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	return &Store{w: w, r: r}, nil
+	return &Store{queries: sqldb.New(querier{r}, querier{w}, statements, translate), w: w, r: r}, nil
 }
 
 // mmapSize is how much of the database file connections map. Mapped
@@ -174,41 +176,18 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) (err error
 // translate maps driver errors to the taglines sentinels, keeping the
 // driver's message.
 func translate(err error) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return taglines.ErrNotFound
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		switch se.Code() {
-		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return fmt.Errorf("%w: %w", taglines.ErrConflict, err)
-		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-			return fmt.Errorf("%w: %w", taglines.ErrNotFound, err)
+	return sqldb.Translate(err, sql.ErrNoRows, func(err error) error {
+		var se *sqlite.Error
+		if errors.As(err, &se) {
+			return sentinels[se.Code()]
 		}
-	}
-	return err
-}
-
-// micro is t as stored: microseconds since the epoch, or NULL for the zero time.
-func micro(t time.Time) any {
-	if t.IsZero() {
 		return nil
-	}
-	return t.UnixMicro()
+	})
 }
 
-// timeOf is the inverse of micro.
-func timeOf(n sql.NullInt64) time.Time {
-	if !n.Valid {
-		return time.Time{}
-	}
-	return time.UnixMicro(n.Int64).UTC()
-}
-
-// placeholders returns "?, ?, ..." with n marks.
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+// sentinels are the taglines errors of SQLite's extended result codes.
+var sentinels = map[int]error{
+	sqlite3.SQLITE_CONSTRAINT_UNIQUE:     taglines.ErrConflict,
+	sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY: taglines.ErrConflict,
+	sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY: taglines.ErrNotFound,
 }
