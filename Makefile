@@ -1,7 +1,7 @@
 # The test command of the README is `make test`; .ci/run calls it.
 GO ?= go
 
-.PHONY: test lint demo build fuzz browser-test
+.PHONY: test lint demo build fuzz browser-test startup
 
 test:
 	$(GO) vet ./...
@@ -41,3 +41,15 @@ fuzz:
 		echo "fuzz $$pkg $$fn"; \
 		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	done
+
+# Start-up times: taglines --help and extract on one page against a
+# hello-world Go binary, the minimum of 15 runs each.
+STARTUP_TMP ?= /tmp/taglines-startup
+startup:
+	mkdir -p $(STARTUP_TMP)
+	$(GO) build -o $(STARTUP_TMP)/taglines ./cmd/taglines
+	$(GO) build -o $(STARTUP_TMP)/hello ./bench/startup/hello
+	gzip -dc extract/testdata/20c5b16762e51e9bb45d.html.gz > $(STARTUP_TMP)/page.html
+	$(GO) run ./bench/startup -n 15 'hello=$(STARTUP_TMP)/hello' \
+		'help=$(STARTUP_TMP)/taglines --help' \
+		'extract=$(STARTUP_TMP)/taglines extract $(STARTUP_TMP)/page.html'

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -529,30 +530,35 @@ func isBinary(s string) bool {
 // Captions, credits and boilerplate: no tag comes from inside them. Each
 // pattern runs only when one of its trigger words (lower case) is in the
 // text, which keeps the cost per article low.
-var boilerplateRes = []struct {
+type boilerplateRe struct {
 	triggers []string
 	re       *regexp.Regexp
 	sentence bool // widen the match to its whole sentence
-}{
-	{[]string{"(ap", "(afp", "(reuters", "(epa", "(getty", "(photo", "(image", "(picture", "(credit", "( ap", "( afp", "( photo"},
-		regexp.MustCompile(`\(\s*(?:AP|AFP|Reuters|EPA|Getty|Photo|Image|Picture|Credit)\b[^()\n]{0,120}\)`), false},
-	{[]string{"photo", "image", "picture", "credit", "caption", "video", "illustration"},
-		regexp.MustCompile(`(?i)\b(?:photo(?:graph)?|image|picture|credit|caption|video|illustration)s?\s*(?:credit)?\s*:[^\n]{0,80}?(?:$|[.!?](?:\s|$)|\n)`), false},
-	{[]string{"photo", "image", "picture"},
-		regexp.MustCompile(`(?i)\b(?:photo|image|picture)s?\s+(?:by|courtesy of)\s[^\n.]{0,60}`), false},
-	{[]string{"©", "getty", "/"},
-		regexp.MustCompile(`(?i)©[^\n.]{0,60}|\bGetty Images\b[^\n.]{0,30}|\b[\w.]+\s*/\s*(?:AFP|Reuters|AP|EPA|Getty Images|Sputnik)\b`), false},
-	{[]string{"advertisement", "to follow", "read more", "related article"},
-		regexp.MustCompile(`(?i)\b(?:advertisement|to follow|read more|related articles?)\b`), false},
-	{[]string{"free for", "subscribe", "sign up"},
-		regexp.MustCompile(`(?i)\bfree for \d+ months?|\bsubscribe now|\bsign up for our newsletter`), true},
 }
+
+// boilerplateRes is compiled on first use, not at every command's start.
+var boilerplateRes = sync.OnceValue(func() []boilerplateRe {
+	return []boilerplateRe{
+		{[]string{"(ap", "(afp", "(reuters", "(epa", "(getty", "(photo", "(image", "(picture", "(credit", "( ap", "( afp", "( photo"},
+			regexp.MustCompile(`\(\s*(?:AP|AFP|Reuters|EPA|Getty|Photo|Image|Picture|Credit)\b[^()\n]{0,120}\)`), false},
+		{[]string{"photo", "image", "picture", "credit", "caption", "video", "illustration"},
+			regexp.MustCompile(`(?i)\b(?:photo(?:graph)?|image|picture|credit|caption|video|illustration)s?\s*(?:credit)?\s*:[^\n]{0,80}?(?:$|[.!?](?:\s|$)|\n)`), false},
+		{[]string{"photo", "image", "picture"},
+			regexp.MustCompile(`(?i)\b(?:photo|image|picture)s?\s+(?:by|courtesy of)\s[^\n.]{0,60}`), false},
+		{[]string{"©", "getty", "/"},
+			regexp.MustCompile(`(?i)©[^\n.]{0,60}|\bGetty Images\b[^\n.]{0,30}|\b[\w.]+\s*/\s*(?:AFP|Reuters|AP|EPA|Getty Images|Sputnik)\b`), false},
+		{[]string{"advertisement", "to follow", "read more", "related article"},
+			regexp.MustCompile(`(?i)\b(?:advertisement|to follow|read more|related articles?)\b`), false},
+		{[]string{"free for", "subscribe", "sign up"},
+			regexp.MustCompile(`(?i)\bfree for \d+ months?|\bsubscribe now|\bsign up for our newsletter`), true},
+	}
+})
 
 // boilerplate returns the byte ranges of captions and credits in doc.
 func boilerplate(doc string) [][2]int {
 	lower := strings.ToLower(doc) // for the triggers only: offsets may differ
 	var out [][2]int
-	for _, b := range boilerplateRes {
+	for _, b := range boilerplateRes() {
 		hit := false
 		for _, t := range b.triggers {
 			if strings.Contains(lower, t) {

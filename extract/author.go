@@ -2,7 +2,6 @@ package extract
 
 import (
 	"net/url"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -10,11 +9,11 @@ import (
 
 var (
 	// bylinePrefix is the "By" of a byline in common languages.
-	bylinePrefix = regexp.MustCompile(`(?i)^\s*((written|posted|published|reported|text|story|words|photos?)\s+)?(by|von|par|por|di|da|door|av|af|autor(in)?|author|auteur|autore|text|von:|by:)\s*[:\-–]?\s+`)
+	bylinePrefix = lazyRegexp(`(?i)^\s*((written|posted|published|reported|text|story|words|photos?)\s+)?(by|von|par|por|di|da|door|av|af|autor(in)?|author|auteur|autore|text|von:|by:)\s*[:\-–]?\s+`)
 	// bylineNoise is text that ends a byline: dates, times, places, roles.
-	bylineNoise = regexp.MustCompile(`(?i)(\s+[|•·]\s+.*$|\s+(on|am|le|el|il|updated|aktualisiert|published|veröffentlicht|posted)\s+.*\d.*$|,?\s+\d{1,2}[./]\s?\d{1,2}[./]\s?\d{2,4}.*$|,?\s+\d{4}-\d{2}-\d{2}.*$|\s*\(?\b[\w.+-]+@[\w-]+\.[\w.]+\)?|\s+-\s+\d.*$)`)
-	authorSplit = regexp.MustCompile(`\s*(?:,|;|\band\b|\bund\b|\bet\b|\by\b|\be\b|&|\|)\s*`)
-	notAName    = regexp.MustCompile(`(?i)^(admin|administrator|redaktion|editor|editors|staff|team|guest|anonymous|unknown author|wordpressadmin|user|webmaster|posted on|posted|by|von)$`)
+	bylineNoise = lazyRegexp(`(?i)(\s+[|•·]\s+.*$|\s+(on|am|le|el|il|updated|aktualisiert|published|veröffentlicht|posted)\s+.*\d.*$|,?\s+\d{1,2}[./]\s?\d{1,2}[./]\s?\d{2,4}.*$|,?\s+\d{4}-\d{2}-\d{2}.*$|\s*\(?\b[\w.+-]+@[\w-]+\.[\w.]+\)?|\s+-\s+\d.*$)`)
+	authorSplit = lazyRegexp(`\s*(?:,|;|\band\b|\bund\b|\bet\b|\by\b|\be\b|&|\|)\s*`)
+	notAName    = lazyRegexp(`(?i)^(admin|administrator|redaktion|editor|editors|staff|team|guest|anonymous|unknown author|wordpressadmin|user|webmaster|posted on|posted|by|von)$`)
 )
 
 // authors chooses the authors: JSON-LD, then meta tags, schema.org
@@ -56,19 +55,19 @@ func cleanAuthors(s string) []string {
 	if s == "" || utf8.RuneCountInString(s) > 150 || strings.Contains(s, "://") {
 		return nil
 	}
-	s = bylinePrefix.ReplaceAllString(s, "")
-	s = bylineNoise.ReplaceAllString(s, "")
+	s = bylinePrefix().ReplaceAllString(s, "")
+	s = bylineNoise().ReplaceAllString(s, "")
 	// A pure list of several names keeps its order; a single name with a
 	// comma-separated role ("Jane Doe, Reuters") is one name.
 	var out []string
 	parts := []string{s}
 	if strings.ContainsAny(s, ",;&|") || strings.Contains(s, " and ") || strings.Contains(s, " und ") {
-		parts = authorSplit.Split(s, -1)
+		parts = authorSplit().Split(s, -1)
 	}
 	for _, p := range parts {
 		p = strings.Trim(p, " \t-–—:,.·|/()")
-		p = bylinePrefix.ReplaceAllString(p, "")
-		if p == "" || notAName.MatchString(p) || !looksLikeName(p) {
+		p = bylinePrefix().ReplaceAllString(p, "")
+		if p == "" || notAName().MatchString(p) || !looksLikeName(p) {
 			continue
 		}
 		out = append(out, p)

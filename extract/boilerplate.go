@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -64,13 +63,13 @@ func NewBoilerplate(cfg BoilerplateConfig) *Boilerplate {
 }
 
 // sentenceEnd splits a paragraph into sentences.
-var sentenceEnd = regexp.MustCompile(`[.!?…]["'”’»)]*\s+`)
+var sentenceEnd = lazyRegexp(`[.!?…]["'”’»)]*\s+`)
 
 // units returns the hashes of a paragraph and of its sentences of four
 // words or more (shorter sentences recur by chance: "He said.").
 func units(p string, each func(h uint64, start, end int)) {
 	each(lineHash(p), 0, len(p))
-	locs := sentenceEnd.FindAllStringIndex(p, -1)
+	locs := sentenceEnd().FindAllStringIndex(p, -1)
 	if len(locs) == 0 {
 		return
 	}
@@ -188,7 +187,7 @@ func rebuild(p string, b *Boilerplate) string {
 			out.WriteString(s)
 		}
 	}
-	for _, l := range sentenceEnd.FindAllStringIndex(p, -1) {
+	for _, l := range sentenceEnd().FindAllStringIndex(p, -1) {
 		add(l[1])
 		start = l[1]
 	}

@@ -11,7 +11,7 @@ import (
 // newsletter and "read more" prompts, wire-copy placeholders.
 var (
 	// junkParagraph matches a whole paragraph that is only boilerplate.
-	junkParagraph = regexp.MustCompile(`(?i)^(` +
+	junkParagraph = lazyRegexp(`(?i)^(` +
 		`advertisement|advertising|sponsored( content)?|ad|` +
 		`(photo|image|picture)?\s*credit:.*|` +
 		`\(?\s*(ap|afp|reuters|getty images|epa|ani|pti)\s*(photo|images)?\s*\)?|` +
@@ -26,16 +26,16 @@ var (
 	// ad label or a photo credit sits between two paragraphs of the source.
 	junkInline = []struct {
 		hint []string // one must occur for the pattern to be tried
-		re   *regexp.Regexp
+		re   func() *regexp.Regexp
 	}{
-		{[]string{"Advertisement"}, regexp.MustCompile(`(^|[.!?'"’”]\s+)Advertisement\s+`)},
+		{[]string{"Advertisement"}, lazyRegexp(`(^|[.!?'"’”]\s+)Advertisement\s+`)},
 		// An ad label where a paragraph ended: "peace deal Advertisement".
-		{[]string{"Advertisement"}, regexp.MustCompile(`(\s)Advertisement\s*$`)},
-		{[]string{"TO FOLLOW"}, regexp.MustCompile(`(\s)TO FOLLOW\.?\s*$`)},
-		{[]string{"AP", "AFP", "Reuters", "Getty", "EPA", "Bloomberg"}, regexp.MustCompile(`()\s*\(\s*(?:(?:Photo|Image|Picture)\s*:\s*)?(?:AP|AFP|Reuters|Getty Images|EPA|Bloomberg)\s*(?:Photo|Images|Pictures)?\s*(?:[:/][^()]{0,40})?\)`)},
-		{[]string{"Credit:"}, regexp.MustCompile(`(^|[.!?'"’”]\s+)(Photo |Image )?Credit:\s*`)},
+		{[]string{"Advertisement"}, lazyRegexp(`(\s)Advertisement\s*$`)},
+		{[]string{"TO FOLLOW"}, lazyRegexp(`(\s)TO FOLLOW\.?\s*$`)},
+		{[]string{"AP", "AFP", "Reuters", "Getty", "EPA", "Bloomberg"}, lazyRegexp(`()\s*\(\s*(?:(?:Photo|Image|Picture)\s*:\s*)?(?:AP|AFP|Reuters|Getty Images|EPA|Bloomberg)\s*(?:Photo|Images|Pictures)?\s*(?:[:/][^()]{0,40})?\)`)},
+		{[]string{"Credit:"}, lazyRegexp(`(^|[.!?'"’”]\s+)(Photo |Image )?Credit:\s*`)},
 		// A promotion sentence pitching a free trial or a newsletter.
-		{[]string{"free for", "newsletter", "unlimited access"}, regexp.MustCompile(`(^|[.!?'"’”]\s+)([A-Z][^.!?]{0,120}\b(journalism|reporting|subscribers?)\b[^.!?]{0,40}[.!?]\s+)?(Try|Get|Sign up|Subscribe)\b[^.!?]{0,120}\b(free for \d+ (day|week|month)s?|newsletter|unlimited access)\b[^.!?]*[.!?]`)},
+		{[]string{"free for", "newsletter", "unlimited access"}, lazyRegexp(`(^|[.!?'"’”]\s+)([A-Z][^.!?]{0,120}\b(journalism|reporting|subscribers?)\b[^.!?]{0,40}[.!?]\s+)?(Try|Get|Sign up|Subscribe)\b[^.!?]{0,120}\b(free for \d+ (day|week|month)s?|newsletter|unlimited access)\b[^.!?]*[.!?]`)},
 	}
 )
 
@@ -57,16 +57,16 @@ func Clean(paras []string) string {
 	out := make([]string, 0, len(paras))
 	for _, p := range paras {
 		p = strings.TrimSpace(p)
-		if p == "" || len(p) < maxJunkParagraph && junkParagraph.MatchString(p) {
+		if p == "" || len(p) < maxJunkParagraph && junkParagraph().MatchString(p) {
 			continue
 		}
 		for _, j := range junkInline {
 			if containsAny(p, j.hint) {
-				p = j.re.ReplaceAllString(p, "$1")
+				p = j.re().ReplaceAllString(p, "$1")
 			}
 		}
 		p = strings.Join(strings.Fields(p), " ")
-		if p == "" || len(p) < maxJunkParagraph && junkParagraph.MatchString(p) {
+		if p == "" || len(p) < maxJunkParagraph && junkParagraph().MatchString(p) {
 			continue
 		}
 		out = append(out, p)

@@ -115,19 +115,19 @@ func (m *meta) nearHeadline() time.Time {
 
 var (
 	// updatedLabel marks a visible date as the time of the last change.
-	updatedLabel = regexp.MustCompile(`(?i)(updated|last modified|modified|aktualisiert|geändert|letzte änderung|zuletzt|mis à jour|modifié|actualizad[oa]|aggiornat[oa]|atualizad[oa]|zaktualizowano)`)
+	updatedLabel = lazyRegexp(`(?i)(updated|last modified|modified|aktualisiert|geändert|letzte änderung|zuletzt|mis à jour|modifié|actualizad[oa]|aggiornat[oa]|atualizad[oa]|zaktualizowano)`)
 	// nowLabel marks a visible date as the time the page was served.
-	nowLabel = regexp.MustCompile(`(?i)(aktuelle zeit|aktuelles datum|current (date|time)|heute ist|today is|it is currently|es ist jetzt)`)
+	nowLabel = lazyRegexp(`(?i)(aktuelle zeit|aktuelles datum|current (date|time)|heute ist|today is|it is currently|es ist jetzt)`)
 )
 
 // visibleDate is the date in a visible text, unless the text labels it
 // the time of an update or the current time: of "Written: X / Updated:
 // Y" it reads X, of "Updated: Y" nothing.
 func visibleDate(s string) time.Time {
-	if nowLabel.MatchString(s) {
+	if nowLabel().MatchString(s) {
 		return time.Time{}
 	}
-	if loc := updatedLabel.FindStringIndex(s); loc != nil {
+	if loc := updatedLabel().FindStringIndex(s); loc != nil {
 		s = s[:loc[0]]
 	}
 	if t := textDate(s); !t.IsZero() {
@@ -138,7 +138,7 @@ func visibleDate(s string) time.Time {
 
 // shortDate is a day-first date with a two-digit year, as bylines and
 // forum posts write it: "23.09.22", "26/10/13, 03:48 pm".
-var shortDate = regexp.MustCompile(`(?:^|[\s(])(\d{1,2})([./])(\d{1,2})([./])(\d{2})(?:$|[\s,)])`)
+var shortDate = lazyRegexp(`(?:^|[\s(])(\d{1,2})([./])(\d{1,2})([./])(\d{2})(?:$|[\s,)])`)
 
 // shortTextDate reads a shortDate in a short text, where it is a date and
 // not a version or a score.
@@ -146,7 +146,7 @@ func shortTextDate(s string) time.Time {
 	if len(s) > 80 {
 		return time.Time{}
 	}
-	m := shortDate.FindStringSubmatch(s)
+	m := shortDate().FindStringSubmatch(s)
 	if m == nil || m[2] != m[4] {
 		return time.Time{}
 	}
@@ -271,15 +271,15 @@ func plausible(t time.Time) time.Time {
 }
 
 var (
-	isoInText = regexp.MustCompile(`\b((?:19|20)\d{2})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?`)
+	isoInText = lazyRegexp(`\b((?:19|20)\d{2})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?`)
 	// dd.mm.yyyy, dd/mm/yyyy, dd-mm-yyyy, and the same with a two-digit year after a dot.
-	dmyInText = regexp.MustCompile(`\b(\d{1,2})([./-])\s?(\d{1,2})([./-])\s?((?:19|20)\d{2})\b`)
-	ymdInText = regexp.MustCompile(`\b((?:19|20)\d{2})[./](\d{1,2})[./](\d{1,2})\b`)
+	dmyInText = lazyRegexp(`\b(\d{1,2})([./-])\s?(\d{1,2})([./-])\s?((?:19|20)\d{2})\b`)
+	ymdInText = lazyRegexp(`\b((?:19|20)\d{2})[./](\d{1,2})[./](\d{1,2})\b`)
 	// "16. Juli 2025", "16 July 2025", "16 de julio de 2025", "July 16, 2025", "July 16th 2025".
-	dayMonthYear = regexp.MustCompile(`(?i)\b(\d{1,2})(?:\.|er|st|nd|rd|th)?\s*(?:de\s+)?([\p{L}]{3,12})\.?,?\s*(?:de\s+|del\s+)?((?:19|20)\d{2})\b`)
-	monthDayYear = regexp.MustCompile(`(?i)\b([\p{L}]{3,12})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b`)
+	dayMonthYear = lazyRegexp(`(?i)\b(\d{1,2})(?:\.|er|st|nd|rd|th)?\s*(?:de\s+)?([\p{L}]{3,12})\.?,?\s*(?:de\s+|del\s+)?((?:19|20)\d{2})\b`)
+	monthDayYear = lazyRegexp(`(?i)\b([\p{L}]{3,12})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b`)
 	// Japanese and Chinese: 2025年7月16日.
-	cjkDate = regexp.MustCompile(`((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日`)
+	cjkDate = lazyRegexp(`((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日`)
 )
 
 // months maps month names and abbreviations in the languages of most news
@@ -329,36 +329,36 @@ func textDate(s string) time.Time {
 		best = hit{at, t}
 	}
 	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
-	if m := isoInText.FindStringSubmatchIndex(s); m != nil {
+	if m := isoInText().FindStringSubmatchIndex(s); m != nil {
 		y, mo, d := atoi(s[m[2]:m[3]]), atoi(s[m[4]:m[5]]), atoi(s[m[6]:m[7]])
 		try(m[0], y, mo, d)
 		if best.at == m[0] && m[8] >= 0 {
 			best.t = best.t.Add(time.Duration(atoi(s[m[8]:m[9]]))*time.Hour + time.Duration(atoi(s[m[10]:m[11]]))*time.Minute)
 		}
 	}
-	if m := ymdInText.FindStringSubmatchIndex(s); m != nil {
+	if m := ymdInText().FindStringSubmatchIndex(s); m != nil {
 		try(m[0], atoi(s[m[2]:m[3]]), atoi(s[m[4]:m[5]]), atoi(s[m[6]:m[7]]))
 	}
-	if m := dmyInText.FindStringSubmatchIndex(s); m != nil && s[m[4]:m[5]] == s[m[8]:m[9]] {
+	if m := dmyInText().FindStringSubmatchIndex(s); m != nil && s[m[4]:m[5]] == s[m[8]:m[9]] {
 		a, b := atoi(s[m[2]:m[3]]), atoi(s[m[6]:m[7]])
 		if s[m[4]:m[5]] == "/" && b > 12 && a <= 12 {
 			a, b = b, a // US month/day/year
 		}
 		try(m[0], atoi(s[m[10]:m[11]]), b, a)
 	}
-	for _, m := range dayMonthYear.FindAllStringSubmatchIndex(s, 4) {
+	for _, m := range dayMonthYear().FindAllStringSubmatchIndex(s, 4) {
 		if mo, ok := months[strings.ToLower(s[m[4]:m[5]])]; ok {
 			try(m[0], atoi(s[m[6]:m[7]]), int(mo), atoi(s[m[2]:m[3]]))
 			break
 		}
 	}
-	for _, m := range monthDayYear.FindAllStringSubmatchIndex(s, 4) {
+	for _, m := range monthDayYear().FindAllStringSubmatchIndex(s, 4) {
 		if mo, ok := months[strings.ToLower(s[m[2]:m[3]])]; ok {
 			try(m[0], atoi(s[m[6]:m[7]]), int(mo), atoi(s[m[4]:m[5]]))
 			break
 		}
 	}
-	if m := cjkDate.FindStringSubmatchIndex(s); m != nil {
+	if m := cjkDate().FindStringSubmatchIndex(s); m != nil {
 		try(m[0], atoi(s[m[2]:m[3]]), atoi(s[m[4]:m[5]]), atoi(s[m[6]:m[7]]))
 	}
 	return best.t
@@ -366,15 +366,15 @@ func textDate(s string) time.Time {
 
 // urlDatePath matches /2025/07/16/, /2025-07-16, /20250716/ in a URL path.
 var (
-	urlDateSlash   = regexp.MustCompile(`/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?:/|$|[^\d])`)
-	urlDateDash    = regexp.MustCompile(`(?:^|[/_-])((?:19|20)\d{2})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)`)
-	urlDateCompact = regexp.MustCompile(`/((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:/|$|[_-])`)
+	urlDateSlash   = lazyRegexp(`/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?:/|$|[^\d])`)
+	urlDateDash    = lazyRegexp(`(?:^|[/_-])((?:19|20)\d{2})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)`)
+	urlDateCompact = lazyRegexp(`/((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:/|$|[_-])`)
 )
 
 // urlDate is the date written in a URL path, or the zero time.
 func urlDate(path string) time.Time {
-	for _, re := range []*regexp.Regexp{urlDateSlash, urlDateDash, urlDateCompact} {
-		if m := re.FindStringSubmatch(path); m != nil {
+	for _, re := range []func() *regexp.Regexp{urlDateSlash, urlDateDash, urlDateCompact} {
+		if m := re().FindStringSubmatch(path); m != nil {
 			y, _ := strconv.Atoi(m[1])
 			mo, _ := strconv.Atoi(m[2])
 			d, _ := strconv.Atoi(m[3])

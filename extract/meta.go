@@ -3,7 +3,6 @@ package extract
 import (
 	"encoding/json"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -80,7 +79,7 @@ func readMeta(doc *html.Node, base *url.URL) *meta {
 			return
 		}
 		if n.Type == html.TextNode && len(m.textDates) < 60 {
-			if t := strings.TrimSpace(n.Data); len(t) >= 6 && len(t) <= 160 && (hasYear(t) || shortDate.MatchString(t)) {
+			if t := strings.TrimSpace(n.Data); len(t) >= 6 && len(t) <= 160 && (hasYear(t) || shortDate().MatchString(t)) {
 				if m.aside == 0 {
 					m.textDates = append(m.textDates, t)
 				} else if len(m.asideDates) < 20 {
@@ -341,7 +340,7 @@ func (m *meta) metaTag(n *html.Node) {
 }
 
 // articleType matches the schema.org types of an article.
-var articleType = regexp.MustCompile(`(?i)^(Article|NewsArticle|AnalysisNewsArticle|OpinionNewsArticle|ReportageNewsArticle|ReviewNewsArticle|BackgroundNewsArticle|BlogPosting|LiveBlogPosting|SocialMediaPosting|DiscussionForumPosting|TechArticle|ScholarlyArticle|Report|SatiricalArticle|Review|Recipe|HowTo|Posting|Blog|VideoObject|PodcastEpisode|Event|Product|CreativeWork)$`)
+var articleType = lazyRegexp(`(?i)^(Article|NewsArticle|AnalysisNewsArticle|OpinionNewsArticle|ReportageNewsArticle|ReviewNewsArticle|BackgroundNewsArticle|BlogPosting|LiveBlogPosting|SocialMediaPosting|DiscussionForumPosting|TechArticle|ScholarlyArticle|Report|SatiricalArticle|Review|Recipe|HowTo|Posting|Blog|VideoObject|PodcastEpisode|Event|Product|CreativeWork)$`)
 
 // jsonLD reads the schema.org objects of one ld+json script: articles
 // first, a WebPage's dates as a weaker hint.
@@ -373,7 +372,7 @@ func (m *meta) ldValue(v any, depth int) {
 		types := ldTypes(v["@type"])
 		isArticle, isPage := false, false
 		for _, t := range types {
-			if articleType.MatchString(t) {
+			if articleType().MatchString(t) {
 				isArticle = true
 			}
 			if strings.HasSuffix(t, "WebPage") || t == "WebSite" {

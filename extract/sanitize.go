@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
@@ -12,14 +13,14 @@ import (
 
 // allowedIframe matches the embeds kept in sanitised HTML: privacy-friendly
 // video players only.
-var allowedIframe = regexp.MustCompile(`^https://(www\.youtube-nocookie\.com/embed/|player\.vimeo\.com/video/)[\w\-/?=&.%]*$`)
+var allowedIframe = lazyRegexp(`^https://(www\.youtube-nocookie\.com/embed/|player\.vimeo\.com/video/)[\w\-/?=&.%]*$`)
 
 // trackerHost matches hosts of known tracking pixels and beacons.
-var trackerHost = regexp.MustCompile(`(?i)(^|\.)(doubleclick\.net|google-analytics\.com|googletagmanager\.com|scorecardresearch\.com|quantserve\.com|facebook\.com|facebook\.net|pixel\.wp\.com|stats\.wp\.com|feeds\.feedburner\.com|feedsportal\.com|chartbeat\.net|parsely\.com|pixel\.[\w.-]+|beacon\.[\w.-]+|analytics\.[\w.-]+|mc\.yandex\.ru|bat\.bing\.com|ad\.[\w.-]+|ads\.[\w.-]+|t\.co|outbrain\.com|taboola\.com|amazon-adsystem\.com|adsrvr\.org|moatads\.com|newrelic\.com|nr-data\.net)$`)
+var trackerHost = lazyRegexp(`(?i)(^|\.)(doubleclick\.net|google-analytics\.com|googletagmanager\.com|scorecardresearch\.com|quantserve\.com|facebook\.com|facebook\.net|pixel\.wp\.com|stats\.wp\.com|feeds\.feedburner\.com|feedsportal\.com|chartbeat\.net|parsely\.com|pixel\.[\w.-]+|beacon\.[\w.-]+|analytics\.[\w.-]+|mc\.yandex\.ru|bat\.bing\.com|ad\.[\w.-]+|ads\.[\w.-]+|t\.co|outbrain\.com|taboola\.com|amazon-adsystem\.com|adsrvr\.org|moatads\.com|newrelic\.com|nr-data\.net)$`)
 
 // policy is the allowlist of sanitised HTML. bluemonday policies are safe
-// for concurrent use once built.
-var policy = func() *bluemonday.Policy {
+// for concurrent use once built; it is built on first use, not at start.
+var policy = sync.OnceValue(func() *bluemonday.Policy {
 	p := bluemonday.NewPolicy()
 	p.AllowElements("p", "br", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "code",
 		"strong", "em", "b", "i", "u", "s", "sub", "sup", "small", "mark", "q", "cite", "abbr", "del", "ins",
@@ -28,7 +29,7 @@ var policy = func() *bluemonday.Policy {
 	p.AllowAttrs("href").OnElements("a")
 	p.AllowAttrs("src", "alt", "width", "height").OnElements("img")
 	p.AllowAttrs("colspan", "rowspan").Matching(regexp.MustCompile(`^\d{1,3}$`)).OnElements("td", "th")
-	p.AllowAttrs("src").Matching(allowedIframe).OnElements("iframe")
+	p.AllowAttrs("src").Matching(allowedIframe()).OnElements("iframe")
 	p.AllowAttrs("allowfullscreen").Matching(regexp.MustCompile(`^(|true|allowfullscreen)$`)).OnElements("iframe")
 	p.AllowURLSchemes("http", "https")
 	p.RequireParseableURLs(true)
@@ -37,7 +38,7 @@ var policy = func() *bluemonday.Policy {
 	p.RequireNoReferrerOnLinks(true)
 	p.AddTargetBlankToFullyQualifiedLinks(false)
 	return p
-}()
+})
 
 // SanitizeNode renders n as sanitised HTML: only the allowlisted elements
 // and attributes, links and images absolute against base (those that
@@ -52,7 +53,7 @@ func SanitizeNode(n *html.Node, base *url.URL) string {
 	if err := html.Render(&buf, c); err != nil {
 		return ""
 	}
-	return finish(policy.SanitizeBytes(buf.Bytes()))
+	return finish(policy().SanitizeBytes(buf.Bytes()))
 }
 
 // Sanitize is SanitizeNode for an HTML fragment, such as a feed item's
@@ -95,7 +96,7 @@ func prepare(n *html.Node, base *url.URL) {
 				setURL(c, "href", base)
 			case "iframe":
 				setURL(c, "src", base)
-				if !allowedIframe.MatchString(attr(c, "src")) {
+				if !allowedIframe().MatchString(attr(c, "src")) {
 					n.RemoveChild(c)
 					c = next
 					continue
@@ -143,7 +144,7 @@ func tracker(img *html.Node, base *url.URL) bool {
 	if base != nil {
 		u = base.ResolveReference(u)
 	}
-	return trackerHost.MatchString(u.Hostname())
+	return trackerHost().MatchString(u.Hostname())
 }
 
 func setURL(n *html.Node, key string, base *url.URL) {

@@ -75,7 +75,7 @@ func unsafeHTML(s string) string {
 					if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
 						bad = "URL " + a.Val
 					}
-					if n.Data == "iframe" && !allowedIframe.MatchString(a.Val) {
+					if n.Data == "iframe" && !allowedIframe().MatchString(a.Val) {
 						bad = "iframe " + a.Val
 					}
 				}

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -321,7 +320,7 @@ func better(fb, rd []para) bool {
 
 // Promotional, sharing and navigation lines that sit inside article bodies
 // in many languages. They must match the whole paragraph.
-var junkLine = regexp.MustCompile(`(?i)^(` +
+var junkLine = lazyRegexp(`(?i)^(` +
 	`(share|teilen|partager|compartir|condividi)( (this|on|via|article|artikel|story|post))?.{0,40}|` +
 	`(like|follow) us on .{0,60}|` +
 	`(subscribe|sign up|register|log in|login)( now| today| here)?( to| for)?.{0,120}|` +
@@ -342,13 +341,13 @@ var junkLine = regexp.MustCompile(`(?i)^(` +
 var (
 	// tailMarker is a heading that starts the list of other articles after
 	// the article: what follows it is not the article.
-	tailMarker = regexp.MustCompile(`(?i)^(related( articles| stories| posts| content)?|more (from|stories|on this|articles|news)\b.{0,40}|read (more|next)|recommended( for you)?|you (may|might) (also )?like|most (read|popular)|trending|latest (news|stories|articles)|neueste (artikel|beiträge)|auch interessant|das (könnte|dürfte) sie( auch)? interessieren|schon gelesen|weitere (artikel|beiträge|nachrichten|news)|mehr (zum thema|aus|zu)\b.{0,40}|zum weiterlesen|meistgelesen|meist-?(gelesen|diskutiert)|ähnliche (artikel|beiträge)|lesen sie (auch|mehr)|te puede interesar|también te puede interesar|noticias relacionadas|à lire aussi|sur le même sujet|leggi anche|zobacz (też|także)|czytaj (też|także|więcej)|comments?|kommentare|\d+ (comments?|kommentare)|über (den|die) autor(in)?|about the authors?|weitere beiträge\b.{0,40}|neueste (artikel|beiträge|nachrichten)|das könnte dich( auch)? interessieren)\s*[:?!.]*$`)
+	tailMarker = lazyRegexp(`(?i)^(related( articles| stories| posts| content)?|more (from|stories|on this|articles|news)\b.{0,40}|read (more|next)|recommended( for you)?|you (may|might) (also )?like|most (read|popular)|trending|latest (news|stories|articles)|neueste (artikel|beiträge)|auch interessant|das (könnte|dürfte) sie( auch)? interessieren|schon gelesen|weitere (artikel|beiträge|nachrichten|news)|mehr (zum thema|aus|zu)\b.{0,40}|zum weiterlesen|meistgelesen|meist-?(gelesen|diskutiert)|ähnliche (artikel|beiträge)|lesen sie (auch|mehr)|te puede interesar|también te puede interesar|noticias relacionadas|à lire aussi|sur le même sujet|leggi anche|zobacz (też|także)|czytaj (też|także|więcej)|comments?|kommentare|\d+ (comments?|kommentare)|über (den|die) autor(in)?|about the authors?|weitere beiträge\b.{0,40}|neueste (artikel|beiträge|nachrichten)|das könnte dich( auch)? interessieren)\s*[:?!.]*$`)
 	// dateLine is a paragraph that is only a date or a time.
-	dateLine = regexp.MustCompile(`(?i)^[\p{L}]{0,12},?\s*[\d\s.:/,-]{2,30}\s*(am|pm|uhr|h|horas?)?\s*$|^\d{1,2}:\d{2}(\s*(am|pm|uhr))?$`)
+	dateLine = lazyRegexp(`(?i)^[\p{L}]{0,12},?\s*[\d\s.:/,-]{2,30}\s*(am|pm|uhr|h|horas?)?\s*$|^\d{1,2}:\d{2}(\s*(am|pm|uhr))?$`)
 	// bylineLine is a paragraph that is only a byline.
-	bylineLine = regexp.MustCompile(`(?i)^(by|von|par|por|di|door|av|autor:?|author:?|text:?)\s+\p{Lu}[\p{L}.'’-]*(\s+(\p{Lu}[\p{L}.'’-]*|de|da|van|von|der|la|le)){0,4}\.?$`)
+	bylineLine = lazyRegexp(`(?i)^(by|von|par|por|di|door|av|autor:?|author:?|text:?)\s+\p{Lu}[\p{L}.'’-]*(\s+(\p{Lu}[\p{L}.'’-]*|de|da|van|von|der|la|le)){0,4}\.?$`)
 	// creditLine is a paragraph that credits a photo or names a source.
-	creditLine = regexp.MustCompile(`(?i)^[(\[]?\s*(fotos?|photos?|bilder?|images?|crédito|credits?|quellen?|sources?|źródło|fuente|fonte|foto ?credit|bildquelle)\s*(:|via\b|\|)`)
+	creditLine = lazyRegexp(`(?i)^[(\[]?\s*(fotos?|photos?|bilder?|images?|crédito|credits?|quellen?|sources?|źródło|fuente|fonte|foto ?credit|bildquelle)\s*(:|via\b|\|)`)
 )
 
 // dropBoilerplateLines removes the paragraphs that are boilerplate by their
@@ -360,16 +359,16 @@ func dropBoilerplateLines(ps []para) []para {
 	total := len(ps)
 	for i, p := range ps {
 		n := utf8.RuneCountInString(p.text)
-		if n <= 80 && i*2 >= total && i >= 2 && tailMarker.MatchString(p.text) {
+		if n <= 80 && i*2 >= total && i >= 2 && tailMarker().MatchString(p.text) {
 			break
 		}
-		if n <= 200 && junkLine.MatchString(p.text) {
+		if n <= 200 && junkLine().MatchString(p.text) {
 			continue
 		}
-		if n <= 60 && (dateLine.MatchString(p.text) || bylineLine.MatchString(p.text)) {
+		if n <= 60 && (dateLine().MatchString(p.text) || bylineLine().MatchString(p.text)) {
 			continue
 		}
-		if n <= 150 && creditLine.MatchString(p.text) {
+		if n <= 150 && creditLine().MatchString(p.text) {
 			continue
 		}
 		if n <= 30 && labelLine(p.text) {

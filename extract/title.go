@@ -2,14 +2,13 @@ package extract
 
 import (
 	"net/url"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
 // titleSep splits a page title into the headline and the site's name.
-var titleSep = regexp.MustCompile(`\s+[|–—·•»/:-]+\s+|\s+::\s+|\s*\|\s*`)
+var titleSep = lazyRegexp(`\s+[|–—·•»/:-]+\s+|\s+::\s+|\s*\|\s*`)
 
 // title chooses the headline: the page's <h1> when the declared titles
 // contain it (it has the headline's own case and no site suffix), else the
@@ -46,7 +45,7 @@ func stripSite(t, site string, base *url.URL) string {
 	if t == "" {
 		return ""
 	}
-	locs := titleSep.FindAllStringIndex(t, -1)
+	locs := titleSep().FindAllStringIndex(t, -1)
 	if len(locs) == 0 {
 		return t
 	}

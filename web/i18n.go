@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"sync"
 	"time"
 
 	"golang.org/x/text/feature/plural"
@@ -20,7 +21,9 @@ import (
 // Languages are the interface's languages, the first the default.
 var Languages = []language.Tag{language.English, language.Russian}
 
-var langMatcher = language.NewMatcher(Languages)
+// langMatcher and locales are built on first use: building the catalogue
+// at init would delay every command's start, most of which serve nothing.
+var langMatcher = sync.OnceValue(func() language.Matcher { return language.NewMatcher(Languages) })
 
 // locale is one language's printer and its code ("en", "ru").
 type locale struct {
@@ -29,13 +32,13 @@ type locale struct {
 	printer *message.Printer
 }
 
-var (
-	messages = buildCatalog()
-	locales  = map[string]*locale{
+var locales = sync.OnceValue(func() map[string]*locale {
+	messages := buildCatalog()
+	return map[string]*locale{
 		"en": {Code: "en", Name: "English", printer: message.NewPrinter(language.English, message.Catalog(messages))},
 		"ru": {Code: "ru", Name: "Русский", printer: message.NewPrinter(language.Russian, message.Catalog(messages))},
 	}
-)
+})
 
 // T translates a message, formatting args into it.
 func (l *locale) T(key string, args ...any) string { return l.printer.Sprintf(key, args...) }
@@ -59,26 +62,26 @@ const langCookie = "lang"
 // is English. A valid ?lang= is remembered in the cookie.
 func pickLocale(w http.ResponseWriter, r *http.Request) *locale {
 	if q := r.URL.Query().Get("lang"); q != "" {
-		if l, ok := locales[q]; ok {
+		if l, ok := locales()[q]; ok {
 			http.SetCookie(w, &http.Cookie{Name: langCookie, Value: q, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true})
 			return l
 		}
-		return locales["en"]
+		return locales()["en"]
 	}
 	if c, err := r.Cookie(langCookie); err == nil {
-		if l, ok := locales[c.Value]; ok {
+		if l, ok := locales()[c.Value]; ok {
 			return l
 		}
 	}
 	tags, _, err := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
 	if err != nil || len(tags) == 0 {
-		return locales["en"]
+		return locales()["en"]
 	}
-	_, i, conf := langMatcher.Match(tags...)
+	_, i, conf := langMatcher().Match(tags...)
 	if conf == language.No {
-		return locales["en"]
+		return locales()["en"]
 	}
-	return locales[[]string{"en", "ru"}[i]]
+	return locales()[[]string{"en", "ru"}[i]]
 }
 
 type localeKey struct{}
@@ -92,7 +95,7 @@ func localeOf(ctx context.Context) *locale {
 	if l, ok := ctx.Value(localeKey{}).(*locale); ok {
 		return l
 	}
-	return locales["en"]
+	return locales()["en"]
 }
 
 // relTime is RelTime in l's language.

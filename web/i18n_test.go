@@ -9,7 +9,7 @@ import (
 
 func TestRussianRelTime(t *testing.T) {
 	now := time.Date(2025, 7, 22, 12, 0, 0, 0, time.UTC)
-	ru := locales["ru"]
+	ru := locales()["ru"]
 	for _, tt := range []struct {
 		ago  time.Duration
 		want string

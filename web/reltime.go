@@ -21,7 +21,7 @@ const DateLayout = "02-01-2006"
 // N is clamped to the range shown so that a count never reaches the next
 // unit's threshold ("45 minutes ago" would contradict "an hour ago" at 45m).
 // RelTime is pure: it reads no clock.
-func RelTime(t, now time.Time) string { return locales["en"].relTime(t, now) }
+func RelTime(t, now time.Time) string { return locales()["en"].relTime(t, now) }
 
 // relTimeKey is the message of RelTime and its count: "" for a date.
 func relTimeKey(t, now time.Time) (string, int) {

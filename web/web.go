@@ -161,7 +161,7 @@ func New(store taglines.Store, opts Options) http.Handler {
 	h.styleETag = `"` + hex.EncodeToString(sum[:8]) + `"`
 	h.styleHref = stylePath + "?v=" + hex.EncodeToString(sum[:8])
 	h.pages = make(map[string]map[string]*template.Template)
-	for code, loc := range locales {
+	for code, loc := range locales() {
 		h.pages[code] = parsePages(loc)
 	}
 
@@ -596,7 +596,7 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		}
 		q := r.URL.Query()
 		q.Set("lang", code)
-		p.OtherLangs = append(p.OtherLangs, langLink{Code: code, Name: locales[code].Name, Href: r.URL.Path + "?" + q.Encode()})
+		p.OtherLangs = append(p.OtherLangs, langLink{Code: code, Name: locales()[code].Name, Href: r.URL.Path + "?" + q.Encode()})
 	}
 	var buf bytes.Buffer
 	if err := h.pages[loc.Code][name].ExecuteTemplate(&buf, "layout", p); err != nil {
