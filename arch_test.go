@@ -85,3 +85,31 @@ func TestArchitecture(t *testing.T) {
 		}
 	}
 }
+
+// TestProjectStructure: the README's "Project structure" names every
+// package of the tree, so that a newcomer finds each room on the map.
+func TestProjectStructure(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "## Project structure")
+	if !ok {
+		t.Fatal("README.md has no Project structure section")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	listed := map[string]bool{}
+	for _, line := range strings.Split(section, "\n") {
+		if f := strings.Fields(line); len(f) > 0 && strings.HasSuffix(f[0], "/") {
+			listed[strings.TrimSuffix(f[0], "/")] = true
+		}
+	}
+	for dir := range imports(t, ".", true) {
+		pkg := filepath.ToSlash(filepath.Dir(dir))
+		if pkg == "." || listed[pkg] {
+			continue
+		}
+		t.Errorf("package %s/ is missing from the README's Project structure", pkg)
+		listed[pkg] = true // once
+	}
+}
