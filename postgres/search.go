@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -94,82 +93,28 @@ func indexArticles(ctx context.Context, tx pgx.Tx, ids []int64, docs []searchDoc
 // IndexSearch indexes the articles stored before the search index
 // existed, in batches, each its own transaction, resumably.
 func (s *Store) IndexSearch(ctx context.Context, progress func(done, total int)) error {
-	var next int64
-	err := s.pool.QueryRow(ctx, `SELECT next_id FROM search_backfill`).Scan(&next)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("index search: %w", err)
-	}
-	var total, done int
-	if err := s.pool.QueryRow(ctx, `SELECT COUNT(*), COUNT(*) FILTER (WHERE id < $1) FROM articles`, next).Scan(&total, &done); err != nil {
-		return fmt.Errorf("index search: %w", err)
-	}
-	const batch = 1000
-	for {
-		if progress != nil {
-			progress(done, total)
-		}
-		var n int
-		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-			// One backfill at a time, whichever process opened first.
-			if err := tx.QueryRow(ctx, `SELECT next_id FROM search_backfill FOR UPDATE`).Scan(&next); err != nil {
-				return err
-			}
-			rows, err := tx.Query(ctx, `SELECT id, title, text FROM articles WHERE id >= $1 ORDER BY id LIMIT $2`, next, batch)
-			if err != nil {
-				return err
-			}
-			var ids []int64
-			var titles, texts []string
-			for rows.Next() {
-				var (
-					id          int64
-					title, text string
-				)
-				if err := rows.Scan(&id, &title, &text); err != nil {
-					rows.Close()
-					return err
-				}
-				ids, titles, texts = append(ids, id), append(titles, title), append(texts, text)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
-			if err := indexArticles(ctx, tx, ids, newSearchDocs(titles, texts)); err != nil {
-				return err
-			}
-			n = len(ids)
-			if n < batch {
-				_, err = tx.Exec(ctx, `DELETE FROM search_backfill`)
-				return err
-			}
-			next = ids[n-1] + 1
-			_, err = tx.Exec(ctx, `UPDATE search_backfill SET next_id = $1`, next)
-			return err
+	return sqldb.Backfill(ctx, querier{s.pool}, backfillSQL, func(ctx context.Context, fn func(sqldb.Querier, sqldb.IndexFunc) error) error {
+		return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			return fn(querier{tx}, func(ids []int64, titles, texts []string) error {
+				return indexArticles(ctx, tx, ids, newSearchDocs(titles, texts))
+			})
 		})
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil // another process finished it
-		}
-		if err != nil {
-			return fmt.Errorf("index search: %w", err)
-		}
-		done += n
-		if n < batch {
-			// Plans choose between the GIN index and a walk by the
-			// lexeme statistics: gather them now, not when autovacuum
-			// gets round to it.
-			if _, err := s.pool.Exec(ctx, `ANALYZE search_docs`); err != nil {
-				return fmt.Errorf("index search: %w", err)
-			}
-			if progress != nil {
-				progress(total, total)
-			}
-			return nil
-		}
-	}
+	}, progress, func(ctx context.Context) error {
+		// Plans choose between the GIN index and a walk by the lexeme
+		// statistics: gather them now, not when autovacuum gets round to it.
+		_, err := s.pool.Exec(ctx, `ANALYZE search_docs`)
+		return err
+	})
+}
+
+var backfillSQL = sqldb.BackfillSQL{
+	Next:   `SELECT next_id FROM search_backfill`,
+	Counts: `SELECT COUNT(*), COUNT(*) FILTER (WHERE id < $1) FROM articles`,
+	// One backfill at a time, whichever process opened first.
+	Lock:    `SELECT next_id FROM search_backfill FOR UPDATE`,
+	Batch:   `SELECT id, title, text FROM articles WHERE id >= $1 ORDER BY id LIMIT $2`,
+	Done:    `DELETE FROM search_backfill`,
+	Advance: `UPDATE search_backfill SET next_id = $1`,
 }
 
 // SearchCandidates implements query.Backend.

@@ -50,71 +50,26 @@ func indexArticle(ctx context.Context, tx *sql.Tx, id int64, doc indexDoc, repla
 // it stopped; progress, if not nil, is told how far it got. It returns at
 // once when there is nothing to do.
 func (s *Store) IndexSearch(ctx context.Context, progress func(done, total int)) error {
-	var next int64
-	err := s.r.QueryRowContext(ctx, `SELECT next_id FROM search_backfill`).Scan(&next)
-	if err == sql.ErrNoRows {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("index search: %w", err)
-	}
-	var total, done int
-	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(*) FILTER (WHERE id < ?) FROM articles`, next).Scan(&total, &done); err != nil {
-		return fmt.Errorf("index search: %w", err)
-	}
-	const batch = 1000
-	for {
-		if progress != nil {
-			progress(done, total)
-		}
-		var n int
-		err := s.write(ctx, func(tx *sql.Tx) error {
-			rows, err := tx.QueryContext(ctx, `SELECT id, title, text FROM articles WHERE id >= ? ORDER BY id LIMIT ?`, next, batch)
-			if err != nil {
-				return err
-			}
-			type doc struct {
-				id          int64
-				title, text string
-			}
-			var docs []doc
-			for rows.Next() {
-				var d doc
-				if err := rows.Scan(&d.id, &d.title, &d.text); err != nil {
-					rows.Close()
-					return err
+	return sqldb.Backfill(ctx, querier{s.r}, backfillSQL, func(ctx context.Context, fn func(sqldb.Querier, sqldb.IndexFunc) error) error {
+		return s.write(ctx, func(tx *sql.Tx) error {
+			return fn(querier{tx}, func(ids []int64, titles, texts []string) error {
+				for i, id := range ids {
+					if err := indexArticle(ctx, tx, id, newIndexDoc(titles[i], texts[i]), true); err != nil {
+						return err
+					}
 				}
-				docs = append(docs, d)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
-			for _, d := range docs {
-				if err := indexArticle(ctx, tx, d.id, newIndexDoc(d.title, d.text), true); err != nil {
-					return err
-				}
-			}
-			n = len(docs)
-			if n < batch {
-				_, err = tx.ExecContext(ctx, `DELETE FROM search_backfill`)
-				return err
-			}
-			next = docs[n-1].id + 1
-			_, err = tx.ExecContext(ctx, `UPDATE search_backfill SET next_id = ?`, next)
-			return err
+				return nil
+			})
 		})
-		if err != nil {
-			return fmt.Errorf("index search: %w", err)
-		}
-		done += n
-		if n < batch {
-			if progress != nil {
-				progress(total, total)
-			}
-			return nil
-		}
-	}
+	}, progress, nil)
+}
+
+var backfillSQL = sqldb.BackfillSQL{
+	Next:    `SELECT next_id FROM search_backfill`,
+	Counts:  `SELECT COUNT(*), COUNT(*) FILTER (WHERE id < ?) FROM articles`,
+	Batch:   `SELECT id, title, text FROM articles WHERE id >= ? ORDER BY id LIMIT ?`,
+	Done:    `DELETE FROM search_backfill`,
+	Advance: `UPDATE search_backfill SET next_id = ?`,
 }
 
 // SearchCandidates implements query.Backend.
