@@ -14,7 +14,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -80,13 +79,9 @@ func Open(ctx context.Context, url string) (*Store, error) {
 func migrate(ctx context.Context, cfg *pgx.ConnConfig) (err error) {
 	db := stdlib.OpenDB(*cfg)
 	defer func() { _ = db.Close() }()
-	fsys, err := fs.Sub(migrations, "migrations")
+	p, err := sqldb.Migrations(goose.DialectPostgres, db, migrations)
 	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
-	}
-	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys, goose.WithDisableGlobalRegistry(true))
-	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
+		return err
 	}
 	conn, err := db.Conn(ctx)
 	if err != nil {

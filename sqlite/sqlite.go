@@ -18,7 +18,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"runtime"
 	"strings"
@@ -124,19 +123,14 @@ func openDB(path string, readOnly bool) (*sql.DB, error) {
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
-	fsys, ferr := fs.Sub(migrations, "migrations")
-	if ferr != nil {
-		return fmt.Errorf("migrations: %w", ferr)
-	}
-	p, perr := goose.NewProvider(goose.DialectSQLite3, db, fsys, goose.WithDisableGlobalRegistry(true))
-	if perr != nil {
-		return fmt.Errorf("migrations: %w", perr)
+	p, err := sqldb.Migrations(goose.DialectSQLite3, db, migrations)
+	if err != nil {
+		return err
 	}
 	// SQLite has no advisory lock to serialise processes that open a new
 	// file together, but goose applies each migration in a transaction
 	// with its version row: a process that loses the race fails its
 	// transaction, and finds nothing pending when it looks again.
-	var err error
 	for range 3 {
 		if _, err = p.Up(ctx); err == nil {
 			return nil
