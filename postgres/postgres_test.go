@@ -1,87 +1,31 @@
 package postgres_test
 
 import (
-	"context"
-	"crypto/rand"
 	"fmt"
 	"net/url"
-	"os"
-	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/taglines/taglines"
 	"github.com/taglines/taglines/postgres"
 	"github.com/taglines/taglines/storetest"
+	"github.com/taglines/taglines/storetest/dbtest"
 )
 
-// defaultURL is the local test server: trust authentication, role postgres.
-const defaultURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-
 // server returns the URL of the test server and a pool on it for creating
-// schemas. Without a server it skips the test, or fails it when $CI is set:
-// CI must run the suite against both databases.
+// schemas (dbtest.Server).
 func server(t *testing.T) (string, *pgxpool.Pool) {
 	t.Helper()
-	u := os.Getenv("TAGLINES_TEST_POSTGRES")
-	if u == "" {
-		u = defaultURL
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
-	defer cancel()
-	admin, err := pgxpool.New(ctx, u)
-	if err == nil {
-		err = admin.Ping(ctx)
-		if err != nil {
-			admin.Close()
-		}
-	}
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("no PostgreSQL at %s (set TAGLINES_TEST_POSTGRES): %v", redact(u), err)
-		}
-		t.Skipf("no PostgreSQL at %s (set TAGLINES_TEST_POSTGRES): %v", redact(u), err)
-	}
-	t.Cleanup(admin.Close)
-	return u, admin
-}
-
-func redact(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return "the configured URL"
-	}
-	return p.Redacted()
+	return dbtest.Server(t)
 }
 
 // schema creates a schema of its own for t, dropped when t ends, and
 // returns serverURL with search_path set to it.
 func schema(t *testing.T, serverURL string, admin *pgxpool.Pool) string {
 	t.Helper()
-	// Lower case: search_path folds unquoted names.
-	name := "taglines_test_" + strings.ToLower(rand.Text()[:16])
-	ident := pgx.Identifier{name}.Sanitize()
-	if _, err := admin.Exec(t.Context(), "CREATE SCHEMA "+ident); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := admin.Exec(ctx, "DROP SCHEMA "+ident+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(serverURL)
-	if err != nil {
-		t.Fatalf("TAGLINES_TEST_POSTGRES must be a URL: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", name)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return dbtest.Schema(t, serverURL, admin)
 }
 
 func openIn(t *testing.T, u string) *postgres.Store {

@@ -50,6 +50,50 @@ func SQLite(t testing.TB) taglines.Store {
 // fails it when $CI is set.
 func Postgres(t testing.TB) taglines.Store {
 	t.Helper()
+	u, admin := Server(t)
+	st, err := postgres.Open(context.Background(), Schema(t, u, admin))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Registered after the schema's cleanup, so it runs first.
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// Schema creates a schema of its own for t on the server at serverURL,
+// through admin, dropped when t ends, and returns serverURL with
+// search_path set to it.
+func Schema(t testing.TB, serverURL string, admin *pgxpool.Pool) string {
+	t.Helper()
+	// Lower case: search_path folds unquoted names.
+	name := "taglines_test_" + strings.ToLower(rand.Text()[:16])
+	ident := pgx.Identifier{name}.Sanitize()
+	if _, err := admin.Exec(context.Background(), "CREATE SCHEMA "+ident); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := admin.Exec(ctx, "DROP SCHEMA "+ident+" CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", name, err)
+		}
+	})
+	u, err := url.Parse(serverURL)
+	if err != nil {
+		t.Fatalf("TAGLINES_TEST_POSTGRES must be a URL: %v", err)
+	}
+	q := u.Query()
+	q.Set("search_path", name)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Server returns the URL of the test server, $TAGLINES_TEST_POSTGRES or
+// DefaultPostgres, and a pool on it for creating schemas, closed when t
+// ends. Without a server it skips t, or fails it when $CI is set: CI must
+// run the suites against both databases.
+func Server(t testing.TB) (string, *pgxpool.Pool) {
+	t.Helper()
 	u := os.Getenv("TAGLINES_TEST_POSTGRES")
 	if u == "" {
 		u = DefaultPostgres
@@ -64,35 +108,19 @@ func Postgres(t testing.TB) taglines.Store {
 	}
 	if err != nil {
 		if os.Getenv("CI") != "" {
-			t.Fatalf("no PostgreSQL for the tests (set TAGLINES_TEST_POSTGRES): %v", err)
+			t.Fatalf("no PostgreSQL at %s (set TAGLINES_TEST_POSTGRES): %v", redact(u), err)
 		}
-		t.Skipf("no PostgreSQL for the tests (set TAGLINES_TEST_POSTGRES): %v", err)
+		t.Skipf("no PostgreSQL at %s (set TAGLINES_TEST_POSTGRES): %v", redact(u), err)
 	}
 	t.Cleanup(admin.Close)
-	name := "taglines_test_" + strings.ToLower(rand.Text()[:16])
-	ident := pgx.Identifier{name}.Sanitize()
-	if _, err := admin.Exec(context.Background(), "CREATE SCHEMA "+ident); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := admin.Exec(ctx, "DROP SCHEMA "+ident+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", name, err)
-		}
-	})
-	pu, err := url.Parse(u)
+	return u, admin
+}
+
+// redact is u without its password, for messages.
+func redact(u string) string {
+	p, err := url.Parse(u)
 	if err != nil {
-		t.Fatalf("TAGLINES_TEST_POSTGRES must be a URL: %v", err)
+		return "the configured URL"
 	}
-	q := pu.Query()
-	q.Set("search_path", name)
-	pu.RawQuery = q.Encode()
-	st, err := postgres.Open(context.Background(), pu.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Registered after the schema's cleanup, so it runs first.
-	t.Cleanup(func() { st.Close() })
-	return st
+	return p.Redacted()
 }
