@@ -17,14 +17,14 @@ import (
 // lives as long as the Store: do not use it after Close. It also
 // implements dedup.Batcher and dedup.Shared, for a dedup.Cache over it.
 func (s *Store) DedupIndex() dedup.Index {
-	return sqldb.NewDedupIndex(sqldb.DedupConfig{
-		DB:        dedupDB{s.pool},
-		SQL:       dedupSQL,
-		Dialect:   dialect,
-		NoLimit:   nil, // LIMIT NULL
-		Translate: translate,
-	})
+	c := dedupConfig
+	c.DB = dedupDB{s.pool}
+	return sqldb.NewDedupIndex(c)
 }
+
+// dedupConfig is the index's configuration but for its pool. LIMIT NULL
+// sets no limit: NoLimit's zero value.
+var dedupConfig = sqldb.DedupConfig{SQL: dedupSQL, Dialect: dialect, Translate: translate}
 
 // dedupSQL is the index's SQL. Look-ups are one statement each, a LATERAL
 // join bounding each key's scan, and so are writes, data-modifying CTEs

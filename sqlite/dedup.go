@@ -20,15 +20,15 @@ import (
 // dedup.Batcher and dedup.Shared.
 func (s *Store) DedupIndex() dedup.Index {
 	return sqldb.NewDedupIndex(sqldb.DedupConfig{
-		DB:  &dedupDB{s: s},
-		SQL: dedupSQL,
-		Dialect: sqldb.Dialect{
-			Time: dialect.Time,
-			IDs:  func(ids []int64) any { return keysJSON(ids) },
-		},
-		NoLimit:   -1,
-		Translate: translate,
+		DB: &dedupDB{s: s}, SQL: dedupSQL, Dialect: dedupDialect, NoLimit: -1, Translate: translate,
 	})
+}
+
+// dedupDialect is dialect with IDs as keysJSON writes them, without
+// reflection: the index binds a list of keys in most of its statements.
+var dedupDialect = sqldb.Dialect{
+	Time: dialect.Time,
+	IDs:  func(ids []int64) any { return keysJSON(ids) },
 }
 
 // dedupSQL is the index's SQL. SQLite has no LATERAL join to bound each
@@ -136,7 +136,7 @@ var _ sqldb.DedupDB = (*dedupDB)(nil)
 
 // Reader implements sqldb.DedupDB: statements on the read pool, prepared
 // there on first use.
-func (d *dedupDB) Reader() sqldb.Querier { return poolQuerier{d} }
+func (d *dedupDB) Reader() sqldb.Querier { return stmtQuerier{poolStmts{d}} }
 
 // Read implements sqldb.DedupDB, in a transaction on a read connection.
 func (d *dedupDB) Read(ctx context.Context, fn func(sqldb.Querier) error) error {
@@ -144,7 +144,7 @@ func (d *dedupDB) Read(ctx context.Context, fn func(sqldb.Querier) error) error 
 	if err != nil {
 		return err
 	}
-	err = fn(&txQuerier{d: d, db: d.s.r, tx: tx})
+	err = fn(stmtQuerier{&txStmts{d: d, db: d.s.r, tx: tx}})
 	_ = tx.Rollback()
 	d.prepareWanted(ctx, d.s.r)
 	return err
@@ -153,7 +153,7 @@ func (d *dedupDB) Read(ctx context.Context, fn func(sqldb.Querier) error) error 
 // Write implements sqldb.DedupDB, in the Store's write transaction.
 func (d *dedupDB) Write(ctx context.Context, fn func(sqldb.Querier) error) error {
 	err := d.s.write(ctx, func(tx *sql.Tx) error {
-		return fn(&txQuerier{d: d, db: d.s.w, tx: tx})
+		return fn(stmtQuerier{&txStmts{d: d, db: d.s.w, tx: tx}})
 	})
 	d.prepareWanted(ctx, d.s.w)
 	return err
@@ -229,12 +229,19 @@ func (d *dedupDB) prepareWanted(ctx context.Context, db *sql.DB) {
 	}
 }
 
-// poolQuerier runs statements on the read pool through their prepared
-// statements.
-type poolQuerier struct{ d *dedupDB }
+// stmtSource gives the prepared statement of a query.
+type stmtSource interface {
+	stmt(ctx context.Context, query string) (*sql.Stmt, error)
+	// direct is where a query that could not be prepared runs, so that
+	// QueryRow reports the error in its Row as the caller expects.
+	direct() sqlQuerier
+}
 
-func (q poolQuerier) Query(ctx context.Context, query string, args ...any) (sqldb.Rows, error) {
-	st, err := q.d.stmt(ctx, q.d.s.r, query)
+// stmtQuerier adapts a stmtSource to sqldb.Querier.
+type stmtQuerier struct{ src stmtSource }
+
+func (q stmtQuerier) Query(ctx context.Context, query string, args ...any) (sqldb.Rows, error) {
+	st, err := q.src.stmt(ctx, query)
 	if err != nil {
 		return nil, err
 	}
@@ -245,18 +252,16 @@ func (q poolQuerier) Query(ctx context.Context, query string, args ...any) (sqld
 	return sqlRows{rows}, nil
 }
 
-func (q poolQuerier) QueryRow(ctx context.Context, query string, args ...any) sqldb.Row {
-	st, err := q.d.stmt(ctx, q.d.s.r, query)
+func (q stmtQuerier) QueryRow(ctx context.Context, query string, args ...any) sqldb.Row {
+	st, err := q.src.stmt(ctx, query)
 	if err != nil {
-		// Unprepared, the query fails (or works) on its own and reports it
-		// in the Row, as the caller expects.
-		return sqlRow{q.d.s.r.QueryRowContext(ctx, query, args...)}
+		return sqlRow{q.src.direct().QueryRowContext(ctx, query, args...)}
 	}
 	return sqlRow{st.QueryRowContext(ctx, args...)}
 }
 
-func (q poolQuerier) Exec(ctx context.Context, query string, args ...any) (int64, error) {
-	st, err := q.d.stmt(ctx, q.d.s.r, query)
+func (q stmtQuerier) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	st, err := q.src.stmt(ctx, query)
 	if err != nil {
 		return 0, err
 	}
@@ -267,64 +272,44 @@ func (q poolQuerier) Exec(ctx context.Context, query string, args ...any) (int64
 	return res.RowsAffected()
 }
 
-// txQuerier runs statements in tx, a transaction on db, through db's
-// prepared statements bound to tx, or, until db has one, a statement
-// prepared on tx itself: a look-up runs one per key.
-type txQuerier struct {
+// poolStmts are the statements of the read pool, prepared there on first
+// use.
+type poolStmts struct{ d *dedupDB }
+
+func (p poolStmts) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	return p.d.stmt(ctx, p.d.s.r, query)
+}
+
+func (p poolStmts) direct() sqlQuerier { return p.d.s.r }
+
+// txStmts are the statements of tx, a transaction on db: db's prepared
+// statements bound to tx, or, until db has one, a statement prepared on
+// tx itself, as a look-up runs one per key.
+type txStmts struct {
 	d     *dedupDB
 	db    *sql.DB
 	tx    *sql.Tx
 	bound map[string]*sql.Stmt // statements of tx, which end with it
 }
 
-func (q *txQuerier) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	if st := q.bound[query]; st != nil {
+func (t *txStmts) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st := t.bound[query]; st != nil {
 		return st, nil
 	}
 	var st *sql.Stmt
-	if pooled := q.d.prepared(q.db, query); pooled != nil {
-		st = q.tx.StmtContext(ctx, pooled)
+	if pooled := t.d.prepared(t.db, query); pooled != nil {
+		st = t.tx.StmtContext(ctx, pooled)
 	} else {
 		var err error
-		if st, err = q.tx.PrepareContext(ctx, query); err != nil {
+		if st, err = t.tx.PrepareContext(ctx, query); err != nil {
 			return nil, err
 		}
 	}
-	if q.bound == nil {
-		q.bound = make(map[string]*sql.Stmt, 4)
+	if t.bound == nil {
+		t.bound = make(map[string]*sql.Stmt, 4)
 	}
-	q.bound[query] = st
+	t.bound[query] = st
 	return st, nil
 }
 
-func (q *txQuerier) Query(ctx context.Context, query string, args ...any) (sqldb.Rows, error) {
-	st, err := q.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := st.QueryContext(ctx, args...)
-	if err != nil {
-		return nil, err
-	}
-	return sqlRows{rows}, nil
-}
-
-func (q *txQuerier) QueryRow(ctx context.Context, query string, args ...any) sqldb.Row {
-	st, err := q.stmt(ctx, query)
-	if err != nil {
-		return sqlRow{q.tx.QueryRowContext(ctx, query, args...)} // reports the error
-	}
-	return sqlRow{st.QueryRowContext(ctx, args...)}
-}
-
-func (q *txQuerier) Exec(ctx context.Context, query string, args ...any) (int64, error) {
-	st, err := q.stmt(ctx, query)
-	if err != nil {
-		return 0, err
-	}
-	res, err := st.ExecContext(ctx, args...)
-	if err != nil {
-		return 0, err
-	}
-	return res.RowsAffected()
-}
+func (t *txStmts) direct() sqlQuerier { return t.tx }
