@@ -42,9 +42,12 @@ var (
 type DedupDB interface {
 	// Reader is what a read of one statement runs on.
 	Reader() Querier
-	// Read runs fn on a Querier whose statements see one snapshot.
+	// Read runs fn on a Querier for several reads, in a transaction of
+	// its own: one snapshot where the database's transactions give one
+	// (SQLite's do, PostgreSQL's READ COMMITTED ones do not).
 	Read(ctx context.Context, fn func(Querier) error) error
-	// Write runs fn in a write transaction, committed if fn returns nil.
+	// Write runs fn in a write transaction, committed if fn returns nil;
+	// a batch is one such transaction.
 	Write(ctx context.Context, fn func(Querier) error) error
 	// WriteOne runs fn, which runs one statement, so that the statement
 	// applies atomically: where one statement is (PostgreSQL) fn may run
@@ -74,8 +77,9 @@ type DedupConfig struct {
 // statement may leave a trailing argument unused only where its driver
 // allows it (SQLite's does, pgx does not).
 //
-// Where a strategy depends on what the database can do in one statement,
-// two are offered: the field that selects the per-key one is named.
+// Where what one statement can do differs by database, two strategies are
+// offered: one statement, or the index working key by key (or diffing
+// filings) in Go, which setting the field named selects.
 type DedupSQL struct {
 	// Candidates: (keys, since, until or NULL, per key, max scan); the
 	// entries of each key's max-scan newest postings, at most per-key of
@@ -181,10 +185,10 @@ const (
 	latestStory    = `SELECT max(last_at) FROM dedup_clusters`
 )
 
-// DedupMaxScan bounds the postings read per key and query, as in MemIndex,
+// dedupMaxScan bounds the postings read per key and query, as in MemIndex,
 // so that a key shared by very many entries or stories costs a bounded
 // amount: only the most recently stored ones are considered.
-const DedupMaxScan = 1024
+const dedupMaxScan = 1024
 
 // NewDedupIndex returns the index over c.
 func NewDedupIndex(c DedupConfig) *DedupIndex {
@@ -449,8 +453,9 @@ func (x *DedupIndex) Candidates(ctx context.Context, q dedup.Query) ([]dedup.Ent
 	)
 	if x.sql.CandidatePostings == "" {
 		out, err = entries(ctx, x.reader(ctx), x.sql.Candidates,
-			x.keys(q.Keys), x.dialect.Time(q.Since), x.until(q.Until), perKey(q), DedupMaxScan)
+			x.keys(q.Keys), x.dialect.Time(q.Since), x.until(q.Until), perKey(q), dedupMaxScan)
 	} else {
+		w := microBounds(q)
 		err = x.read(ctx, func(db Querier) error {
 			var seqs []uint64
 			for _, k := range q.Keys {
@@ -462,7 +467,7 @@ func (x *DedupIndex) Candidates(ctx context.Context, q dedup.Query) ([]dedup.Ent
 					if err := row.Scan(&seq, &pub); err != nil {
 						return false, err
 					}
-					if !inWindow(pub.Time, pub.Time, q) {
+					if !inWindow(pub.Time, pub.Time, w) {
 						return false, nil
 					}
 					seqs = append(seqs, uint64(seq))
@@ -487,10 +492,10 @@ func (x *DedupIndex) Candidates(ctx context.Context, q dedup.Query) ([]dedup.Ent
 }
 
 // scanNewest runs query, which selects the newest rows filed under key,
-// with key and DedupMaxScan, and passes the rows to fn until it has
+// with key and dedupMaxScan, and passes the rows to fn until it has
 // counted n of them (fn returns true for a row it counts).
 func scanNewest(ctx context.Context, db Querier, query string, key uint64, n int, fn func(Row) (bool, error)) error {
-	rows, err := db.Query(ctx, query, int64(key), DedupMaxScan)
+	rows, err := db.Query(ctx, query, int64(key), dedupMaxScan)
 	if err != nil {
 		return err
 	}
@@ -505,6 +510,13 @@ func scanNewest(ctx context.Context, db Querier, query string, key uint64, n int
 		}
 	}
 	return rows.Err()
+}
+
+// microBounds returns q with Since and Until truncated to the
+// microsecond, as the database compares them with the times it stores.
+func microBounds(q dedup.Query) dedup.Query {
+	q.Since, q.Until = q.Since.Truncate(time.Microsecond), q.Until.Truncate(time.Microsecond)
+	return q
 }
 
 // inWindow reports whether [first, last] overlaps the query's [Since,
@@ -648,8 +660,9 @@ func (x *DedupIndex) Stories(ctx context.Context, q dedup.Query) ([]dedup.Cluste
 	)
 	if x.sql.StoryFilings == "" {
 		out, err = clusters(ctx, x.reader(ctx), x.sql.Stories,
-			x.keys(q.Keys), x.dialect.Time(q.Since), x.until(q.Until), perKey(q), x.limit(q), DedupMaxScan)
+			x.keys(q.Keys), x.dialect.Time(q.Since), x.until(q.Until), perKey(q), x.limit(q), dedupMaxScan)
 	} else {
+		w := microBounds(q)
 		err = x.read(ctx, func(db Querier) error {
 			hits := make(map[int64]int)
 			for _, k := range q.Keys {
@@ -661,7 +674,7 @@ func (x *DedupIndex) Stories(ctx context.Context, q dedup.Query) ([]dedup.Cluste
 					if err := row.Scan(&id, &first, &last); err != nil {
 						return false, err
 					}
-					if !inWindow(first.Time, last.Time, q) {
+					if !inWindow(first.Time, last.Time, w) {
 						return false, nil
 					}
 					hits[id]++
