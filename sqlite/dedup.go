@@ -33,8 +33,9 @@ var dedupDialect = sqldb.Dialect{
 
 // dedupSQL is the index's SQL. SQLite has no LATERAL join to bound each
 // key's scan in one statement, so look-ups read key by key through
-// prepared statements; and a cluster's filings are diffed in Go, so that
-// only those that change are written.
+// prepared statements, which in process cost no round trips; and no
+// data-modifying CTEs, so a new entry's postings are a statement of their
+// own, and a cluster's filings are diffed in Go and numbered by the index.
 var dedupSQL = sqldb.DedupSQL{
 	CandidatePostings: `SELECT seq, published FROM dedup_keys WHERE key = ? ORDER BY seq DESC LIMIT ?`,
 	EntriesBySeq:      `SELECT ` + sqldb.DedupEntryColumns + ` FROM dedup_entries WHERE seq IN (SELECT value FROM json_each(?))`,
