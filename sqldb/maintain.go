@@ -66,20 +66,22 @@ func Backfill(ctx context.Context, r Querier, s BackfillSQL, inTx TxFunc, progre
 					return err
 				}
 			}
-			var ids []int64
-			var titles, texts []string
+			type doc struct {
+				id          int64
+				title, text string
+			}
 			rows, err := tx.Query(ctx, s.Batch, next, backfillBatch)
-			_, err = Collect(rows, err, func(row Row) (struct{}, error) {
-				var (
-					id          int64
-					title, text string
-				)
-				err := row.Scan(&id, &title, &text)
-				ids, titles, texts = append(ids, id), append(titles, title), append(texts, text)
-				return struct{}{}, err
+			docs, err := Collect(rows, err, func(row Row) (doc, error) {
+				var d doc
+				err := row.Scan(&d.id, &d.title, &d.text)
+				return d, err
 			})
 			if err != nil {
 				return err
+			}
+			ids, titles, texts := make([]int64, len(docs)), make([]string, len(docs)), make([]string, len(docs))
+			for i, d := range docs {
+				ids[i], titles[i], texts[i] = d.id, d.title, d.text
 			}
 			if err := index(ids, titles, texts); err != nil {
 				return err

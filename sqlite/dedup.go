@@ -20,15 +20,8 @@ import (
 // dedup.Batcher and dedup.Shared.
 func (s *Store) DedupIndex() dedup.Index {
 	return sqldb.NewDedupIndex(sqldb.DedupConfig{
-		DB: &dedupDB{s: s}, SQL: dedupSQL, Dialect: dedupDialect, NoLimit: -1, Translate: translate,
+		DB: &dedupDB{s: s}, SQL: dedupSQL, Dialect: dialect, NoLimit: -1, Translate: translate,
 	})
-}
-
-// dedupDialect is dialect with IDs as keysJSON writes them, without
-// reflection: the index binds a list of keys in most of its statements.
-var dedupDialect = sqldb.Dialect{
-	Time: dialect.Time,
-	IDs:  func(ids []int64) any { return keysJSON(ids) },
 }
 
 // dedupSQL is the index's SQL. SQLite has no LATERAL join to bound each

@@ -20,10 +20,10 @@ type queries = sqldb.Queries
 var statements = sqldb.SQL{
 	Dialect: dialect,
 	Strings: func(s []string) any {
-		b, _ := json.Marshal(s) // a []string always marshals
 		if s == nil {
 			return "[]"
 		}
+		b, _ := json.Marshal(s) // a []string always marshals
 		return string(b)
 	},
 	Param:  func(int) string { return "?" },

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -14,16 +13,7 @@ import (
 // dialect encodes arguments as this schema stores them.
 var dialect = sqldb.Dialect{
 	Time: func(t time.Time) any { return t.UnixMicro() },
-	IDs:  func(ids []int64) any { return idsJSON(ids) },
-}
-
-// idsJSON is ids as a JSON array, for json_each.
-func idsJSON(ids []int64) string {
-	b, _ := json.Marshal(ids) // a []int64 always marshals
-	if ids == nil {
-		return "[]"
-	}
-	return string(b)
+	IDs:  func(ids []int64) any { return keysJSON(ids) },
 }
 
 // sqlQuerier is what *sql.DB, *sql.Conn and *sql.Tx have in common.

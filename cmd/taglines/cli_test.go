@@ -119,7 +119,17 @@ func commandPaths(t *testing.T) [][]string {
 	return out
 }
 
+// gunzipTo writes the gzipped file src, uncompressed, to dst.
 func gunzipTo(t *testing.T, src, dst string) string {
+	t.Helper()
+	if err := os.WriteFile(dst, gunzip(t, src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// gunzip reads the gzipped file src.
+func gunzip(t *testing.T, src string) []byte {
 	t.Helper()
 	f, err := os.Open(src)
 	if err != nil {
@@ -134,27 +144,15 @@ func gunzipTo(t *testing.T, src, dst string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(dst, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return dst
+	return data
 }
 
 // corpusJSONL writes the first n articles of the demo corpus as the JSONL
 // that tag --jsonl and dedup read, a day apart from a fixed instant.
 func corpusJSONL(t *testing.T, dst string, n int) string {
 	t.Helper()
-	f, err := os.Open("../../testpub/corpus/corpus.jsonl.gz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var buf bytes.Buffer
-	sc := bufio.NewScanner(zr)
+	sc := bufio.NewScanner(bytes.NewReader(gunzip(t, "../../testpub/corpus/corpus.jsonl.gz")))
 	sc.Buffer(nil, 16<<20)
 	base := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
 	for i := 0; i < n && sc.Scan(); i++ {
