@@ -26,6 +26,12 @@ type FillOptions struct {
 	Batch    int       // articles per write transaction; default 1000
 	Now      time.Time // the newest article's time; default time.Now
 	Seed     uint64    // the same seed makes the same store
+	// Rate, if set, makes a live trickle instead of a year: Rate articles
+	// a second, published as they are written, into a store that may hold
+	// others (its sources are new ones), until Articles are written or ctx
+	// ends (which then is no error). Load benchmarks write with it while
+	// they read, as a poller would.
+	Rate float64
 	// Progress, if set, is told how many articles are stored so far.
 	Progress func(done, total int)
 }
@@ -77,6 +83,21 @@ func Fill(ctx context.Context, st taglines.Store, opts FillOptions) (FillResult,
 	}
 	opts.Sources = cmp.Or(opts.Sources, 500)
 	opts.Batch = cmp.Or(opts.Batch, 1000)
+	live := opts.Rate > 0
+	wctx := ctx
+	var tick <-chan time.Time
+	srcURL := "https://pub%d.example/feed"
+	if live {
+		// One batch a second; sources of their own, named apart from
+		// those of any earlier fill or trickle.
+		opts.Batch = max(1, int(math.Round(opts.Rate)))
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		tick = t.C
+		// A batch once begun is written whole, articles and groups.
+		wctx = context.WithoutCancel(ctx)
+		srcURL = "https://live" + strconv.FormatInt(time.Now().UnixNano(), 36) + "-pub%d.example/feed"
+	}
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
@@ -94,7 +115,7 @@ func Fill(ctx context.Context, st taglines.Store, opts FillOptions) (FillResult,
 	for i := range sources {
 		base := corpus[i%len(corpus)].Source
 		src := &taglines.Source{
-			URL:        "https://pub" + strconv.Itoa(i) + ".example/feed",
+			URL:        fmt.Sprintf(srcURL, i),
 			Title:      base + " " + strconv.Itoa(i),
 			NextPollAt: opts.Now.AddDate(10, 0, 0),
 		}
@@ -120,6 +141,14 @@ func Fill(ctx context.Context, st taglines.Store, opts FillOptions) (FillResult,
 	year := 365 * 24 * time.Hour
 	first := opts.Now.Add(-year)
 	for done := 0; done < opts.Articles; {
+		if live {
+			select {
+			case <-ctx.Done():
+				res.Elapsed = time.Since(start)
+				return res, nil
+			case <-tick:
+			}
+		}
 		n := min(opts.Batch, opts.Articles-done)
 		batch := make([]*taglines.Article, 0, n)
 		type link struct {
@@ -137,6 +166,9 @@ func Fill(ctx context.Context, st taglines.Store, opts FillOptions) (FillResult,
 			hour = math.Max(0, math.Min(23.99, hour))
 			at := day.Add(time.Duration(hour * float64(time.Hour))).Add(time.Duration(rng.IntN(3600)) * time.Second)
 			at = minTime(at, opts.Now)
+			if live {
+				at = time.Now()
+			}
 
 			l := link{of: -1}
 			bi := rng.IntN(len(corpus))
@@ -188,7 +220,7 @@ func Fill(ctx context.Context, st taglines.Store, opts FillOptions) (FillResult,
 			batch = append(batch, a)
 			links = append(links, l)
 		}
-		if _, err := st.AddArticles(ctx, batch); err != nil {
+		if _, err := st.AddArticles(wctx, batch); err != nil {
 			return res, fmt.Errorf("fill: %w", err)
 		}
 		groups := make([]taglines.Group, 0, n)
@@ -215,7 +247,7 @@ func Fill(ctx context.Context, st taglines.Store, opts FillOptions) (FillResult,
 			}
 			a.Text, a.Tags = "", nil // the ring keeps IDs, not texts
 		}
-		if err := st.SetGroups(ctx, groups); err != nil {
+		if err := st.SetGroups(wctx, groups); err != nil {
 			return res, fmt.Errorf("fill: %w", err)
 		}
 		done += n
@@ -223,13 +255,13 @@ func Fill(ctx context.Context, st taglines.Store, opts FillOptions) (FillResult,
 		if opts.Progress != nil {
 			opts.Progress(done, opts.Articles)
 		}
-		if err := ctx.Err(); err != nil {
+		if err := ctx.Err(); err != nil && !live {
 			return res, err
 		}
 	}
 	// A bulk load leaves the planner's statistics behind (on PostgreSQL,
 	// until autovacuum runs): refresh them before anything is measured.
-	if a, ok := st.(interface{ Analyze(context.Context) error }); ok {
+	if a, ok := st.(interface{ Analyze(context.Context) error }); ok && !live {
 		if err := a.Analyze(ctx); err != nil {
 			return res, fmt.Errorf("fill: %w", err)
 		}

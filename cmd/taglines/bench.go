@@ -9,4 +9,5 @@ type benchCmd struct {
 	Dedup   benchDedupCmd   `cmd:"" help:"Score near-duplicates and story clusters on labelled sets and the cost per article."`
 	Fill    benchFillCmd    `cmd:"" help:"Fill an empty store (--db) with a generated year of news from the demo corpus, through the real write path."`
 	Search  benchSearchCmd  `cmd:"" help:"Drive searches (common and rare words, a phrase, AND) against a server on --db started in a second process, or --remote; print latency percentiles."`
+	Serve   benchServeCmd   `cmd:"" help:"Drive every page, feed and API route (tags popular to rare, a deep cursor, search, feeds, trending) against a server on --db in a second process, or --remote; print latency percentiles, server CPU and peak RSS."`
 }

@@ -61,16 +61,58 @@ func (c *benchFillCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 // benchSearchCmd drives searches against a server on loopback.
 type benchSearchCmd struct {
 	benchLoadFlags
+	Concurrency int `help:"Requests in flight." default:"4"`
 }
 
 func (c *benchSearchCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
-	return c.run(ctx, m, cfg, "bench search", bench.SearchRoutes())
+	return c.run(ctx, m, cfg, "bench search", c.Concurrency, func(string) ([]bench.Route, error) { return bench.SearchRoutes(), nil }, nil)
+}
+
+// benchServeCmd drives every page, feed and API route.
+type benchServeCmd struct {
+	benchLoadFlags
+	Concurrency int      `help:"Requests in flight." default:"32"`
+	Tags        []string `help:"The popular, mid and rare tag to read, comma-separated (default: the generator's)." placeholder:"POPULAR,MID,RARE"`
+	DeepPage    int      `help:"The popular tag's page reached by cursor." default:"50"`
+	Ingest      float64  `help:"While reading, write this many generated articles a second into --db through the store's write path, as a poller does (0: none)." placeholder:"N"`
+}
+
+func (c *benchServeCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
+	t := bench.ServeTargets{DeepPage: c.DeepPage}
+	if c.DeepPage < 2 {
+		return fmt.Errorf("bench serve: --deep-page %d: want 2 or more: %w", c.DeepPage, taglines.ErrInvalid)
+	}
+	switch len(c.Tags) {
+	case 0:
+	case 3:
+		t.Popular, t.Mid, t.Rare = c.Tags[0], c.Tags[1], c.Tags[2]
+	default:
+		return fmt.Errorf("bench serve: --tags wants three tags (popular, mid, rare), not %d: %w", len(c.Tags), taglines.ErrInvalid)
+	}
+	if c.Ingest < 0 || c.Ingest > 10_000 {
+		return fmt.Errorf("bench serve: --ingest %g is outside 0..10000: %w", c.Ingest, taglines.ErrInvalid)
+	}
+	if c.Ingest > 0 && cfg.DB == "" {
+		return fmt.Errorf("bench serve: --ingest writes into --db, which is required with it")
+	}
+	routes := func(base string) ([]bench.Route, error) { return bench.ServeRoutes(ctx, base, t) }
+	if c.Ingest == 0 {
+		return c.run(ctx, m, cfg, "bench serve", c.Concurrency, routes, nil)
+	}
+	return c.run(ctx, m, cfg, "bench serve", c.Concurrency, routes, func(ctx context.Context) (*ingestFigures, error) {
+		var res bench.FillResult
+		err := withStore(ctx, cfg, func(store taglines.Store) error {
+			var err error
+			res, err = bench.Fill(ctx, store, bench.FillOptions{Articles: 1 << 30, Sources: 20, Rate: c.Ingest, Seed: uint64(time.Now().UnixNano())})
+			return err
+		})
+		return &ingestFigures{Rate: c.Ingest, Articles: res.Articles, PerSecond: float64(res.Articles) / max(res.Elapsed.Seconds(), 1e-9)}, err
+	})
 }
 
 // benchLoadFlags are those of the load benchmarks.
 type benchLoadFlags struct {
 	Duration    time.Duration `help:"How long each route is driven." default:"10s"`
-	Concurrency int           `help:"Requests in flight." default:"4"`
 	MaxRequests int           `help:"At most this many requests per route." default:"100000"`
 	Remote      string        `help:"Drive a server already running at this loopback address (host:port) instead of starting one on --db."`
 	JSON        bool          `name:"json" help:"Print the figures as JSON."`
@@ -85,10 +127,22 @@ type loadFigures struct {
 	ServerCPU   float64             `json:"server_cpu_s,omitempty"`
 	PeakRSSMiB  float64             `json:"server_peak_rss_mib,omitempty"`
 	IndexBytes  int64               `json:"search_index_bytes,omitempty"`
+	Ingest      *ingestFigures      `json:"ingest,omitempty"`
 }
 
-func (c *benchLoadFlags) run(ctx context.Context, m *Main, cfg *Config, name string, routes []bench.Route) error {
-	fig := loadFigures{Concurrency: c.Concurrency}
+// ingestFigures is what a writer beside the load wrote.
+type ingestFigures struct {
+	Rate      float64 `json:"rate"`
+	Articles  int     `json:"articles"`
+	PerSecond float64 `json:"articles_per_s"`
+}
+
+// run drives the routes (made once the server's address is known)
+// against a server on --db or --remote, with write, if set, running
+// beside the load until it ends.
+func (c *benchLoadFlags) run(ctx context.Context, m *Main, cfg *Config, name string, concurrency int,
+	routesFor func(base string) ([]bench.Route, error), write func(context.Context) (*ingestFigures, error)) error {
+	fig := loadFigures{Concurrency: concurrency}
 	var srv *bench.Server
 	base := "http://" + c.Remote
 	if c.Remote == "" {
@@ -125,13 +179,33 @@ func (c *benchLoadFlags) run(ctx context.Context, m *Main, cfg *Config, name str
 	if err := bench.CheckLoopback(base); err != nil {
 		return err
 	}
+	routes, err := routesFor(base)
+	if err != nil {
+		return err
+	}
+	wdone := make(chan error, 1)
+	wctx, stopW := context.WithCancel(ctx)
+	defer stopW()
+	if write != nil {
+		go func() {
+			f, err := write(wctx)
+			fig.Ingest = f
+			wdone <- err
+		}()
+	}
 	cpu0 := 0.0
 	if srv != nil {
 		cpu0 = srv.CPUSeconds()
 	}
 	res, err := bench.Load(ctx, routes, bench.LoadOptions{
-		Base: base, Duration: c.Duration, Concurrency: c.Concurrency, MaxRequests: c.MaxRequests,
+		Base: base, Duration: c.Duration, Concurrency: concurrency, MaxRequests: c.MaxRequests,
 	})
+	if write != nil {
+		stopW()
+		if werr := <-wdone; werr != nil && err == nil {
+			err = fmt.Errorf("writer: %w", werr)
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
@@ -161,6 +235,9 @@ func printLoad(w io.Writer, f loadFigures) {
 	tw.Flush()
 	if f.PeakRSSMiB > 0 {
 		fmt.Fprintf(w, "server: %.1f CPU s, peak RSS %.0f MiB\n", f.ServerCPU, f.PeakRSSMiB)
+	}
+	if f.Ingest != nil {
+		fmt.Fprintf(w, "written meanwhile: %d articles (%.1f/s, asked %g/s)\n", f.Ingest.Articles, f.Ingest.PerSecond, f.Ingest.Rate)
 	}
 	if f.IndexBytes > 0 {
 		fmt.Fprintf(w, "search index: %.1f MiB (%.0f bytes per article)\n", float64(f.IndexBytes)/(1<<20), float64(f.IndexBytes)/float64(max(f.Articles, 1)))

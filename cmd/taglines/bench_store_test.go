@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/taglines/taglines/bench"
 )
 
 // TestMain lets the test binary stand in for taglines when a test starts
@@ -56,6 +59,31 @@ func TestBenchFillAndSearch(t *testing.T) {
 		if r.Requests == 0 || r.Errors != 0 || r.P99 < r.P50 || r.Max < r.P99 {
 			t.Errorf("route %s: %d requests, %d errors, p50 %.2f p99 %.2f max %.2f", r.Name, r.Requests, r.Errors, r.P50, r.P99, r.Max)
 		}
+	}
+	// Every route, with a writer beside the load.
+	tags := bench.PseudoWord(0) + "," + bench.PseudoWord(3) + "," + bench.PseudoWord(8)
+	out, err = run("bench", "serve", "--duration", "100ms", "--concurrency", "2", "--tags", tags, "--deep-page", "2", "--ingest", "5", "--json")
+	if err != nil {
+		t.Fatalf("bench serve: %v\n%s", err, out)
+	}
+	fig = loadFigures{}
+	if err := json.Unmarshal([]byte(out[:strings.LastIndexByte(out, '}')+1]), &fig); err != nil {
+		t.Fatalf("bench serve --json: %v\n%s", err, out)
+	}
+	if len(fig.Routes) < 20 || fig.Ingest == nil || fig.Ingest.Articles < 5 || fig.PeakRSSMiB <= 0 {
+		t.Errorf("bench serve figures: %+v", fig)
+	}
+	for _, r := range fig.Routes {
+		if r.Requests == 0 || r.Errors != 0 {
+			t.Errorf("bench serve route %s (%s): %d requests, %d errors", r.Name, r.Path, r.Requests, r.Errors)
+		}
+	}
+	out, err = run("bench", "search", "--duration", "10ms", "--concurrency", "1", "--json")
+	if err != nil || !strings.Contains(out, fmt.Sprintf(`"articles": %d`, 600+fig.Ingest.Articles)) {
+		t.Errorf("after bench serve --ingest: %v, want %d articles stored\n%s", err, 600+fig.Ingest.Articles, out)
+	}
+	if out, err := run("bench", "serve", "--tags", "a,b", "--duration", "10ms"); err == nil || !strings.Contains(out+err.Error(), "three tags") {
+		t.Errorf("bench serve --tags a,b: %v, want a refusal\n%s", err, out)
 	}
 	if out, err := run("bench", "search", "--remote", "10.1.2.3:80", "--duration", "10ms"); err == nil || !strings.Contains(err.Error(), "loopback") {
 		t.Errorf("bench search --remote 10.1.2.3:80: %v, want a loopback refusal\n%s", err, out)
