@@ -145,7 +145,7 @@ func deduper(store taglines.Store, log *slog.Logger, now func() time.Time, cache
 // span of recent stories over it (none if 0), or one in memory if the
 // store keeps none.
 func dedupIndexOf(store taglines.Store, log *slog.Logger, now func() time.Time, cache time.Duration) dedup.Index {
-	s, ok := store.(dedupIndexer)
+	s, ok := unwrap(store).(dedupIndexer)
 	if !ok {
 		log.Warn("this store does not persist the dedup index: it lives in memory for this run")
 		return dedup.NewMemIndex()
@@ -157,10 +157,19 @@ func dedupIndexOf(store taglines.Store, log *slog.Logger, now func() time.Time, 
 	return idx
 }
 
+// unwrap returns the database's own store under a read cache, for the
+// interfaces a store offers besides taglines.Store.
+func unwrap(store taglines.Store) taglines.Store {
+	if u, ok := store.(interface{ Unwrap() taglines.Store }); ok {
+		return u.Unwrap()
+	}
+	return store
+}
+
 // dedupOver returns a Deduper over idx, the index of store.
 func dedupOver(idx dedup.Index, store taglines.Store, now func() time.Time) *dedup.Deduper {
 	opts := dedup.Options{Now: now}
-	if l, ok := store.(interface {
+	if l, ok := unwrap(store).(interface {
 		DedupLock(context.Context) (func(), error)
 	}); ok {
 		// Pollers on several machines share this index: decide in turn.

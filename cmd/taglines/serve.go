@@ -13,6 +13,7 @@ import (
 	"github.com/klauspost/compress/gzhttp"
 	"github.com/taglines/taglines"
 	"github.com/taglines/taglines/api"
+	"github.com/taglines/taglines/cache"
 	"github.com/taglines/taglines/dedup"
 	"github.com/taglines/taglines/enrich"
 	"github.com/taglines/taglines/extract"
@@ -76,11 +77,14 @@ func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 		}
 	}
 
+	// Pages and the API read through a cache of counts and first pages;
+	// the poller writes through it too, so that its writes show at once.
+	read := cache.New(store, cache.Options{Now: m.now})
 	mux := http.NewServeMux()
 	canonical := m.canonical(store, log)
 	validateTopic := func(tag, rule string) error { _, err := enrich.NewTopic(tag, rule); return err }
-	retag := m.backgroundRetag(ctx, store, log)
-	mux.Handle("/api/", api.New(store, api.Options{
+	retag := m.backgroundRetag(ctx, read, log)
+	mux.Handle("/api/", api.New(read, api.Options{
 		Logger: log, Now: m.now, Canonical: canonical, Token: c.APIToken,
 		RateLimit: c.APIRate, RateBurst: c.APIBurst,
 		ValidateRules: func(b []byte) error { _, err := extract.ParseRules(b); return err },
@@ -95,10 +99,10 @@ func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 			if _, ok := store.(dedupIndexer); ok {
 				d = deduper(store, log, m.now, 0) // one split: loading a cache would cost more
 			}
-			return dedup.Undo(ctx, store, d, id, kind)
+			return dedup.Undo(ctx, read, d, id, kind)
 		},
 	}))
-	mux.Handle("/", web.New(store, web.Options{
+	mux.Handle("/", web.New(read, web.Options{
 		Logger: log, Now: m.now, Canonical: canonical,
 		Token: c.APIToken, ValidateTopic: validateTopic, Retag: retag, BaseURL: c.BaseURL,
 	}))
@@ -133,7 +137,7 @@ func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	if c.NoPoll {
 		polled <- nil
 	} else {
-		go func() { polled <- m.pollerWith(store, &c.PollConfig, log, hc, false).Run(ctx) }()
+		go func() { polled <- m.pollerWith(read, &c.PollConfig, log, hc, false).Run(ctx) }()
 	}
 
 	select {
