@@ -58,7 +58,20 @@ type Group struct {
 // Excerpt returns at most max bytes of the article's text, cut at a word
 // boundary, with paragraphs joined by spaces and "…" appended when cut.
 func (a *Article) Excerpt(max int) string {
-	text := strings.Join(strings.Fields(a.Text), " ")
+	// Only the words that reach past max are joined: a page shows twenty
+	// excerpts of texts a hundred times longer.
+	var b strings.Builder
+	b.Grow(min(len(a.Text), max+1))
+	for f := range strings.FieldsSeq(a.Text) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(f)
+		if b.Len() > max {
+			break
+		}
+	}
+	text := b.String()
 	if len(text) <= max {
 		return text
 	}
