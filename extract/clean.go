@@ -11,7 +11,7 @@ import (
 // newsletter and "read more" prompts, wire-copy placeholders.
 var (
 	// junkParagraph matches a whole paragraph that is only boilerplate.
-	junkParagraph = lazyRegexp(`(?i)^(` +
+	junkParagraph = lazyBounded(`(?i)^(` +
 		`advertisement|advertising|sponsored( content)?|ad|` +
 		`(photo|image|picture)?\s*credit:.*|` +
 		`\(?\s*(ap|afp|reuters|getty images|epa|ani|pti)\s*(photo|images)?\s*\)?|` +
@@ -57,7 +57,7 @@ func Clean(paras []string) string {
 	out := make([]string, 0, len(paras))
 	for _, p := range paras {
 		p = strings.TrimSpace(p)
-		if p == "" || len(p) < maxJunkParagraph && junkParagraph().MatchString(p) {
+		if p == "" || len(p) < maxJunkParagraph && junkParagraph.MatchString(p) {
 			continue
 		}
 		for _, j := range junkInline {
@@ -66,7 +66,7 @@ func Clean(paras []string) string {
 			}
 		}
 		p = strings.Join(strings.Fields(p), " ")
-		if p == "" || len(p) < maxJunkParagraph && junkParagraph().MatchString(p) {
+		if p == "" || len(p) < maxJunkParagraph && junkParagraph.MatchString(p) {
 			continue
 		}
 		out = append(out, p)

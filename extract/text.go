@@ -320,7 +320,7 @@ func better(fb, rd []para) bool {
 
 // Promotional, sharing and navigation lines that sit inside article bodies
 // in many languages. They must match the whole paragraph.
-var junkLine = lazyRegexp(`(?i)^(` +
+var junkLine = lazyBounded(`(?i)^(` +
 	`(share|teilen|partager|compartir|condividi)( (this|on|via|article|artikel|story|post))?.{0,40}|` +
 	`(like|follow) us on .{0,60}|` +
 	`(subscribe|sign up|register|log in|login)( now| today| here)?( to| for)?.{0,120}|` +
@@ -362,7 +362,7 @@ func dropBoilerplateLines(ps []para) []para {
 		if n <= 80 && i*2 >= total && i >= 2 && tailMarker().MatchString(p.text) {
 			break
 		}
-		if n <= 200 && junkLine().MatchString(p.text) {
+		if n <= 200 && junkLine.MatchString(p.text) {
 			continue
 		}
 		if n <= 60 && (dateLine().MatchString(p.text) || bylineLine().MatchString(p.text)) {
