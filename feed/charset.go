@@ -3,7 +3,6 @@ package feed
 import (
 	"bytes"
 	"mime"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -11,7 +10,7 @@ import (
 	"golang.org/x/text/encoding/unicode"
 )
 
-var xmlDeclEncoding = regexp.MustCompile(`(?i)^(\s*<\?xml[^>]*?encoding\s*=\s*["'])([A-Za-z0-9._:-]+)(["'])`)
+var xmlDeclEncoding = lazyRegexp(`(?i)^(\s*<\?xml[^>]*?encoding\s*=\s*["'])([A-Za-z0-9._:-]+)(["'])`)
 
 // ToUTF8 returns a feed document as UTF-8 with its XML declaration saying
 // so, whatever it was sent in: a UTF-16 or UTF-8 byte order mark wins;
@@ -33,7 +32,7 @@ func ToUTF8(data []byte, contentType string) []byte {
 		return declareUTF8(data)
 	}
 	label := ""
-	if m := xmlDeclEncoding.FindSubmatch(data[:min(len(data), 512)]); m != nil {
+	if m := xmlDeclEncoding().FindSubmatch(data[:min(len(data), 512)]); m != nil {
 		label = string(m[2])
 	}
 	if label == "" || isUTF8Label(label) {
@@ -77,7 +76,7 @@ func decodeUTF16(data []byte) []byte {
 // declareUTF8 rewrites the XML declaration's encoding, if any, to UTF-8 so
 // that the parser does not decode the bytes a second time.
 func declareUTF8(data []byte) []byte {
-	if loc := xmlDeclEncoding.FindSubmatchIndex(data[:min(len(data), 512)]); loc != nil && !isUTF8Label(string(data[loc[4]:loc[5]])) {
+	if loc := xmlDeclEncoding().FindSubmatchIndex(data[:min(len(data), 512)]); loc != nil && !isUTF8Label(string(data[loc[4]:loc[5]])) {
 		out := make([]byte, 0, len(data))
 		out = append(out, data[:loc[4]]...)
 		out = append(out, "UTF-8"...)

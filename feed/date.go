@@ -1,15 +1,15 @@
 package feed
 
 import (
-	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
 // monthNames maps month names and abbreviations in the languages of the
 // publishers taglines reads to the English abbreviation time.Parse knows.
 // Keys are lower case, without a trailing dot.
-var monthNames = func() map[string]string {
+var monthNames = sync.OnceValue(func() map[string]string {
 	m := map[string]string{}
 	add := func(month string, names ...string) {
 		for _, n := range names {
@@ -29,12 +29,13 @@ var monthNames = func() map[string]string {
 	add("Nov", "november", "nov", "novembre", "noviembre", "novembro", "listopada", "ноября", "ноя", "нояб", "ноябрь", "листопада")
 	add("Dec", "december", "dec", "dezember", "dez", "décembre", "déc", "decembre", "diciembre", "dic", "dicembre", "dezembro", "grudnia", "декабря", "дек", "декабрь", "грудня")
 	return m
-}()
+})
 
+// The patterns compile on first use: most commands never read a date.
 var (
-	dateWord    = regexp.MustCompile(`[\p{L}]+\.?`)
-	weekdayLead = regexp.MustCompile(`^\s*[\p{L}]{2,}\.?,\s*`)
-	dayDot      = regexp.MustCompile(`\b(\d{1,2})\.\s`)
+	dateWord    = lazyRegexp(`[\p{L}]+\.?`)
+	weekdayLead = lazyRegexp(`^\s*[\p{L}]{2,}\.?,\s*`)
+	dayDot      = lazyRegexp(`\b(\d{1,2})\.\s`)
 )
 
 // dateLayouts are the forms publishers use that gofeed's parser misses,
@@ -67,11 +68,11 @@ func ParseDate(s string) (t time.Time, ok bool) {
 	if s == "" || len(s) > 100 {
 		return time.Time{}, false
 	}
-	s = weekdayLead.ReplaceAllString(s, "")
-	s = dayDot.ReplaceAllString(s, "$1 ")
-	s = dateWord.ReplaceAllStringFunc(s, func(w string) string {
+	s = weekdayLead().ReplaceAllString(s, "")
+	s = dayDot().ReplaceAllString(s, "$1 ")
+	s = dateWord().ReplaceAllStringFunc(s, func(w string) string {
 		key := strings.ToLower(strings.TrimSuffix(w, "."))
-		if m, ok := monthNames[key]; ok {
+		if m, ok := monthNames()[key]; ok {
 			return m
 		}
 		if off, ok := zoneOffsets[strings.ToUpper(key)]; ok && len(key) >= 2 {

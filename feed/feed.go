@@ -11,7 +11,6 @@ import (
 	"html"
 	"io"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -188,13 +187,13 @@ var errCharsetSkipped = errors.New("charset not checked")
 
 // ttlPattern finds RSS's channel-level <ttl> (minutes), which gofeed does
 // not carry over to its universal Feed.
-var ttlPattern = regexp.MustCompile(`<ttl>\s*(\d{1,6})\s*</ttl>`)
+var ttlPattern = lazyRegexp(`<ttl>\s*(\d{1,6})\s*</ttl>`)
 
 // ttl reads <ttl> from the head of the document, where the channel's
 // elements come before its items.
 func ttl(data []byte) time.Duration {
 	head := data[:min(len(data), 64<<10)]
-	m := ttlPattern.FindSubmatch(head)
+	m := ttlPattern().FindSubmatch(head)
 	if m == nil {
 		return 0
 	}
