@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/text/encoding"
@@ -174,8 +175,11 @@ func replaceCharset(contentType, charset string) string {
 	return contentType + "; charset=" + charset
 }
 
-// junk is the repeating filler of FaultHuge.
-var junk = bytes.Repeat([]byte("<item><title>lorem ipsum dolor sit amet</title><description>consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore</description>\n"), 256)
+// junk is the repeating filler of FaultHuge, made on first use: 38 KB
+// that no command but testpub needs.
+var junk = sync.OnceValue(func() []byte {
+	return bytes.Repeat([]byte("<item><title>lorem ipsum dolor sit amet</title><description>consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore</description>\n"), 256)
+})
 
 // stream writes a huge body of size bytes, stopping early if the client
 // goes away.
@@ -191,7 +195,7 @@ func (f *Fault) stream(ctx context.Context, w http.ResponseWriter, contentType s
 		if ctx.Err() != nil {
 			return
 		}
-		chunk := junk
+		chunk := junk()
 		if written == 0 {
 			chunk = head
 		}
