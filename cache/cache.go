@@ -107,6 +107,11 @@ func New(st taglines.Store, opts Options) *Store {
 // besides taglines.Store (the dedup index, locks).
 func (s *Store) Unwrap() taglines.Store { return s.Store }
 
+// Generation changes with every write through this Store (and every
+// Invalidate): what was rendered from its answers is out of date when it
+// changes.
+func (s *Store) Generation() uint64 { return s.gen.Load() }
+
 // Invalidate marks every answer out of date, for writes that do not go
 // through this Store (the dedup index, a re-tagging run): each is
 // recomputed on its next read, once its minimum age has passed.

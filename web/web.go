@@ -80,6 +80,12 @@ type Options struct {
 	// BaseURL ("https://news.example") makes the absolute links of feeds;
 	// empty takes the scheme and host of each request.
 	BaseURL string
+	// PageCache, if positive, is how long a rendered page or feed is
+	// served again to the readers asking for the same one (a second or
+	// two: relative times stay right); Generation, if set, tells the
+	// store's writes apart, and a write ends every kept page at once.
+	PageCache  time.Duration
+	Generation func() uint64
 }
 
 // handler serves the pages; it holds no mutable state after New, so it is
@@ -96,6 +102,7 @@ type handler struct {
 	styleHref string
 	styleETag string
 	mux       *http.ServeMux
+	pageCache *pageCache // nil: pages are rendered for every request
 
 	token         string
 	validateTopic func(tag, rule string) error
@@ -165,6 +172,9 @@ func New(store taglines.Store, opts Options) http.Handler {
 		h.pages[code] = parsePages(loc)
 	}
 
+	if opts.PageCache > 0 {
+		h.pageCache = newPageCache(opts.PageCache, opts.Generation, h.now)
+	}
 	h.mux = http.NewServeMux()
 	// Patterns carry no method so that get can answer 405 with our page;
 	// the catch-all "/" turns the mux's plain-text 404 into ours too.
@@ -210,7 +220,13 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 	// Pages speak the reader's language; caches must key on its sources.
 	hd.Add("Vary", "Accept-Language, Cookie")
-	h.mux.ServeHTTP(w, r.WithContext(withLocale(r.Context(), pickLocale(w, r))))
+	loc := pickLocale(w, r)
+	r = r.WithContext(withLocale(r.Context(), loc))
+	if h.pageCache != nil && !strings.HasPrefix(r.URL.Path, "/static/") && r.URL.Path != "/healthz" {
+		h.pageCache.serve(w, r, loc.Code, h.mux)
+		return
+	}
+	h.mux.ServeHTTP(w, r)
 }
 
 // get restricts f to GET and HEAD.

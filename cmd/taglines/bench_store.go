@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -74,6 +75,7 @@ type benchServeCmd struct {
 	Concurrency int      `help:"Requests in flight." default:"32"`
 	Tags        []string `help:"The popular, mid and rare tag to read, comma-separated (default: the generator's)." placeholder:"POPULAR,MID,RARE"`
 	DeepPage    int      `help:"The popular tag's page reached by cursor." default:"50"`
+	Only        string   `help:"Drive only the routes whose name contains this (\"tag page\", \"feed\", \"API\")." placeholder:"TEXT"`
 	Ingest      float64  `help:"While reading, write this many generated articles a second into --db through the store's write path, as a poller does (0: none)." placeholder:"N"`
 }
 
@@ -95,7 +97,22 @@ func (c *benchServeCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	if c.Ingest > 0 && cfg.DB == "" {
 		return fmt.Errorf("bench serve: --ingest writes into --db, which is required with it")
 	}
-	routes := func(base string) ([]bench.Route, error) { return bench.ServeRoutes(ctx, base, t) }
+	routes := func(base string) ([]bench.Route, error) {
+		all, err := bench.ServeRoutes(ctx, base, t)
+		if err != nil || c.Only == "" {
+			return all, err
+		}
+		var some []bench.Route
+		for _, r := range all {
+			if strings.Contains(r.Name, c.Only) {
+				some = append(some, r)
+			}
+		}
+		if len(some) == 0 {
+			return nil, fmt.Errorf("bench serve: no route's name contains %q: %w", c.Only, taglines.ErrInvalid)
+		}
+		return some, nil
+	}
 	if c.Ingest == 0 {
 		return c.run(ctx, m, cfg, "bench serve", c.Concurrency, routes, nil)
 	}

@@ -105,6 +105,7 @@ func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	mux.Handle("/", web.New(read, web.Options{
 		Logger: log, Now: m.now, Canonical: canonical,
 		Token: c.APIToken, ValidateTopic: validateTopic, Retag: retag, BaseURL: c.BaseURL,
+		PageCache: 2 * time.Second, Generation: read.Generation,
 	}))
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
