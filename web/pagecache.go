@@ -64,6 +64,11 @@ func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, lang string, n
 	c.mu.Unlock()
 	if p != nil && p.gen == gen && now.Sub(p.at) < c.ttl {
 		maps.Copy(w.Header(), p.header)
+		if p.header.Get("ETag") != "" {
+			// As the feed was served: a reader's If-None-Match gets a 304.
+			http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(p.body))
+			return
+		}
 		w.WriteHeader(p.status)
 		_, _ = w.Write(p.body)
 		return

@@ -41,10 +41,19 @@ func TestPageCache(t *testing.T) {
 	if f := get(t, h, "/tag/Harbour.rss"); f.status != http.StatusOK || !strings.Contains(f.body, fresh.Title) {
 		t.Errorf("feed after the write: %d, new article shown: %v", f.status, strings.Contains(f.body, fresh.Title))
 	}
-	// Another locale and another host are other pages.
-	req := httptest.NewRequestWithContext(context.Background(), http.MethodGet, "/", nil)
-	req.Header.Set("Accept-Language", "ru")
+	// A kept feed still answers a reader's If-None-Match with a 304.
+	f := get(t, h, "/tag/Harbour.rss")
+	req := httptest.NewRequestWithContext(context.Background(), http.MethodGet, "/tag/Harbour.rss", nil)
+	req.Header.Set("If-None-Match", f.header.Get("ETag"))
 	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if f.header.Get("ETag") == "" || rec.Code != http.StatusNotModified {
+		t.Errorf("kept feed with If-None-Match %q: %d, want 304", f.header.Get("ETag"), rec.Code)
+	}
+	// Another locale and another host are other pages.
+	req = httptest.NewRequestWithContext(context.Background(), http.MethodGet, "/", nil)
+	req.Header.Set("Accept-Language", "ru")
+	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	if !strings.Contains(rec.Body.String(), fresh.Title) {
 		t.Errorf("the Russian front page was served from the English one's cache")
