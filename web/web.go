@@ -173,7 +173,8 @@ func New(store taglines.Store, opts Options) http.Handler {
 	}
 
 	if opts.PageCache > 0 {
-		h.pageCache = newPageCache(opts.PageCache, opts.Generation, h.now)
+		// Ages are wall-clock time, whatever clock the pages show.
+		h.pageCache = newPageCache(opts.PageCache, opts.Generation, time.Now)
 	}
 	h.mux = http.NewServeMux()
 	// Patterns carry no method so that get can answer 405 with our page;

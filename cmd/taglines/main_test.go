@@ -270,7 +270,10 @@ func (h *harness) serve(t *testing.T, extra ...string) string {
 	m := h.main(io.Discard, &errOut)
 	m.Ready = func(addr string) { ready <- addr }
 	go func() {
-		args := append([]string{"--db", h.db, "--log-level", "warn", "serve", "--addr", "127.0.0.1:0", "--interval", "1h"}, extra...)
+		args := append([]string{"--db", h.db, "--log-level", "warn", "serve", "--addr", "127.0.0.1:0", "--interval", "1h",
+			// Operators change tags and sources from other processes here and
+			// expect the pages at once; the cache has its own tests.
+			"--no-read-cache"}, extra...)
 		done <- m.Run(ctx, args)
 	}()
 	select {

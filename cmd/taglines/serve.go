@@ -29,9 +29,10 @@ type serveCmd struct {
 	Demo     bool   `help:"Start a simulated network of publishers on loopback and subscribe to it: an offline demo."`
 	NoPoll   bool   `help:"Serve the pages and the API only; poll nothing (another process polls, or a benchmark serves a filled store)."`
 	// Loopback clients are exempt (benchmarks, a local reverse proxy).
-	APIRate  float64 `help:"API reads a second allowed to one client address, in bursts of --api-burst (0: no limit; loopback is never limited)." env:"TAGLINES_API_RATE" default:"20"`
-	APIBurst int     `help:"Burst of API reads one client address may make at once." env:"TAGLINES_API_BURST" default:"60"`
-	BaseURL  string  `help:"The site's public URL (https://news.example), for the absolute links of feeds; default: the scheme and host of each request." env:"TAGLINES_BASE_URL"`
+	APIRate   float64 `help:"API reads a second allowed to one client address, in bursts of --api-burst (0: no limit; loopback is never limited)." env:"TAGLINES_API_RATE" default:"20"`
+	APIBurst  int     `help:"Burst of API reads one client address may make at once." env:"TAGLINES_API_BURST" default:"60"`
+	ReadCache bool    `help:"Read pages and the API through the read cache: counts kept 30 s to 2 min, first pages 2 to 15 s, rendered pages 2 s, ended at once by this process's writes; another process's writes show within those ages (--no-read-cache: every read from the database)." env:"TAGLINES_READ_CACHE" default:"true" negatable:""`
+	BaseURL   string  `help:"The site's public URL (https://news.example), for the absolute links of feeds; default: the scheme and host of each request." env:"TAGLINES_BASE_URL"`
 }
 
 func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
@@ -79,7 +80,15 @@ func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 
 	// Pages and the API read through a cache of counts and first pages;
 	// the poller writes through it too, so that its writes show at once.
-	read := cache.New(store, cache.Options{Now: m.now})
+	var (
+		read      taglines.Store = store
+		pageCache time.Duration
+		gen       func() uint64
+	)
+	if c.ReadCache {
+		rc := cache.New(store, cache.Options{})
+		read, pageCache, gen = rc, 2*time.Second, rc.Generation
+	}
 	mux := http.NewServeMux()
 	canonical := m.canonical(store, log)
 	validateTopic := func(tag, rule string) error { _, err := enrich.NewTopic(tag, rule); return err }
@@ -105,7 +114,7 @@ func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	mux.Handle("/", web.New(read, web.Options{
 		Logger: log, Now: m.now, Canonical: canonical,
 		Token: c.APIToken, ValidateTopic: validateTopic, Retag: retag, BaseURL: c.BaseURL,
-		PageCache: 2 * time.Second, Generation: read.Generation,
+		PageCache: pageCache, Generation: gen,
 	}))
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
