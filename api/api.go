@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/cache"
 )
 
 // Page sizes: DefaultPageSize when neither Options nor ?limit= set one; no
@@ -40,7 +41,13 @@ const topTagsWindow = 7 * 24 * time.Hour
 // Options configures the handler returned by New. The zero value is usable:
 // every zero field takes its default.
 type Options struct {
-	Logger     *slog.Logger     // receives one record per 500; default discards
+	Logger *slog.Logger // receives one record per 500; default discards
+	// ResponseCache, if positive, is how long a public read's answer is
+	// served again to clients asking for the same URL; Generation, if set,
+	// tells the store's writes apart, and a write ends every kept answer.
+	ResponseCache time.Duration
+	Generation    func() uint64
+
 	Now        func() time.Time // the clock for the top tags' window; default time.Now
 	PageSize   int              // items per page without ?limit=; default DefaultPageSize, at most MaxLimit
 	ExcerptLen int              // bytes of the "excerpt" field; default DefaultExcerptLen
@@ -88,6 +95,7 @@ type handler struct {
 	retag         func()
 	splitArticle  func(ctx context.Context, id int64, story bool) ([]taglines.Group, error)
 	limiter       *limiter
+	responses     *cache.Responses // nil: every read answered anew
 }
 
 // New returns the JSON API handler for store. It expects requests with their
@@ -139,6 +147,9 @@ func New(store taglines.Store, opts Options) http.Handler {
 		h.excerpt = DefaultExcerptLen
 	}
 	h.limiter = newLimiter(opts.RateLimit, opts.RateBurst)
+	if opts.ResponseCache > 0 {
+		h.responses = cache.NewResponses(opts.ResponseCache, opts.Generation)
+	}
 	h.mux = http.NewServeMux()
 	// A path with one route carries no method in its pattern, so that
 	// its handler answers other methods with a 405 in JSON.
@@ -225,6 +236,10 @@ func (h *handler) get(f http.HandlerFunc) http.Handler {
 			return
 		}
 		hd.Set("Access-Control-Expose-Headers", "ETag")
+		if h.responses != nil {
+			h.responses.Serve(w, r, "", f)
+			return
+		}
 		f(w, r)
 	})
 }

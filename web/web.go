@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/cache"
 )
 
 //go:embed templates/*.html
@@ -102,7 +103,7 @@ type handler struct {
 	styleHref string
 	styleETag string
 	mux       *http.ServeMux
-	pageCache *pageCache // nil: pages are rendered for every request
+	pageCache *cache.Responses // nil: pages are rendered for every request
 
 	token         string
 	validateTopic func(tag, rule string) error
@@ -173,8 +174,7 @@ func New(store taglines.Store, opts Options) http.Handler {
 	}
 
 	if opts.PageCache > 0 {
-		// Ages are wall-clock time, whatever clock the pages show.
-		h.pageCache = newPageCache(opts.PageCache, opts.Generation, time.Now)
+		h.pageCache = cache.NewResponses(opts.PageCache, opts.Generation)
 	}
 	h.mux = http.NewServeMux()
 	// Patterns carry no method so that get can answer 405 with our page;
@@ -224,7 +224,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	loc := pickLocale(w, r)
 	r = r.WithContext(withLocale(r.Context(), loc))
 	if h.pageCache != nil && !strings.HasPrefix(r.URL.Path, "/static/") && r.URL.Path != "/healthz" {
-		h.pageCache.serve(w, r, loc.Code, h.mux)
+		h.pageCache.Serve(w, r, loc.Code, h.mux)
 		return
 	}
 	h.mux.ServeHTTP(w, r)

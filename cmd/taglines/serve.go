@@ -95,7 +95,7 @@ func (c *serveCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	retag := m.backgroundRetag(ctx, read, log)
 	mux.Handle("/api/", api.New(read, api.Options{
 		Logger: log, Now: m.now, Canonical: canonical, Token: c.APIToken,
-		RateLimit: c.APIRate, RateBurst: c.APIBurst,
+		RateLimit: c.APIRate, RateBurst: c.APIBurst, ResponseCache: pageCache, Generation: gen,
 		ValidateRules: func(b []byte) error { _, err := extract.ParseRules(b); return err },
 		ValidateTopic: validateTopic,
 		Retag:         retag,

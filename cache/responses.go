@@ -1,4 +1,4 @@
-package web
+package cache
 
 import (
 	"bytes"
@@ -8,14 +8,15 @@ import (
 	"time"
 )
 
-// pageCache keeps the pages and feeds just rendered, for the readers who
-// ask for the same one within a moment: at a million articles the data a
-// popular page needs is cached below (package cache), and rendering it
-// (templates, escaping twenty excerpts) was then most of its cost. A page
-// is kept for ttl at most, and only while the store's write generation
-// (Options.Generation) is the one it was rendered at; it is keyed by
-// locale, host and URL, and never kept when it sets a cookie or failed.
-type pageCache struct {
+// Responses keeps the pages, feeds and API answers just written, for the
+// clients who ask for the same one within a moment: at a million articles
+// the data a popular page needs is cached (Store), and rendering it
+// (templates, escaping twenty excerpts, JSON) was then most of its cost.
+// A response is kept for its TTL at most, and only while the generation
+// (Store.Generation) is the one it was written at; it is keyed by the
+// caller's variant (a locale), scheme, host and URL, and never kept when it
+// sets a cookie, is not a 200 or exceeds 1 MiB. Safe for concurrent use.
+type Responses struct {
 	ttl time.Duration
 	gen func() uint64
 	now func() time.Time
@@ -36,29 +37,33 @@ type cachedPage struct {
 // maxCachedBody bounds one kept response; larger ones are served uncached.
 const maxCachedBody = 1 << 20
 
-func newPageCache(ttl time.Duration, gen func() uint64, now func() time.Time) *pageCache {
+// NewResponses keeps responses for ttl, ended early when gen (if not nil)
+// changes.
+func NewResponses(ttl time.Duration, gen func() uint64) *Responses {
 	if gen == nil {
 		gen = func() uint64 { return 0 }
 	}
-	return &pageCache{ttl: ttl, gen: gen, now: now, max: 2048, pages: map[string]*cachedPage{}}
+	// Ages are wall-clock time, whatever clock the pages show.
+	return &Responses{ttl: ttl, gen: gen, now: time.Now, max: 2048, pages: map[string]*cachedPage{}}
 }
 
-func cacheKey(r *http.Request, lang string) string {
+func responseKey(r *http.Request, variant string) string {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return lang + "\x00" + scheme + "://" + r.Host + r.URL.RequestURI()
+	return variant + "\x00" + scheme + "://" + r.Host + r.URL.RequestURI()
 }
 
-// serve answers r from the cache if it can; otherwise it runs next and
-// keeps what it wrote.
-func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, lang string, next http.Handler) {
+// Serve answers a GET from the cache if it can; otherwise it runs next and
+// keeps what next wrote. variant tells apart responses to one URL (the
+// page's locale).
+func (c *Responses) Serve(w http.ResponseWriter, r *http.Request, variant string, next http.Handler) {
 	if r.Method != http.MethodGet {
 		next.ServeHTTP(w, r)
 		return
 	}
-	key, gen, now := cacheKey(r, lang), c.gen(), c.now()
+	key, gen, now := responseKey(r, variant), c.gen(), c.now()
 	c.mu.Lock()
 	p := c.pages[key]
 	c.mu.Unlock()
