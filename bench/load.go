@@ -154,16 +154,17 @@ type Server struct {
 	cmd  *exec.Cmd
 }
 
-// StartServer starts exe serve --no-poll on a free loopback port with the
-// given database and waits (up to ready) until it answers /healthz.
-func StartServer(ctx context.Context, exe, db string, ready time.Duration, stderr io.Writer) (*Server, error) {
+// StartServer starts exe serve --no-poll (and extra flags) on a free
+// loopback port with the given database and waits (up to ready) until it
+// answers /healthz.
+func StartServer(ctx context.Context, exe, db string, ready time.Duration, stderr io.Writer, extra ...string) (*Server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	cmd := exec.CommandContext(ctx, exe, "serve", "--no-poll", "--db", db, "--addr", addr, "--log-level", "warn")
+	cmd := exec.CommandContext(ctx, exe, append([]string{"serve", "--no-poll", "--db", db, "--addr", addr, "--log-level", "warn"}, extra...)...)
 	cmd.Stdout, cmd.Stderr = stderr, stderr
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start server: %w", err)

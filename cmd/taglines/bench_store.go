@@ -75,6 +75,7 @@ type benchServeCmd struct {
 	Concurrency int      `help:"Requests in flight." default:"32"`
 	Tags        []string `help:"The popular, mid and rare tag to read, comma-separated (default: the generator's)." placeholder:"POPULAR,MID,RARE"`
 	DeepPage    int      `help:"The popular tag's page reached by cursor." default:"50"`
+	ReadCache   bool     `help:"Start the server with its read cache (--no-read-cache: every request read from the database and rendered anew, the figures of pages nobody asked for a moment before)." default:"true" negatable:""`
 	Only        string   `help:"Drive only the routes whose name contains this (\"tag page\", \"feed\", \"API\")." placeholder:"TEXT"`
 	Ingest      float64  `help:"While reading, write this many generated articles a second into --db through the store's write path, as a poller does (0: none)." placeholder:"N"`
 }
@@ -96,6 +97,9 @@ func (c *benchServeCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 	}
 	if c.Ingest > 0 && cfg.DB == "" {
 		return fmt.Errorf("bench serve: --ingest writes into --db, which is required with it")
+	}
+	if !c.ReadCache {
+		c.serverFlags = append(c.serverFlags, "--no-read-cache")
 	}
 	routes := func(base string) ([]bench.Route, error) {
 		all, err := bench.ServeRoutes(ctx, base, t)
@@ -133,6 +137,8 @@ type benchLoadFlags struct {
 	MaxRequests int           `help:"At most this many requests per route." default:"100000"`
 	Remote      string        `help:"Drive a server already running at this loopback address (host:port) instead of starting one on --db."`
 	JSON        bool          `name:"json" help:"Print the figures as JSON."`
+
+	serverFlags []string // passed to the server it starts
 }
 
 // loadFigures is what a load benchmark prints.
@@ -187,7 +193,7 @@ func (c *benchLoadFlags) run(ctx context.Context, m *Main, cfg *Config, name str
 			return err
 		}
 		fig.DB = cfg.DB
-		if srv, err = bench.StartServer(ctx, exe, cfg.DB, 5*time.Minute, m.Stderr); err != nil {
+		if srv, err = bench.StartServer(ctx, exe, cfg.DB, 5*time.Minute, m.Stderr, c.serverFlags...); err != nil {
 			return err
 		}
 		defer srv.Stop()
