@@ -197,14 +197,21 @@ func (s *Server) CPUSeconds() float64 {
 	return (u + sys) / 100 // clock ticks of USER_HZ
 }
 
-// PeakRSSMiB is the server's peak resident set (VmHWM).
-func (s *Server) PeakRSSMiB() float64 {
+// PeakRSSMiB is the server's peak resident set (VmHWM), file pages it
+// maps (SQLite's memory-mapped database) included.
+func (s *Server) PeakRSSMiB() float64 { return s.status("VmHWM:") }
+
+// AnonRSSMiB is the server's resident memory of its own, without the file
+// pages it maps (RssAnon): what the process costs beyond the OS page cache.
+func (s *Server) AnonRSSMiB() float64 { return s.status("RssAnon:") }
+
+func (s *Server) status(field string) float64 {
 	data, err := os.ReadFile("/proc/" + strconv.Itoa(s.cmd.Process.Pid) + "/status")
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(line, field); ok {
 			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
 			return kb / 1024
 		}

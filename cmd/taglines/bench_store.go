@@ -149,6 +149,7 @@ type loadFigures struct {
 	Routes      []bench.RouteResult `json:"routes"`
 	ServerCPU   float64             `json:"server_cpu_s,omitempty"`
 	PeakRSSMiB  float64             `json:"server_peak_rss_mib,omitempty"`
+	AnonRSSMiB  float64             `json:"server_anon_rss_mib,omitempty"`
 	IndexBytes  int64               `json:"search_index_bytes,omitempty"`
 	Ingest      *ingestFigures      `json:"ingest,omitempty"`
 }
@@ -235,7 +236,7 @@ func (c *benchLoadFlags) run(ctx context.Context, m *Main, cfg *Config, name str
 	fig.Routes = res
 	if srv != nil {
 		fig.ServerCPU = srv.CPUSeconds() - cpu0
-		fig.PeakRSSMiB = srv.PeakRSSMiB()
+		fig.PeakRSSMiB, fig.AnonRSSMiB = srv.PeakRSSMiB(), srv.AnonRSSMiB()
 	}
 	if c.JSON {
 		enc := json.NewEncoder(m.Stdout)
@@ -257,7 +258,7 @@ func printLoad(w io.Writer, f loadFigures) {
 	}
 	tw.Flush()
 	if f.PeakRSSMiB > 0 {
-		fmt.Fprintf(w, "server: %.1f CPU s, peak RSS %.0f MiB\n", f.ServerCPU, f.PeakRSSMiB)
+		fmt.Fprintf(w, "server: %.1f CPU s, peak RSS %.0f MiB (at the end, %.0f MiB of its own beside the mapped database file)\n", f.ServerCPU, f.PeakRSSMiB, f.AnonRSSMiB)
 	}
 	if f.Ingest != nil {
 		fmt.Fprintf(w, "written meanwhile: %d articles (%.1f/s, asked %g/s)\n", f.Ingest.Articles, f.Ingest.PerSecond, f.Ingest.Rate)
