@@ -66,6 +66,9 @@ type benchSearchCmd struct {
 }
 
 func (c *benchSearchCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
+	// Readers' searches vary: a search answered from the read cache would
+	// measure the cache, not the search.
+	c.serverFlags = append(c.serverFlags, "--no-read-cache")
 	return c.run(ctx, m, cfg, "bench search", c.Concurrency, func(string) ([]bench.Route, error) { return bench.SearchRoutes(), nil }, nil)
 }
 
