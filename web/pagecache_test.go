@@ -91,3 +91,24 @@ func TestPageCache(t *testing.T) {
 		t.Errorf("a response that set a cookie was kept and served again")
 	}
 }
+
+// TestPageETag: a rendered page names its content, and a reader coming
+// back with it gets a 304 and no body.
+func TestPageETag(t *testing.T) {
+	h, _ := newHandler(t, referenceStore(t, dbtest.SQLite), web.Options{})
+	first := get(t, h, "/")
+	etag := first.header.Get("ETag")
+	if first.status != http.StatusOK || etag == "" || first.header.Get("Cache-Control") != "no-cache" {
+		t.Fatalf("front page: %d, ETag %q, Cache-Control %q", first.status, etag, first.header.Get("Cache-Control"))
+	}
+	req := httptest.NewRequestWithContext(context.Background(), http.MethodGet, "/", nil)
+	req.Header.Set("If-None-Match", etag)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusNotModified || rec.Body.Len() != 0 {
+		t.Errorf("front page with its ETag: %d and %d bytes, want 304 and none", rec.Code, rec.Body.Len())
+	}
+	if nf := get(t, h, "/tag/NoSuchTag"); nf.header.Get("ETag") != "" {
+		t.Errorf("a 404 page carries an ETag")
+	}
+}

@@ -623,6 +623,15 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if status == http.StatusOK {
+		// A reader coming back to an unchanged page gets a 304: the page
+		// names its content, and browsers ask again before reusing it.
+		sum := sha256.Sum256(buf.Bytes())
+		w.Header().Set("ETag", `"`+hex.EncodeToString(sum[:12])+`"`)
+		w.Header().Set("Cache-Control", "no-cache")
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(buf.Bytes()))
+		return
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes()) // a failed write means the client left; nothing to report
 }
