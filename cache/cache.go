@@ -122,9 +122,12 @@ func (s *Store) Invalidate() { s.gen.Add(1) }
 func get[T any](ctx context.Context, s *Store, ages Ages, key string, fn func(context.Context) (T, error)) (T, error) {
 	now := s.opts.Now()
 	gen := s.gen.Load()
-	compute := func() (any, error) {
-		// The computation outlives a caller who gives up, for the others.
-		return s.compute(context.WithoutCancel(ctx), key, gen, func(c context.Context) (any, error) { return fn(c) })
+	// Made only when needed: a hit, the common case, allocates nothing.
+	compute := func() func() (any, error) {
+		return func() (any, error) {
+			// The computation outlives a caller who gives up, for the others.
+			return s.compute(context.WithoutCancel(ctx), key, gen, func(c context.Context) (any, error) { return fn(c) })
+		}
 	}
 	s.mu.Lock()
 	if e := s.entries[key]; e != nil {
@@ -137,7 +140,7 @@ func get[T any](ctx context.Context, s *Store, ages Ages, key string, fn func(co
 		if fresh || age < 2*ages.Max {
 			if !fresh && !e.refreshing {
 				e.refreshing = true
-				go s.flight.Do(key, compute)
+				go s.flight.Do(key, compute())
 			}
 			v := e.val.(T)
 			s.mu.Unlock()
@@ -146,7 +149,7 @@ func get[T any](ctx context.Context, s *Store, ages Ages, key string, fn func(co
 	}
 	s.mu.Unlock()
 	// None yet, or long unused: computed once for all who wait on it.
-	v, err, _ := s.flight.Do(key, compute)
+	v, err, _ := s.flight.Do(key, compute())
 	if err != nil {
 		var zero T
 		return zero, err
