@@ -150,11 +150,22 @@ func normalise(w string) string {
 func (f *featurizer) infos(words []string) []tokenInfo {
 	infos := make([]tokenInfo, len(words))
 	for i, w := range words {
-		w = normalise(w)
-		lower := strings.ToLower(w)
-		full, short := wordShape(w)
-		infos[i] = tokenInfo{word: w, lower: lower, shape: full, short: short, cls: f.cases[lower], clu: f.cluster(w, lower)}
+		infos[i] = f.info(w)
 	}
+	f.addGazetteer(infos)
+	return infos
+}
+
+// info is the tokenInfo of word w, without the gazetteer values.
+func (f *featurizer) info(w string) tokenInfo {
+	w = normalise(w)
+	lower := strings.ToLower(w)
+	full, short := wordShape(w)
+	return tokenInfo{word: w, lower: lower, shape: full, short: short, cls: f.cases[lower], clu: f.cluster(w, lower)}
+}
+
+// addGazetteer sets the gazetteer values of a sentence's tokens.
+func (f *featurizer) addGazetteer(infos []tokenInfo) {
 	if len(f.gaz) > 0 {
 		for i := range infos {
 			phrase := ""
@@ -188,7 +199,6 @@ func (f *featurizer) infos(words []string) []tokenInfo {
 			}
 		}
 	}
-	return infos
 }
 
 func startsUpper(w string) bool {
@@ -253,10 +263,11 @@ func withDomain(keys []uint32, from int, domain string) []uint32 {
 	return keys
 }
 
-// features appends the feature keys of token i to dst.
+// features appends the feature keys of token i to dst: those of the word
+// itself, those its neighbours contribute on their own, and those of the
+// context (see the decoder's word cache, which sums the first two kinds
+// once per word).
 func (f *featurizer) features(dst []uint32, infos []tokenInfo, i int, allCaps bool) []uint32 {
-	t := &infos[i]
-	add := func(h hasher) { dst = append(dst, h.key()) }
 	get := func(j int) *tokenInfo {
 		if j < 0 {
 			return &boundary[0]
@@ -266,7 +277,18 @@ func (f *featurizer) features(dst []uint32, infos []tokenInfo, i int, allCaps bo
 		}
 		return &infos[j]
 	}
-	p, n, p2, n2 := get(i-1), get(i+1), get(i-2), get(i+2)
+	dst = f.selfFeatures(dst, &infos[i])
+	dst = f.neighbourFeatures(dst, get(i-1), -1)
+	dst = f.neighbourFeatures(dst, get(i+1), 1)
+	dst = f.neighbourFeatures(dst, get(i-2), -2)
+	dst = f.neighbourFeatures(dst, get(i+2), 2)
+	return f.contextFeatures(dst, infos, i, allCaps)
+}
+
+// selfFeatures appends the keys that depend on the word of t alone (its
+// tokenInfo without the gazetteer, which is contextual).
+func (f *featurizer) selfFeatures(dst []uint32, t *tokenInfo) []uint32 {
+	add := func(h hasher) { dst = append(dst, h.key()) }
 	add(newHash(fBias))
 	add(newHash(fWord).str(t.word))
 	add(newHash(fLower).str(t.lower))
@@ -284,12 +306,70 @@ func (f *featurizer) features(dst []uint32, infos []tokenInfo, i int, allCaps bo
 		start -= size
 		add(newHash(fSuffix).str(lw[start:]))
 	}
-	add(newHash(fPrevLower).str(p.lower))
-	add(newHash(fNextLower).str(n.lower))
-	add(newHash(fPrev2Lower).str(p2.lower))
-	add(newHash(fNext2Lower).str(n2.lower))
-	add(newHash(fPrevShape).str(p.short))
-	add(newHash(fNextShape).str(n.short))
+	add(newHash(fCase).str(caseDigit(t.cls)).str(t.short))
+	if len(f.clusters) > 0 {
+		last := ^uint32(0)
+		for _, k := range clusterPrefixes {
+			if c := pathPrefix(t.clu, k); c != last {
+				add(newHash(fCluster).u32(c))
+				last = c
+			}
+		}
+		add(newHash(fClusterShape).u32(pathPrefix(t.clu, 6)).str(t.short))
+	}
+	return dst
+}
+
+// neighbourFeatures appends the keys that the word of t contributes to the
+// token at offset -d from it (d = -1: t is the previous word) by itself.
+func (f *featurizer) neighbourFeatures(dst []uint32, t *tokenInfo, d int) []uint32 {
+	add := func(h hasher) { dst = append(dst, h.key()) }
+	switch d {
+	case -1:
+		add(newHash(fPrevLower).str(t.lower))
+		add(newHash(fPrevShape).str(t.short))
+		if len(f.clusters) > 0 {
+			for _, k := range ctxClusterPrefixes {
+				add(newHash(fPrevCluster).u32(pathPrefix(t.clu, k)).u32(uint32(k)))
+			}
+		}
+		if len(t.lower) > 2 {
+			add(newHash(fPrevSuffix).str(t.lower[len(t.lower)-2:]))
+		}
+	case 1:
+		add(newHash(fNextLower).str(t.lower))
+		add(newHash(fNextShape).str(t.short))
+		if len(f.clusters) > 0 {
+			for _, k := range ctxClusterPrefixes {
+				add(newHash(fNextCluster).u32(pathPrefix(t.clu, k)).u32(uint32(k)))
+			}
+		}
+		if len(t.lower) > 2 {
+			add(newHash(fNextSuffix).str(t.lower[len(t.lower)-2:]))
+		}
+	case -2:
+		add(newHash(fPrev2Lower).str(t.lower))
+	case 2:
+		add(newHash(fNext2Lower).str(t.lower))
+	}
+	return dst
+}
+
+// contextFeatures appends the keys of token i that depend on more than one
+// word, or on the sentence.
+func (f *featurizer) contextFeatures(dst []uint32, infos []tokenInfo, i int, allCaps bool) []uint32 {
+	t := &infos[i]
+	add := func(h hasher) { dst = append(dst, h.key()) }
+	get := func(j int) *tokenInfo {
+		if j < 0 {
+			return &boundary[0]
+		}
+		if j >= len(infos) {
+			return &boundary[1]
+		}
+		return &infos[j]
+	}
+	p, n := get(i-1), get(i+1)
 	add(newHash(fShapeTri).str(p.short).str(t.short).str(n.short))
 	add(newHash(fBigramPrev).str(p.lower).str(t.lower))
 	add(newHash(fBigramNext).str(t.lower).str(n.lower))
@@ -298,11 +378,10 @@ func (f *featurizer) features(dst []uint32, infos []tokenInfo, i int, allCaps bo
 		first = "1"
 	}
 	add(newHash(fFirstCap).str(first).str(t.short))
-	cls := string(rune('0' + t.cls))
-	add(newHash(fCase).str(cls).str(t.short))
+	cls := caseDigit(t.cls)
 	add(newHash(fCaseFirst).str(cls).str(first).str(t.short))
-	add(newHash(fPrevCase).str(string(rune('0' + p.cls))).str(p.short).str(t.short))
-	add(newHash(fNextCase).str(string(rune('0' + n.cls))).str(n.short).str(t.short))
+	add(newHash(fPrevCase).str(caseDigit(p.cls)).str(p.short).str(t.short))
+	add(newHash(fNextCase).str(caseDigit(n.cls)).str(n.short).str(t.short))
 	for _, g := range t.gaz {
 		add(newHash(fGaz).str(g))
 		add(newHash(fGaz).str(g).str(t.short))
@@ -316,28 +395,11 @@ func (f *featurizer) features(dst []uint32, infos []tokenInfo, i int, allCaps bo
 	if allCaps {
 		add(newHash(fAllCapsSent).str(t.lower))
 	}
-	if len(f.clusters) > 0 {
-		last := ^uint32(0)
-		for _, k := range clusterPrefixes {
-			if c := pathPrefix(t.clu, k); c != last {
-				add(newHash(fCluster).u32(c))
-				last = c
-			}
-		}
-		add(newHash(fClusterShape).u32(pathPrefix(t.clu, 6)).str(t.short))
-		for _, k := range ctxClusterPrefixes {
-			add(newHash(fPrevCluster).u32(pathPrefix(p.clu, k)).u32(uint32(k)))
-			add(newHash(fNextCluster).u32(pathPrefix(n.clu, k)).u32(uint32(k)))
-		}
-	}
-	if len(p.lower) > 2 {
-		add(newHash(fPrevSuffix).str(p.lower[len(p.lower)-2:]))
-	}
-	if len(n.lower) > 2 {
-		add(newHash(fNextSuffix).str(n.lower[len(n.lower)-2:]))
-	}
 	return dst
 }
+
+// caseDigit is a case class as the one-character string the features hash.
+func caseDigit(c uint8) string { return string(rune('0' + c)) }
 
 var boundary = [2]tokenInfo{
 	{word: "<S>", lower: "<s>", shape: "<S>", short: "<S>", clu: 1},

@@ -40,6 +40,18 @@ type Model struct {
 	allowed []bool    // same shape: IOB2 constraints
 	feat    featurizer
 	domain  string // the annotation convention decoded, see WithDomain
+	words   *wordCache
+	bounds  [2]*wordEntry // the sentence boundaries as words
+}
+
+// prepare sets up the decoder's word cache; a Model's weights and domain
+// must not change after it.
+func (m *Model) prepare() *Model {
+	m.words = newWordCache()
+	for i := range m.bounds {
+		m.bounds[i] = m.newEntry(boundary[i])
+	}
+	return m
 }
 
 // WithDomain returns a copy of m that decodes with the conventions of the
@@ -48,7 +60,7 @@ type Model struct {
 func (m *Model) WithDomain(domain string) *Model {
 	c := *m
 	c.domain = domain
-	return &c
+	return c.prepare()
 }
 
 // ErrBadModel is wrapped by Load's errors when the data is not a model.
@@ -78,29 +90,49 @@ func (m *Model) decode(words []string, buf []uint32) []int {
 		return nil
 	}
 	L := len(m.labels)
-	infos := m.feat.infos(words)
-	allCaps := isAllCaps(words)
+	acc := m.scores(words, buf)
 	emit := make([]float32, n*L)
-	acc := make([]int32, L)
-	for i := range n {
-		buf = m.feat.features(buf[:0], infos, i, allCaps)
-		buf = withDomain(buf, 0, m.domain)
-		clear(acc)
-		for _, k := range buf {
-			row, ok := m.index.get(k)
-			if !ok {
-				continue
-			}
-			w := m.weights[int(row)*L : int(row)*L+L]
-			for y := range L {
-				acc[y] += int32(w[y])
-			}
-		}
-		for y := range L {
-			emit[i*L+y] = float32(acc[y]) * m.scale
-		}
+	for i, v := range acc {
+		emit[i] = float32(v) * m.scale
 	}
 	return viterbi(emit, n, L, m.trans, m.allowed)
+}
+
+// scores returns the summed weights of every word and label (n × labels):
+// the word cache's partial sums plus the contextual features.
+func (m *Model) scores(words []string, buf []uint32) []int32 {
+	n := len(words)
+	L := len(m.labels)
+	entries := make([]*wordEntry, n)
+	infos := make([]tokenInfo, n)
+	for i, w := range words {
+		entries[i] = m.entry(w)
+		infos[i] = entries[i].info
+	}
+	m.feat.addGazetteer(infos)
+	allCaps := isAllCaps(words)
+	out := make([]int32, n*L)
+	for i := range n {
+		acc := out[i*L : (i+1)*L]
+		for p, d := range partOffsets {
+			var e *wordEntry
+			switch j := i + d; {
+			case j < 0:
+				e = m.bounds[0]
+			case j >= n:
+				e = m.bounds[1]
+			default:
+				e = entries[j]
+			}
+			for y, v := range e.sums[p*L : (p+1)*L] {
+				acc[y] += v
+			}
+		}
+		buf = m.feat.contextFeatures(buf[:0], infos, i, allCaps)
+		buf = withDomain(buf, 0, m.domain)
+		m.addWeights(acc, buf)
+	}
+	return out
 }
 
 func viterbi(emit []float32, n, L int, trans []float32, allowed []bool) []int {
@@ -371,7 +403,7 @@ func Load(r io.Reader) (*Model, error) {
 		return nil, fmt.Errorf("load: %w: %w", ErrBadModel, err)
 	}
 	m.allowed = allowedTransitions(m.labels)
-	return m, nil
+	return m.prepare(), nil
 }
 
 func readStrMap(get func() uint64, getStr func() string) map[string]uint8 {

@@ -235,7 +235,7 @@ func Train(sents []Sentence, opts TrainOptions) (*Model, error) {
 		m.index.put(k, int32(r))
 	}
 	logf("model: %d feature rows", len(m.keys))
-	return m, nil
+	return m.prepare(), nil
 }
 
 // caseClasses learns, for each word seen at least 3 times in texts outside
