@@ -40,6 +40,13 @@ type Store interface {
 	// source while its lease lasts; an expired lease (a crashed poller) lets
 	// the source be claimed again.
 	ClaimDueSources(ctx context.Context, owner string, now time.Time, limit int, lease time.Duration) ([]*Source, error)
+	// ReleaseClaims ends owner's leases on the sources ids (on all of its
+	// sources if none are given) so that they can be claimed at once, and
+	// returns how many it ended: a poller that stops releases what it
+	// claimed and did not poll.
+	ReleaseClaims(ctx context.Context, owner string, ids ...int64) (int64, error)
+	// ClaimOwners returns the owners of the leases that last beyond now.
+	ClaimOwners(ctx context.Context, now time.Time) ([]string, error)
 	// RecordFetch writes the outcome of a poll to the source's health,
 	// schedules its next poll and releases its lease, in one statement.
 	// A successful result resets ConsecutiveFailures; a failed one

@@ -42,7 +42,10 @@ type Ingester interface {
 
 // Options configure a Poller. The zero value selects the defaults.
 type Options struct {
-	Owner   string // names this process in leases; default "poller"
+	// Owner names this process in leases; default "poller". With
+	// OwnerName's form, a restarted process releases the leases its dead
+	// predecessors on the same host left (ReclaimGone).
+	Owner   string
 	Workers int    // sources polled at once
 	// HostConcurrency bounds the sources of one host polled at once
 	// (default 2, as fetch's connections per host).
@@ -71,9 +74,10 @@ type Options struct {
 // Poller schedules polls. It is safe for concurrent use, though one Run per
 // process is the intended use.
 type Poller struct {
-	store  taglines.Store
-	ingest Ingester
-	opts   Options
+	store   taglines.Store
+	ingest  Ingester
+	opts    Options
+	reclaim sync.Once // the first round releases the leases of gone processes
 }
 
 // New returns a Poller that claims from store and polls with ing.
@@ -154,13 +158,27 @@ func (p *Poller) RunOnce(ctx context.Context) (Round, error) {
 	})
 	defer stop()
 
+	p.reclaim.Do(func() {
+		if _, err := p.ReclaimGone(ctx); err != nil {
+			p.opts.Logger.Warn("leases of gone processes not released", "err", err)
+		}
+	})
+
+	// Every claim is either recorded by its poll or released when the
+	// round ends, so that no source waits out a lease after a clean stop.
+	var claimMu sync.Mutex
+	claimed := map[int64]bool{}
 	queue := make(chan *taglines.Source)
 	done := make(chan string, p.opts.Workers)
 	var wg sync.WaitGroup
 	for range p.opts.Workers {
 		wg.Go(func() {
 			for src := range queue {
-				p.pollOne(work, src, &r)
+				if p.pollOne(work, src, &r) {
+					claimMu.Lock()
+					delete(claimed, src.ID)
+					claimMu.Unlock()
+				}
 				done <- hostOf(src.URL)
 			}
 		})
@@ -168,6 +186,7 @@ func (p *Poller) RunOnce(ctx context.Context) (Round, error) {
 	defer func() {
 		close(queue)
 		wg.Wait()
+		p.release(context.WithoutCancel(ctx), claimed)
 	}()
 
 	var (
@@ -185,10 +204,15 @@ func (p *Poller) RunOnce(ctx context.Context) (Round, error) {
 			if err != nil || len(due) == 0 {
 				exhausted = true
 			}
+			claimMu.Lock()
+			for _, src := range due {
+				claimed[src.ID] = true
+			}
+			claimMu.Unlock()
 			pending = append(pending, due...)
 		}
 		if ctx.Err() != nil {
-			pending = nil // claimed but not started: their leases expire
+			pending = nil // claimed but not started: released when the round ends
 		}
 		// Start every pending source whose host has room, oldest first.
 		next := -1
@@ -229,12 +253,28 @@ func hostOf(rawURL string) string {
 	return strings.ToLower(u.Host)
 }
 
-func (p *Poller) pollOne(ctx context.Context, src *taglines.Source, r *Round) {
+// release ends the leases of the sources claimed and not recorded.
+func (p *Poller) release(ctx context.Context, claimed map[int64]bool) {
+	if len(claimed) == 0 {
+		return
+	}
+	ids := make([]int64, 0, len(claimed))
+	for id := range claimed {
+		ids = append(ids, id)
+	}
+	if _, err := p.store.ReleaseClaims(ctx, p.opts.Owner, ids...); err != nil {
+		p.opts.Logger.Warn("leases not released; they expire", "sources", len(ids), "err", err)
+	}
+}
+
+// pollOne polls src and records the outcome, which ends its lease; it
+// reports whether it did.
+func (p *Poller) pollOne(ctx context.Context, src *taglines.Source, r *Round) bool {
 	atomic.AddInt64(&r.Sources, 1)
 	out := p.ingest.Ingest(ctx, src)
 	if out.Interrupted {
 		atomic.AddInt64(&r.Interrupted, 1)
-		return
+		return false
 	}
 	res := out.Result
 	res.NextPollAt = p.next(src, out)
@@ -250,9 +290,14 @@ func (p *Poller) pollOne(ctx context.Context, src *taglines.Source, r *Round) {
 	atomic.AddInt64(&r.New, int64(out.New))
 	// Record even if shutdown began: the articles are stored, and the
 	// source's health must say so.
-	if err := p.store.RecordFetch(context.WithoutCancel(ctx), src.ID, res); err != nil && !errors.Is(err, taglines.ErrNotFound) {
+	if err := p.store.RecordFetch(context.WithoutCancel(ctx), src.ID, res); err != nil {
+		if errors.Is(err, taglines.ErrNotFound) {
+			return true // the source is gone, and its lease with it
+		}
 		p.opts.Logger.Error("record fetch", "source", src.ID, "err", err)
+		return false
 	}
+	return true
 }
 
 // next schedules a source's next poll: after a success, an interval that

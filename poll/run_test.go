@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -186,6 +189,67 @@ func TestShutdown(t *testing.T) {
 	}
 	if int64(recorded) != r.OK {
 		t.Errorf("%d sources recorded ok, want the %d polls that finished", recorded, r.OK)
+	}
+	// The sources claimed and not polled were released: another poller
+	// (the next cron run) finds every one of them due at once.
+	due, err := st.ClaimDueSources(context.Background(), "next", time.Now(), 100, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(due) != 40-recorded {
+		t.Errorf("after a clean stop %d sources are claimable, want the %d not polled", len(due), 40-recorded)
+	}
+}
+
+// A poller restarted after a kill -9 releases the leases its dead
+// predecessor on this host held, and polls those sources at once; a live
+// process's and another host's leases are left to expire.
+func TestRestartReclaimsDeadLeases(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no procfs")
+	}
+	var urls []string
+	for i := range 12 {
+		urls = append(urls, fmt.Sprintf("https://s%d.example/feed.xml", i))
+	}
+	st := openStore(t, urls)
+	ctx := context.Background()
+	dead := exec.Command("sleep", "30")
+	if err := dead.Start(); err != nil {
+		t.Skip(err)
+	}
+	deadOwner := poll.OwnerOf(dead.Process.Pid)
+	_ = dead.Process.Kill()
+	_ = dead.Wait()
+	live := exec.Command("sleep", "30")
+	if err := live.Start(); err != nil {
+		t.Skip(err)
+	}
+	defer func() { _ = live.Process.Kill(); _ = live.Wait() }()
+	claim := func(owner string, n int) {
+		if _, err := st.ClaimDueSources(ctx, owner, time.Now(), n, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	claim(deadOwner, 6)
+	claim(poll.OwnerOf(live.Process.Pid), 3)
+	claim("elsewhere.example:1:1", 3)
+
+	fake := newFake(0)
+	p := poll.New(st, fake, poll.Options{Owner: poll.OwnerName(), Workers: 4})
+	r, err := p.RunOnce(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Sources != 6 || r.OK != 6 {
+		t.Errorf("restarted round = %+v, want the dead process's 6 sources polled", r)
+	}
+	owners, err := st.ClaimOwners(ctx, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(owners) != 2 || slices.Contains(owners, deadOwner) {
+		t.Errorf("lease owners after the round = %q, want the live process and the other host", owners)
 	}
 }
 

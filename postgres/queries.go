@@ -28,6 +28,9 @@ var statements = sqldb.SQL{
 	Sources:      `SELECT ` + sqldb.SourceColumns + `, ` + articleCount + ` FROM sources s ORDER BY s.id`,
 	RemoveSource: `DELETE FROM sources WHERE id = $1`,
 	// Sources that a concurrent claim is taking are skipped, not waited for.
+	ReleaseClaims: `UPDATE sources SET claimed_by = NULL, claim_expires_at = NULL WHERE claimed_by = $1`,
+	ReleaseClaim:  `UPDATE sources SET claimed_by = NULL, claim_expires_at = NULL WHERE claimed_by = $1 AND id = $2`,
+	ClaimOwners:   `SELECT DISTINCT claimed_by FROM sources WHERE claimed_by IS NOT NULL AND claim_expires_at > $1 ORDER BY claimed_by`,
 	ClaimSources: `
 		UPDATE sources s SET claimed_by = $1, claim_expires_at = $2
 		WHERE s.id IN (

@@ -47,6 +47,10 @@ type SQL struct {
 	// ClaimSources leases (owner, expiry, now, limit) and returns
 	// SourceColumns.
 	ClaimSources string
+	// ReleaseClaims clears the leases of (owner); ReleaseClaim that of
+	// (owner, id). ClaimOwners selects the distinct owners of the leases
+	// that last beyond (now).
+	ReleaseClaims, ReleaseClaim, ClaimOwners string
 	// RecordFetch updates (at, failed, status, http status, error, etag,
 	// last modified, title, site url, next poll, id, items per day).
 	RecordFetch string

@@ -128,6 +128,40 @@ func (q *Queries) ClaimDueSources(ctx context.Context, owner string, now time.Ti
 	return out, nil
 }
 
+// ReleaseClaims ends the leases owner holds on the sources ids, or on
+// every source if ids is empty, so that they can be claimed again at once
+// (their NextPollAt is kept), and returns how many it ended.
+func (q *Queries) ReleaseClaims(ctx context.Context, owner string, ids ...int64) (int64, error) {
+	if len(ids) == 0 {
+		n, err := q.w.Exec(ctx, q.sql.ReleaseClaims, owner)
+		if err != nil {
+			return 0, fmt.Errorf("release claims of %q: %w", owner, q.translate(err))
+		}
+		return n, nil
+	}
+	var total int64
+	for _, id := range ids {
+		n, err := q.w.Exec(ctx, q.sql.ReleaseClaim, owner, id)
+		if err != nil {
+			return total, fmt.Errorf("release claim of %q on source %d: %w", owner, id, q.translate(err))
+		}
+		total += n
+	}
+	return total, nil
+}
+
+// ClaimOwners returns the owners of the leases that last beyond now.
+func (q *Queries) ClaimOwners(ctx context.Context, now time.Time) ([]string, error) {
+	out, err := queryAll(ctx, q.r, func(row Row) (string, error) {
+		var s string
+		return s, row.Scan(&s)
+	}, q.sql.ClaimOwners, q.sql.Time(now))
+	if err != nil {
+		return nil, fmt.Errorf("claim owners: %w", err)
+	}
+	return out, nil
+}
+
 // RecordFetch writes the outcome of a poll to the source's health,
 // schedules its next poll at r.NextPollAt (at once if that is zero) and
 // releases its lease, in one statement. FetchOK and FetchNotModified reset

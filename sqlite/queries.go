@@ -37,6 +37,9 @@ var statements = sqldb.SQL{
 	Sources:      `SELECT ` + sqldb.SourceColumns + `, ` + articleCount + ` FROM sources s ORDER BY s.id`,
 	RemoveSource: `DELETE FROM sources WHERE id = ?`,
 	// RETURNING takes no table qualifiers, nor an alias on UPDATE.
+	ReleaseClaims: `UPDATE sources SET claimed_by = NULL, claim_expires_at = NULL WHERE claimed_by = ?1`,
+	ReleaseClaim:  `UPDATE sources SET claimed_by = NULL, claim_expires_at = NULL WHERE claimed_by = ?1 AND id = ?2`,
+	ClaimOwners:   `SELECT DISTINCT claimed_by FROM sources WHERE claimed_by IS NOT NULL AND claim_expires_at > ?1 ORDER BY claimed_by`,
 	ClaimSources: `
 		UPDATE sources SET claimed_by = ?1, claim_expires_at = ?2
 		WHERE id IN (

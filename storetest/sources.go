@@ -248,6 +248,47 @@ func testClaimLease(t *testing.T, st taglines.Store) {
 	}
 }
 
+func testClaimRelease(t *testing.T, st taglines.Store) {
+	ctx := t.Context()
+	var srcs []*taglines.Source
+	for i := range 5 {
+		srcs = append(srcs, addSource(t, st, fmt.Sprintf("https://r%d.example/feed", i)))
+	}
+	now := time.Now()
+	if got := claim(t, st, "p1", now, 3, time.Hour); len(got) != 3 {
+		t.Fatalf("p1 claimed %v, want 3", sourceIDs(got))
+	}
+	p2 := claim(t, st, "p2", now, 10, time.Hour)
+	owners, err := st.ClaimOwners(ctx, now)
+	if err != nil || !slices.Equal(owners, []string{"p1", "p2"}) {
+		t.Errorf("ClaimOwners = %q, %v; want [p1 p2]", owners, err)
+	}
+	if owners, _ := st.ClaimOwners(ctx, now.Add(2*time.Hour)); len(owners) != 0 {
+		t.Errorf("ClaimOwners after every lease = %q, want none", owners)
+	}
+	// Another owner's lease is not released.
+	if n, err := st.ReleaseClaims(ctx, "p1", p2[0].ID); err != nil || n != 0 {
+		t.Errorf("ReleaseClaims(p1, a p2 source) = %d, %v; want 0", n, err)
+	}
+	if n, err := st.ReleaseClaims(ctx, "p2", p2[0].ID); err != nil || n != 1 {
+		t.Errorf("ReleaseClaims(p2, its source) = %d, %v; want 1", n, err)
+	}
+	if got := claim(t, st, "p3", now, 10, time.Hour); !slices.Equal(sourceIDs(got), []int64{p2[0].ID}) {
+		t.Errorf("after one release p3 claimed %v, want [%d]", sourceIDs(got), p2[0].ID)
+	}
+	if n, err := st.ReleaseClaims(ctx, "p1"); err != nil || n != 3 {
+		t.Errorf("ReleaseClaims(p1) = %d, %v; want its 3", n, err)
+	}
+	if got := claim(t, st, "p4", now, 10, time.Hour); len(got) != 3 {
+		t.Errorf("after releasing p1, p4 claimed %v, want p1's 3", sourceIDs(got))
+	}
+	// Released sources keep their schedule: one polled since is not due.
+	recordFetch(t, st, srcs[4].ID, taglines.FetchResult{At: now, Status: taglines.FetchOK, HTTPStatus: 200, NextPollAt: now.Add(time.Hour)})
+	if got := claim(t, st, "p5", now, 10, time.Hour); len(got) != 0 {
+		t.Errorf("p5 claimed %v, want none", sourceIDs(got))
+	}
+}
+
 func testClaimInvalid(t *testing.T, st taglines.Store) {
 	addSource(t, st, "https://news.example/feed")
 	ctx := t.Context()

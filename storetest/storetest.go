@@ -31,6 +31,7 @@ func Run(t *testing.T, open func(t *testing.T) taglines.Store) {
 		{"ClaimDueOnly", testClaimDueOnly},
 		{"ClaimOrderAndLimit", testClaimOrderAndLimit},
 		{"ClaimLease", testClaimLease},
+		{"ClaimRelease", testClaimRelease},
 		{"ClaimInvalid", testClaimInvalid},
 		{"ClaimConcurrent", testClaimConcurrent},
 		{"RecordFetchSuccess", testRecordFetchSuccess},

@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/taglines/taglines"
@@ -61,7 +59,7 @@ func (m *Main) pollerWith(store taglines.Store, cfg *PollConfig, log *slog.Logge
 		Logger: log, Now: m.now, SkipPages: skipPages, Tagger: tagger, TagRules: rules, Dedup: deduper(store, log, m.now, cfg.DedupCache),
 	})
 	popts := cfg.pollOptions()
-	popts.Logger, popts.Now, popts.Owner = log, m.now, owner()
+	popts.Logger, popts.Now, popts.Owner = log, m.now, poll.OwnerName()
 	if cfg.RefineInterval > 0 {
 		popts.Refine = ing.Refine
 	}
@@ -69,11 +67,6 @@ func (m *Main) pollerWith(store taglines.Store, cfg *PollConfig, log *slog.Logge
 }
 
 // owner names this process in source leases, for operators reading them.
-func owner() string {
-	host, _ := os.Hostname()
-	return fmt.Sprintf("%s:%d", host, os.Getpid())
-}
-
 type statsCmd struct{}
 
 func (c *statsCmd) Run(ctx context.Context, m *Main, cfg *Config) error {

@@ -1,0 +1,3 @@
+package poll
+
+var OwnerOf = ownerOf
