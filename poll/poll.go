@@ -46,7 +46,7 @@ type Options struct {
 	// OwnerName's form, a restarted process releases the leases its dead
 	// predecessors on the same host left (ReclaimGone).
 	Owner   string
-	Workers int    // sources polled at once
+	Workers int // sources polled at once
 	// HostConcurrency bounds the sources of one host polled at once
 	// (default 2, as fetch's connections per host).
 	HostConcurrency int
