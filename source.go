@@ -46,7 +46,11 @@ type Source struct {
 	NextPollAt          time.Time
 	// ItemsPerDay is the publishing rate last seen in the feed; negative
 	// when unknown. It drives adaptive polling.
-	ItemsPerDay  float64
+	ItemsPerDay float64
+	// RefusedItems counts the feed items the last successful fetch
+	// refused, Warning says which and why ("" if none).
+	RefusedItems int
+	Warning      string
 	ArticleCount int // filled by Store.Sources and Store.Source
 }
 
@@ -76,4 +80,8 @@ type FetchResult struct {
 	// ItemsPerDay is the rate seen in this fetch; negative keeps the
 	// stored one (a 304 or a failure says nothing new about it).
 	ItemsPerDay float64
+	// RefusedItems and Warning report the feed items refused; recorded
+	// with FetchOK only (a 304 or a failure keeps the stored ones).
+	RefusedItems int
+	Warning      string
 }

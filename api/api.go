@@ -309,6 +309,10 @@ type (
 		// ItemsPerDay is the publishing rate seen in the feed; null if
 		// not known yet.
 		ItemsPerDay *float64 `json:"items_per_day"`
+		// RefusedItems and Warning: the feed items the last successful
+		// fetch refused, and why.
+		RefusedItems int    `json:"refused_items"`
+		Warning      string `json:"warning"`
 	}
 	sourcesJSON struct {
 		Sources []sourceJSON `json:"sources"`
@@ -546,6 +550,8 @@ func (h *handler) sources(w http.ResponseWriter, r *http.Request) {
 			Failing:             s.Failing(),
 			NextPollAt:          timeOrNull(s.NextPollAt),
 			ArticleCount:        s.ArticleCount,
+			RefusedItems:        s.RefusedItems,
+			Warning:             s.Warning,
 		}
 		// FetchNever is the empty string; spell it out for clients.
 		if s.Status == taglines.FetchNever {

@@ -301,6 +301,7 @@ func testSources(t *testing.T, open func(testing.TB) taglines.Store) {
 		"created_at": yahoo.CreatedAt.UTC().Format(time.RFC3339), "last_attempt_at": "2025-07-22T08:40:00Z", "last_success_at": "2025-07-21T08:00:00Z",
 		"status": "failed", "http_status": float64(503), "last_error": "503 Service Unavailable",
 		"consecutive_failures": float64(3), "failing": true, "next_poll_at": "2025-07-22T12:40:00Z", "article_count": float64(0), "items_per_day": float64(0),
+		"refused_items": float64(0), "warning": "",
 	}
 	if !reflect.DeepEqual(failing, wantFailing) {
 		t.Errorf("failing source =\n%v\nwant\n%v", failing, wantFailing)

@@ -30,6 +30,35 @@ type Feed struct {
 	// Sitemaps are the child sitemaps of a sitemap index, newest first;
 	// empty for feeds.
 	Sitemaps []string
+	// Refused are the entries that could not become items, in order.
+	Refused []Refused
+}
+
+// Refused is a feed entry that is not an Item, and why.
+type Refused struct {
+	Title  string // the entry's title, if any
+	Link   string // the link as written, if any
+	Reason string // ReasonNoLink, ReasonJavaScript, ReasonBadLink or ReasonEmpty
+}
+
+// Reasons of Refused.
+const (
+	ReasonNoLink     = "no link"
+	ReasonJavaScript = "javascript: link"
+	ReasonBadLink    = "unusable link"
+	ReasonEmpty      = "no title and no text"
+)
+
+// refusal says why link, written in a feed, resolved to no usable URL.
+func refusal(title, link string) Refused {
+	reason := ReasonBadLink
+	switch l := strings.ToLower(strings.TrimSpace(link)); {
+	case l == "":
+		reason = ReasonNoLink
+	case strings.HasPrefix(l, "javascript:"):
+		reason = ReasonJavaScript
+	}
+	return Refused{Title: title, Link: link, Reason: reason}
 }
 
 // Item is one entry of a feed. URL is absolute; times are zero when the feed
@@ -50,8 +79,9 @@ type Item struct {
 // Parse reads a feed of any supported format, in any charset (see
 // ToUTF8; contentType is the HTTP header, or empty). base is the URL the
 // feed was fetched from; relative links are resolved against the feed's own
-// link or, failing that, base. Items without a usable link are dropped,
-// since an article is identified by its address. A document cut off in the
+// link or, failing that, base. Entries without a usable link (an article
+// is identified by its address) or with no title and no text are not items
+// but Feed.Refused, with the reason. A document cut off in the
 // middle yields its complete items.
 func Parse(data []byte, base, contentType string) (f *Feed, err error) {
 	data = ToUTF8(data, contentType)
@@ -106,6 +136,11 @@ func parse(data []byte, base string) (f *Feed, err error) {
 			Content: gi.Content,
 		}
 		if it.URL == "" {
+			f.Refused = append(f.Refused, refusal(it.Title, firstNonEmpty(gi.Link, linkFromGUID(gi.GUID))))
+			continue
+		}
+		if it.Title == "" && strings.TrimSpace(it.Summary) == "" && strings.TrimSpace(it.Content) == "" {
+			f.Refused = append(f.Refused, Refused{Link: it.URL, Reason: ReasonEmpty})
 			continue
 		}
 		if gi.PublishedParsed != nil {

@@ -182,3 +182,38 @@ func TestTTL(t *testing.T) {
 		}
 	}
 }
+
+// Entries that cannot be articles are not items, and each says why.
+func TestParseRefused(t *testing.T) {
+	doc := `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://news.example/</link>
+<item><title>Good</title><link>/a/1</link></item>
+<item><title>No link</title><description>Text.</description></item>
+<item><title>Script</title><link> JavaScript:alert(1)</link></item>
+<item><title>Mail</title><link>mailto:desk@news.example</link></item>
+<item><link>https://news.example/a/2</link><description>  </description></item>
+</channel></rss>`
+	f, err := Parse([]byte(doc), "https://news.example/feed.xml", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Items) != 1 || f.Items[0].URL != "https://news.example/a/1" {
+		t.Errorf("items = %+v, want the good one", f.Items)
+	}
+	want := []Refused{
+		{Title: "No link", Reason: ReasonNoLink},
+		{Title: "Script", Link: "JavaScript:alert(1)", Reason: ReasonJavaScript},
+		{Title: "Mail", Link: "mailto:desk@news.example", Reason: ReasonBadLink},
+		{Link: "https://news.example/a/2", Reason: ReasonEmpty},
+	}
+	if !reflect.DeepEqual(f.Refused, want) {
+		t.Errorf("refused = %+v\nwant %+v", f.Refused, want)
+	}
+	sm := `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://news.example/b</loc></url><url><loc>javascript:x()</loc></url></urlset>`
+	f, err = Parse([]byte(sm), "https://news.example/sitemap.xml", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Items) != 1 || len(f.Refused) != 1 || f.Refused[0].Reason != ReasonJavaScript {
+		t.Errorf("sitemap items %+v refused %+v, want one of each", f.Items, f.Refused)
+	}
+}

@@ -69,6 +69,7 @@ func parseSitemap(data []byte, base string) (*Feed, error) {
 		}
 		it := Item{URL: resolve(baseURL, u.Loc), Title: clean(u.News.Title), Image: resolve(baseURL, u.Image.Loc)}
 		if it.URL == "" {
+			f.Refused = append(f.Refused, refusal(it.Title, u.Loc))
 			continue
 		}
 		it.Published, _ = parseW3CDate(u.News.PublicationDate)

@@ -5,6 +5,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -141,6 +142,7 @@ func (in *Ingester) Ingest(ctx context.Context, src *taglines.Source) Outcome {
 			}
 			if cf, err := feed.Parse(r.Body, r.URL, r.ContentType); err == nil {
 				f.Items = append(f.Items, cf.Items...)
+				f.Refused = append(f.Refused, cf.Refused...)
 			}
 		}
 	}
@@ -148,7 +150,11 @@ func (in *Ingester) Ingest(ctx context.Context, src *taglines.Source) Outcome {
 	out.ItemsPerDay = itemsPerDay(f.Items, in.opts.Now())
 	out.MinInterval = max(out.MinInterval, f.TTL)
 
-	items := in.newItems(f.Items)
+	items, refused := in.newItems(f.Items)
+	refused = append(f.Refused, refused...)
+	if len(refused) > 0 {
+		log.Debug("feed items refused", "count", len(refused), "first", refused[0].Reason, "link", refused[0].Link)
+	}
 	urls := make([]string, 0, len(items))
 	for _, it := range items {
 		urls = append(urls, it.URL)
@@ -213,6 +219,7 @@ func (in *Ingester) Ingest(ctx context.Context, src *taglines.Source) Outcome {
 		log.Warn("boilerplate state not saved", "err", err) // a cache: the next poll relearns
 	}
 	out.Result.Status = taglines.FetchOK
+	out.Result.RefusedItems, out.Result.Warning = len(refused), refusedWarning(refused)
 	out.Result.ETag = resp.ETag
 	out.Result.LastModified = resp.LastModified
 	out.Result.Title = f.Title
@@ -223,19 +230,57 @@ func (in *Ingester) Ingest(ctx context.Context, src *taglines.Source) Outcome {
 
 // newItems canonicalises item URLs and drops items that repeat a URL
 // within the feed or have none usable.
-func (in *Ingester) newItems(items []feed.Item) []feed.Item {
+func (in *Ingester) newItems(items []feed.Item) ([]feed.Item, []feed.Refused) {
 	seen := make(map[string]bool, len(items))
 	out := make([]feed.Item, 0, len(items))
+	var refused []feed.Refused
 	for _, it := range items {
 		u, err := dedup.CanonicalURL(it.URL)
-		if err != nil || seen[u] {
+		if err != nil {
+			refused = append(refused, feed.Refused{Title: it.Title, Link: it.URL, Reason: feed.ReasonBadLink})
 			continue
+		}
+		if seen[u] {
+			continue // the same article listed twice
 		}
 		seen[u] = true
 		it.URL = u
 		out = append(out, it)
 	}
-	return out
+	return out, refused
+}
+
+// refusedWarning sums up refused feed entries for the source's health:
+// "3 feed items refused: 2 no link, 1 javascript: link (first: "Title")".
+func refusedWarning(refused []feed.Refused) string {
+	if len(refused) == 0 {
+		return ""
+	}
+	var reasons []string
+	count := map[string]int{}
+	for _, r := range refused {
+		if count[r.Reason] == 0 {
+			reasons = append(reasons, r.Reason)
+		}
+		count[r.Reason]++
+	}
+	parts := make([]string, len(reasons))
+	for i, r := range reasons {
+		parts[i] = fmt.Sprintf("%d %s", count[r], r)
+	}
+	noun := "items"
+	if len(refused) == 1 {
+		noun = "item"
+	}
+	w := fmt.Sprintf("%d feed %s refused: %s", len(refused), noun, strings.Join(parts, ", "))
+	first := cmp.Or(refused[0].Title, refused[0].Link)
+	if first != "" {
+		if r := []rune(first); len(r) > 80 {
+			first = string(r[:80]) + "…"
+		}
+		w += fmt.Sprintf(" (first: %q)", first)
+	}
+	return w
 }
 
 // article builds the stored article of a feed item from its page or its

@@ -37,6 +37,9 @@ func publisher(t *testing.T) (*httptest.Server, *atomic.Int32) {
 <item><title>Forbidden page</title><link>%[1]s/private/2</link><pubDate>Sun, 22 Nov 2026 09:00:00 GMT</pubDate><description>&lt;p&gt;Feed summary two, used because robots.txt forbids the page.&lt;/p&gt;</description></item>
 <item><title>Gone page</title><link>%[1]s/news/3</link><pubDate>Sun, 22 Nov 2026 08:00:00 GMT</pubDate><description>Feed summary three.</description></item>
 <item><title>Duplicate link</title><link>%[1]s/news/1</link></item>
+<item><title>No link at all</title><description>Text.</description></item>
+<item><title>Script link</title><link>javascript:void(0)</link><description>Text.</description></item>
+<item><link>%[1]s/news/empty</link></item>
 </channel></rss>`, srv.URL)
 	})
 	mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
@@ -84,6 +87,18 @@ func TestIngest(t *testing.T) {
 	}
 	if out.ItemsPerDay <= 0 {
 		t.Errorf("ItemsPerDay = %v, want a positive rate from three dated items", out.ItemsPerDay)
+	}
+	// Nothing is dropped silently: the refused entries are counted, with why.
+	if w := out.Result.Warning; out.Result.RefusedItems != 3 || !strings.HasPrefix(w, "3 feed items refused: ") ||
+		!strings.Contains(w, "1 no link") || !strings.Contains(w, "1 javascript: link") || !strings.Contains(w, "1 no title and no text") ||
+		!strings.Contains(w, `(first: "No link at all")`) {
+		t.Errorf("refused %d, warning %q; want the 3 refused entries and their reasons", out.Result.RefusedItems, w)
+	}
+	if err := store.RecordFetch(ctx, src.ID, out.Result); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := store.Source(ctx, src.ID); err != nil || got.RefusedItems != 3 || got.Warning != out.Result.Warning {
+		t.Errorf("stored source = %+v, %v; want the refused items in its health", got, err)
 	}
 	arts, err := store.Articles(ctx, taglines.ArticleQuery{})
 	if err != nil {

@@ -54,6 +54,8 @@ var statements = sqldb.SQL{
 			site_url = COALESCE(NULLIF($9, ''), site_url),
 			next_poll_at = $10,
 			items_per_day = CASE WHEN $12::double precision >= 0 THEN $12::double precision ELSE items_per_day END,
+			refused_items = CASE WHEN $13 >= 0 THEN $13 ELSE refused_items END,
+			warning = CASE WHEN $13 >= 0 THEN $14 ELSE warning END,
 			claimed_by = NULL,
 			claim_expires_at = NULL
 		WHERE id = $11`,

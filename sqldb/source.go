@@ -13,7 +13,8 @@ import (
 // SourceColumns are the columns scanSource reads, of the sources aliased s.
 const SourceColumns = `s.id, s.url, s.title, s.site_url, s.created_at, s.etag, s.last_modified,
 	s.last_attempt_at, s.last_success_at, s.status, s.http_status, s.last_error,
-	s.consecutive_failures, s.next_poll_at, s.items_per_day, s.folder, s.rules, s.prefer_feed`
+	s.consecutive_failures, s.next_poll_at, s.items_per_day, s.folder, s.rules, s.prefer_feed,
+	s.refused_items, s.warning`
 
 // scanSource reads SourceColumns, then extra destinations.
 func scanSource(row Row, extra ...any) (*taglines.Source, error) {
@@ -24,7 +25,8 @@ func scanSource(row Row, extra ...any) (*taglines.Source, error) {
 	)
 	dest := []any{&src.ID, &src.URL, &src.Title, &src.SiteURL, &created, &src.ETag, &src.LastModified,
 		&attempt, &success, &status, &src.HTTPStatus, &src.LastError,
-		&src.ConsecutiveFailures, &next, &src.ItemsPerDay, &src.Folder, &src.Rules, &src.PreferFeed}
+		&src.ConsecutiveFailures, &next, &src.ItemsPerDay, &src.Folder, &src.Rules, &src.PreferFeed,
+		&src.RefusedItems, &src.Warning}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -185,9 +187,15 @@ func (q *Queries) RecordFetch(ctx context.Context, sourceID int64, r taglines.Fe
 	if r.NextPollAt.IsZero() {
 		r.NextPollAt = r.At
 	}
+	// Only a feed read anew says which items it refuses.
+	refused := -1
+	if r.Status == taglines.FetchOK {
+		refused = max(r.RefusedItems, 0)
+	}
 	return q.exec(ctx, fmt.Sprintf("record fetch of source %d", sourceID), q.sql.RecordFetch,
 		q.sql.Time(r.At), failed, string(r.Status), r.HTTPStatus, r.Err,
-		r.ETag, r.LastModified, r.Title, r.SiteURL, q.sql.Time(r.NextPollAt), sourceID, r.ItemsPerDay)
+		r.ETag, r.LastModified, r.Title, r.SiteURL, q.sql.Time(r.NextPollAt), sourceID, r.ItemsPerDay,
+		refused, r.Warning)
 }
 
 // UpdateSource writes the operator settings of src (Title, SiteURL,

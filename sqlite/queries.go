@@ -49,7 +49,7 @@ var statements = sqldb.SQL{
 			LIMIT ?4)
 		RETURNING id, url, title, site_url, created_at, etag, last_modified,
 			last_attempt_at, last_success_at, status, http_status, last_error,
-			consecutive_failures, next_poll_at, items_per_day, folder, rules, prefer_feed`,
+			consecutive_failures, next_poll_at, items_per_day, folder, rules, prefer_feed, refused_items, warning`,
 	RecordFetch: `
 		UPDATE sources SET
 			last_attempt_at = ?1,
@@ -64,6 +64,8 @@ var statements = sqldb.SQL{
 			site_url = COALESCE(NULLIF(?9, ''), site_url),
 			next_poll_at = ?10,
 			items_per_day = CASE WHEN ?12 >= 0 THEN ?12 ELSE items_per_day END,
+			refused_items = CASE WHEN ?13 >= 0 THEN ?13 ELSE refused_items END,
+			warning = CASE WHEN ?13 >= 0 THEN ?14 ELSE warning END,
 			claimed_by = NULL,
 			claim_expires_at = NULL
 		WHERE id = ?11`,

@@ -289,6 +289,31 @@ func testClaimRelease(t *testing.T, st taglines.Store) {
 	}
 }
 
+// A successful fetch records the refused feed items and the warning; a
+// 304 or a failure keeps them, a clean feed clears them.
+func testRecordFetchWarning(t *testing.T, st taglines.Store) {
+	src := addSource(t, st, "https://warn.example/feed")
+	now := time.Now()
+	steps := []struct {
+		res     taglines.FetchResult
+		refused int
+		warning string
+	}{
+		{taglines.FetchResult{Status: taglines.FetchOK, HTTPStatus: 200, RefusedItems: 2, Warning: "2 feed items refused: 2 no link"}, 2, "2 feed items refused: 2 no link"},
+		{taglines.FetchResult{Status: taglines.FetchNotModified, HTTPStatus: 304}, 2, "2 feed items refused: 2 no link"},
+		{taglines.FetchResult{Status: taglines.FetchFailed, HTTPStatus: 503, Err: "503"}, 2, "2 feed items refused: 2 no link"},
+		{taglines.FetchResult{Status: taglines.FetchOK, HTTPStatus: 200}, 0, ""},
+	}
+	for i, step := range steps {
+		step.res.At = now.Add(time.Duration(i) * time.Minute)
+		recordFetch(t, st, src.ID, step.res)
+		got := getSource(t, st, src.ID)
+		if got.RefusedItems != step.refused || got.Warning != step.warning {
+			t.Errorf("after %s: refused %d warning %q, want %d %q", step.res.Status, got.RefusedItems, got.Warning, step.refused, step.warning)
+		}
+	}
+}
+
 func testClaimInvalid(t *testing.T, st taglines.Store) {
 	addSource(t, st, "https://news.example/feed")
 	ctx := t.Context()

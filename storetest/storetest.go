@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) taglines.Store) {
 		{"ClaimOrderAndLimit", testClaimOrderAndLimit},
 		{"ClaimLease", testClaimLease},
 		{"ClaimRelease", testClaimRelease},
+		{"RecordFetchWarning", testRecordFetchWarning},
 		{"ClaimInvalid", testClaimInvalid},
 		{"ClaimConcurrent", testClaimConcurrent},
 		{"RecordFetchSuccess", testRecordFetchSuccess},

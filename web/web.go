@@ -502,6 +502,7 @@ type sourceRow struct {
 	Status, StatusClass  string
 	HTTPStatus           int
 	Error                string
+	Warning              string // refused feed items, see taglines.Source
 	Failures             int
 	Failing              bool
 	NextPoll             string
@@ -535,6 +536,7 @@ func (h *handler) sourceRow(ctx context.Context, s *taglines.Source, now time.Ti
 		Status:     string(s.Status),
 		HTTPStatus: s.HTTPStatus,
 		Error:      s.LastError,
+		Warning:    s.Warning,
 		Failures:   s.ConsecutiveFailures,
 		Failing:    s.Failing(),
 		NextPoll:   "—",

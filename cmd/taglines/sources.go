@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -96,6 +97,8 @@ type sourceJSON struct {
 	NextPollAt          *time.Time `json:"next_poll_at"`
 	Articles            int        `json:"articles"`
 	ItemsPerDay         *float64   `json:"items_per_day"`
+	RefusedItems        int        `json:"refused_items"`
+	Warning             string     `json:"warning"`
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -119,6 +122,7 @@ func (c *sourcesListCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 					Error: s.LastError, ConsecutiveFailures: s.ConsecutiveFailures,
 					LastAttemptAt: timePtr(s.LastAttemptAt), LastSuccessAt: timePtr(s.LastSuccessAt),
 					NextPollAt: timePtr(s.NextPollAt), Articles: s.ArticleCount,
+					RefusedItems: s.RefusedItems, Warning: s.Warning,
 				})
 				if s.ItemsPerDay >= 0 {
 					out[len(out)-1].ItemsPerDay = &s.ItemsPerDay
@@ -149,7 +153,7 @@ func (c *sourcesListCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 				perDay = strconv.FormatFloat(s.ItemsPerDay, 'f', 1, 64)
 			}
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%d\t%s\n", s.ID, truncate(s.Name(), 40), statusText(s),
-				httpStatus, s.ConsecutiveFailures, last, next, perDay, s.ArticleCount, truncate(s.LastError, 60))
+				httpStatus, s.ConsecutiveFailures, last, next, perDay, s.ArticleCount, truncate(cmp.Or(s.LastError, s.Warning), 60))
 		}
 		return tw.Flush()
 	})
