@@ -48,6 +48,22 @@ func (q querier) Exec(ctx context.Context, query string, args ...any) (int64, er
 	return res.RowsAffected()
 }
 
+// writeQuerier is the write connection's querier: statements run alone
+// (Exec) join the writer's group commits; queries, which may write too
+// (UPDATE ... RETURNING), run on the connection as they come.
+type writeQuerier struct {
+	querier
+	wr *writer
+}
+
+func (q writeQuerier) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	res, err := q.wr.exec(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
 type sqlRows struct{ *sql.Rows }
 
 func (r sqlRows) Close() { _ = r.Rows.Close() }

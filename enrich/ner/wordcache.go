@@ -34,12 +34,12 @@ type wordEntry struct {
 	sums []int32   // nParts × labels
 }
 
-// wordCacheShards × wordCacheShardSize bounds the cache: about 64k words,
-// some 20 MiB with 9 labels. A full shard is emptied and refills with the
+// wordCacheShards × wordCacheShardSize bounds the cache: about 16k words,
+// some 5 MiB with 9 labels. A full shard is emptied and refills with the
 // words in use: cheaper than an LRU's bookkeeping on every token.
 const (
 	wordCacheShards    = 64
-	wordCacheShardSize = 1024
+	wordCacheShardSize = 256
 )
 
 type wordCache struct {
