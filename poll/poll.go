@@ -200,7 +200,10 @@ func (p *Poller) RunOnce(ctx context.Context) (Round, error) {
 	for {
 		if !exhausted && ctx.Err() == nil && len(pending) < maxPending && busy < p.opts.Workers {
 			var due []*taglines.Source
-			due, err = p.store.ClaimDueSources(ctx, p.opts.Owner, p.opts.Now(), p.opts.Workers, p.opts.Lease)
+			// Not cancelled midway: a claim that commits while its caller
+			// gives up would hold sources this round never learns of, and
+			// so cannot release.
+			due, err = p.store.ClaimDueSources(context.WithoutCancel(ctx), p.opts.Owner, p.opts.Now(), p.opts.Workers, p.opts.Lease)
 			if err != nil || len(due) == 0 {
 				exhausted = true
 			}
