@@ -320,37 +320,32 @@ func (f *featurizer) selfFeatures(dst []uint32, t *tokenInfo) []uint32 {
 	return dst
 }
 
-// neighbourFeatures appends the keys that the word of t contributes to the
-// token at offset -d from it (d = -1: t is the previous word) by itself.
+// neighbourFeatures appends the keys that the word of t contributes, by
+// itself, to the token d words after it (d = -1: t is that token's
+// previous word; ±2: the word beyond, which gives its lower case only).
 func (f *featurizer) neighbourFeatures(dst []uint32, t *tokenInfo, d int) []uint32 {
 	add := func(h hasher) { dst = append(dst, h.key()) }
 	switch d {
-	case -1:
-		add(newHash(fPrevLower).str(t.lower))
-		add(newHash(fPrevShape).str(t.short))
-		if len(f.clusters) > 0 {
-			for _, k := range ctxClusterPrefixes {
-				add(newHash(fPrevCluster).u32(pathPrefix(t.clu, k)).u32(uint32(k)))
-			}
-		}
-		if len(t.lower) > 2 {
-			add(newHash(fPrevSuffix).str(t.lower[len(t.lower)-2:]))
-		}
-	case 1:
-		add(newHash(fNextLower).str(t.lower))
-		add(newHash(fNextShape).str(t.short))
-		if len(f.clusters) > 0 {
-			for _, k := range ctxClusterPrefixes {
-				add(newHash(fNextCluster).u32(pathPrefix(t.clu, k)).u32(uint32(k)))
-			}
-		}
-		if len(t.lower) > 2 {
-			add(newHash(fNextSuffix).str(t.lower[len(t.lower)-2:]))
-		}
 	case -2:
 		add(newHash(fPrev2Lower).str(t.lower))
+		return dst
 	case 2:
 		add(newHash(fNext2Lower).str(t.lower))
+		return dst
+	}
+	lower, shape, cluster, suffix := fPrevLower, fPrevShape, fPrevCluster, fPrevSuffix
+	if d == 1 {
+		lower, shape, cluster, suffix = fNextLower, fNextShape, fNextCluster, fNextSuffix
+	}
+	add(newHash(lower).str(t.lower))
+	add(newHash(shape).str(t.short))
+	if len(f.clusters) > 0 {
+		for _, k := range ctxClusterPrefixes {
+			add(newHash(cluster).u32(pathPrefix(t.clu, k)).u32(uint32(k)))
+		}
+	}
+	if len(t.lower) > 2 {
+		add(newHash(suffix).str(t.lower[len(t.lower)-2:]))
 	}
 	return dst
 }
