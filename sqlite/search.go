@@ -138,7 +138,7 @@ func (s *Store) SearchCandidates(ctx context.Context, q *query.Query, c query.Ca
 		b.WriteString(` WHERE ` + strings.Join(where, ` AND `))
 	}
 	b.WriteString(order + ` LIMIT ?`)
-	out, err := sqldb.Candidates(ctx, querier{s.r}, b.String(), append(comp.Args, c.Limit)...)
+	out, err := sqldb.Candidates(ctx, querier{s.rc}, b.String(), append(comp.Args, c.Limit)...)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +166,7 @@ var newestChunk = 1000
 // first chunks; IDs follow arrival, so a chunk's range is narrow). Asking
 // the index once per article instead cost a second a page at 1M.
 func (s *Store) newestMatches(ctx context.Context, where []string, args []any, limit int) ([]query.Candidate, error) {
-	all, err := sqldb.Candidates(ctx, querier{s.r}, `SELECT a.id, a.published_at FROM search JOIN articles a ON a.id = search.rowid WHERE `+
+	all, err := sqldb.Candidates(ctx, querier{s.rc}, `SELECT a.id, a.published_at FROM search JOIN articles a ON a.id = search.rowid WHERE `+
 		strings.Join(where, ` AND `)+` ORDER BY search.rowid DESC LIMIT ?`, append(args, newestWindow)...)
 	if err != nil {
 		return nil, err
@@ -195,7 +195,7 @@ func (s *Store) newestMatches(ctx context.Context, where []string, args []any, l
 		if len(w) > 0 {
 			stmt += ` WHERE ` + strings.Join(w, ` AND `)
 		}
-		rows, err := sqldb.Candidates(ctx, querier{s.r}, stmt+` ORDER BY a.published_at DESC, a.id DESC LIMIT ?`, append(a, chunk)...)
+		rows, err := sqldb.Candidates(ctx, querier{s.rc}, stmt+` ORDER BY a.published_at DESC, a.id DESC LIMIT ?`, append(a, chunk)...)
 		if err != nil || len(rows) == 0 {
 			return out, err
 		}

@@ -40,10 +40,11 @@ const busyTimeout = 30 * time.Second
 // Store is a taglines.Store in one SQLite file. It is safe for concurrent
 // use by many goroutines. Its zero value is not usable: create one with Open.
 type Store struct {
-	*queries         // the logic shared with postgres, over w and r
-	w        *sql.DB // exactly one connection: every write goes through it
-	r        *sql.DB // read-only connections
-	wr       *writer // the transactions on w, committed in groups
+	*queries            // the logic shared with postgres, over w and r
+	w        *sql.DB    // exactly one connection: every write goes through it
+	r        *sql.DB    // read-only connections
+	rc       *stmtCache // r with its statements prepared once
+	wr       *writer    // the transactions on w, committed in groups
 }
 
 var _ taglines.Store = (*Store)(nil)
@@ -82,7 +83,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	wr := &writer{db: w}
-	return &Store{queries: sqldb.New(querier{r}, writeQuerier{querier{w}, wr}, statements, translate), w: w, r: r, wr: wr}, nil
+	rc := newStmtCache(r)
+	return &Store{queries: sqldb.New(querier{rc}, writeQuerier{querier{w}, wr}, statements, translate), w: w, r: r, rc: rc, wr: wr}, nil
 }
 
 // mmapSize is how much of the database file connections map. Mapped
@@ -153,6 +155,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 // statistics its query planner uses. Calls in flight may fail.
 func (s *Store) Close() error {
 	_, err := s.w.Exec(`PRAGMA optimize`)
+	s.rc.close()
 	return errors.Join(err, s.r.Close(), s.w.Close())
 }
 
