@@ -18,6 +18,11 @@ import (
 // term's key then the IEEE 754 bits of its float32 weight.
 const codecV1 = 1
 
+// codecV2 is the vector form with a flags byte after each term's weight
+// (bit 0: Term.Name). A vector without names is still written in version
+// 1, which earlier releases read.
+const codecV2 = 2
+
 // ErrCodec is returned for a binary form that is malformed or of an
 // unknown version.
 var ErrCodec = errors.New("malformed or unknown binary form")
@@ -104,29 +109,59 @@ func DecodeKeys(b []byte) ([]uint64, error) {
 
 // EncodeVector is the binary form of a term vector.
 func EncodeVector(v Vector) []byte {
-	b := make([]byte, 1, 1+12*len(v))
-	b[0] = codecV1
+	if !v.hasNames() {
+		b := make([]byte, 1, 1+12*len(v))
+		b[0] = codecV1
+		for _, t := range v {
+			b = binary.LittleEndian.AppendUint64(b, t.Key)
+			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(t.Weight))
+		}
+		return b
+	}
+	b := make([]byte, 1, 1+13*len(v))
+	b[0] = codecV2
 	for _, t := range v {
 		b = binary.LittleEndian.AppendUint64(b, t.Key)
 		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(t.Weight))
+		var flags byte
+		if t.Name {
+			flags = 1
+		}
+		b = append(b, flags)
 	}
 	return b
 }
 
-// DecodeVector reads EncodeVector's form, or returns ErrCodec.
+// DecodeVector reads EncodeVector's forms, or returns ErrCodec.
 func DecodeVector(b []byte) (Vector, error) {
-	if len(b) == 0 || b[0] != codecV1 || (len(b)-1)%12 != 0 {
+	size := 0
+	switch {
+	case len(b) > 0 && b[0] == codecV1:
+		size = 12
+	case len(b) > 0 && b[0] == codecV2:
+		size = 13
+	}
+	if size == 0 || (len(b)-1)%size != 0 {
 		return nil, ErrCodec
 	}
 	b = b[1:]
 	if len(b) == 0 {
 		return nil, nil
 	}
-	v := make(Vector, len(b)/12)
+	v := make(Vector, len(b)/size)
 	for i := range v {
 		v[i] = Term{
-			Key:    binary.LittleEndian.Uint64(b[12*i:]),
-			Weight: math.Float32frombits(binary.LittleEndian.Uint32(b[12*i+8:])),
+			Key:    binary.LittleEndian.Uint64(b[size*i:]),
+			Weight: math.Float32frombits(binary.LittleEndian.Uint32(b[size*i+8:])),
+		}
+		if size == 13 {
+			switch b[size*i+12] {
+			case 0:
+			case 1:
+				v[i].Name = true
+			default:
+				return nil, ErrCodec
+			}
 		}
 	}
 	return v, nil

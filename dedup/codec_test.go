@@ -31,6 +31,20 @@ func TestCodecRoundTrip(t *testing.T) {
 	if got, err := DecodeVector(EncodeVector(vec)); err != nil || !reflect.DeepEqual(got, vec) {
 		t.Errorf("vector round trip = %v, %v", got, err)
 	}
+	if b := EncodeVector(vec); b[0] != codecV1 {
+		t.Errorf("a vector without names is written in version %d, want 1 (what earlier releases read)", b[0])
+	}
+	named := Vector{{Key: 2, Weight: 0.25, Name: true}, {Key: 9, Weight: 0.75}}
+	if got, err := DecodeVector(EncodeVector(named)); err != nil || !reflect.DeepEqual(got, named) {
+		t.Errorf("named vector round trip = %v, %v", got, err)
+	}
+	badFlags := EncodeVector(named)
+	badFlags[13] = 7
+	for _, bad := range [][]byte{nil, {3}, {2, 0}, badFlags, {1, 0, 0}} {
+		if _, err := DecodeVector(bad); !errors.Is(err, ErrCodec) {
+			t.Errorf("DecodeVector(%v) error = %v, want ErrCodec", bad, err)
+		}
+	}
 	for _, bad := range [][]byte{nil, {2}, {1, 0, 0}} {
 		if _, err := DecodeKeys(bad); !errors.Is(err, ErrCodec) {
 			t.Errorf("DecodeKeys(%v) error = %v, want ErrCodec", bad, err)

@@ -51,6 +51,11 @@ type Document struct {
 	Source    string
 	Published time.Time // zero means the Deduper's clock
 	Tags      []string  // entity or topic labels from enrichment, optional
+	// Names are the tags among Tags (or besides them) that name a person
+	// or an organisation, optional. When both an article and a story name
+	// some, the article joins the story only if they share one
+	// (Options.Window bounds the time, this the subject).
+	Names []string
 }
 
 // Result is where a processed article belongs.
@@ -75,6 +80,11 @@ type Options struct {
 	// Window is how far apart in publication time two articles of one
 	// story may be; default 72h.
 	Window time.Duration
+	// MaxSpan is the longest time from a story's first article to its
+	// last; default 14 days. Window is measured from the story's nearest
+	// article, so without it a running story could grow for ever, a day
+	// at a time: past it, the news of the same subject starts a new story.
+	MaxSpan time.Duration
 	// DuplicateWindow is how far apart two versions of one article may
 	// be; default 7 days.
 	DuplicateWindow time.Duration
@@ -130,6 +140,9 @@ func (o Options) withDefaults() Options {
 	if o.Window <= 0 {
 		o.Window = 72 * time.Hour
 	}
+	if o.MaxSpan <= 0 {
+		o.MaxSpan = 14 * 24 * time.Hour
+	}
 	if o.DuplicateWindow <= 0 {
 		o.DuplicateWindow = 7 * 24 * time.Hour
 	}
@@ -176,6 +189,7 @@ type features struct {
 	mins       [SignatureLen]uint32
 	titleWords []uint32
 	raw        map[uint64]float64 // term key → boosted term frequency
+	names      map[uint64]bool    // the term keys of Document.Names
 	urlKey     uint64
 }
 
@@ -215,6 +229,20 @@ func analyze(doc *Document) features {
 	for _, tag := range doc.Tags {
 		for _, t := range tokenize(tag) {
 			add(t, 2)
+		}
+	}
+	for _, name := range doc.Names {
+		for _, t := range tokenize(name) {
+			k := makeKey(kindTerm, t.hash)
+			if _, ok := f.raw[k]; !ok {
+				add(t, 2) // a name that is not among the tags
+			}
+			if _, ok := f.raw[k]; ok {
+				if f.names == nil {
+					f.names = map[uint64]bool{}
+				}
+				f.names[k] = true
+			}
 		}
 	}
 	if doc.URL != "" {
@@ -442,11 +470,34 @@ func (d *Deduper) bestStory(ctx context.Context, e *Entry) (*Cluster, float64, e
 	bestScore := d.opts.ClusterThreshold
 	for i := range stories {
 		c := &stories[i]
+		if !d.mayJoin(e, c) {
+			continue
+		}
 		if s := e.Vector.Cosine(c.Centroid); s > bestScore || (s == bestScore && (best == nil || c.ID < best.ID)) {
 			best, bestScore = c, s
 		}
 	}
 	return best, bestScore, nil
+}
+
+// mayJoin reports whether article e may join story c at all, whatever
+// their similarity: they name a person or an organisation in common (or
+// either names none), and the story with e spans at most MaxSpan.
+func (d *Deduper) mayJoin(e *Entry, c *Cluster) bool {
+	return sharesName(e.Vector, c.Centroid) && d.withinSpan(c.First, c.Last, e.Published, e.Published)
+}
+
+// withinSpan reports whether a story over [first, last] and one over
+// [first2, last2] together span at most MaxSpan; a zero time is no bound.
+func (d *Deduper) withinSpan(first, last, first2, last2 time.Time) bool {
+	lo, hi := first, last
+	if lo.IsZero() || (!first2.IsZero() && first2.Before(lo)) {
+		lo = first2
+	}
+	if last2.After(hi) {
+		hi = last2
+	}
+	return lo.IsZero() || hi.Sub(lo) <= d.opts.MaxSpan
 }
 
 // storiesNear returns the stories that share the most of v's TermKeys
@@ -699,6 +750,9 @@ func (d *Deduper) entry(ctx context.Context, doc *Document) (prepared, error) {
 		return prepared{}, fmt.Errorf("dedup article %d: doc freq: %w", doc.ID, err)
 	}
 	vec := vector(f.raw, docs, terms, df)
+	for i := range vec {
+		vec[i].Name = f.names[vec[i].Key]
+	}
 	pub := doc.Published
 	if pub.IsZero() {
 		pub = d.opts.Now()

@@ -384,6 +384,84 @@ func FuzzTokenize(f *testing.F) {
 	})
 }
 
+func TestSharesName(t *testing.T) {
+	plain := Vector{{Key: 1, Weight: 1}, {Key: 2, Weight: 1}}
+	putin := Vector{{Key: 1, Weight: 1}, {Key: 5, Weight: 1, Name: true}}
+	putinToo := Vector{{Key: 2, Weight: 1}, {Key: 5, Weight: 1, Name: true}, {Key: 8, Weight: 1, Name: true}}
+	erdogan := Vector{{Key: 1, Weight: 1}, {Key: 6, Weight: 1, Name: true}}
+	wordOnly := Vector{{Key: 6, Weight: 1}} // the name's word, not tagged as a name here
+	for _, tt := range []struct {
+		name string
+		a, b Vector
+		want bool
+	}{
+		{"neither names anyone", plain, plain, true},
+		{"a shared name", putin, putinToo, true},
+		{"different names", putin, erdogan, false},
+		{"names on one side only", putin, plain, false},
+		{"the word of a name is not the name", erdogan, append(wordOnly, Term{Key: 9, Weight: 1, Name: true}), false},
+	} {
+		if got := sharesName(tt.a, tt.b); got != tt.want {
+			t.Errorf("%s: sharesName = %v, want %v", tt.name, got, tt.want)
+		}
+		if got := sharesName(tt.b, tt.a); got != tt.want {
+			t.Errorf("%s, swapped: sharesName = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestStorySpan: a story does not grow past MaxSpan, neither with one
+// article a year later nor a day at a time.
+func TestStorySpan(t *testing.T) {
+	ctx := context.Background()
+	text := "Flooding closed the river road at Bewdley on Monday as the Severn rose past its barriers, and the Environment Agency warned of more rain."
+	doc := func(id int64, at time.Time, extra string) Document {
+		return Document{ID: id, Title: "Severn floods close Bewdley road", Text: text + " " + extra, Published: at, Names: []string{"environmentagency"}, Tags: []string{"environmentagency", "bewdley"}}
+	}
+	d := New(NewMemIndex(), Options{})
+	if _, err := d.Process(ctx, doc(1, t0, "Residents were moved.")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := d.Process(ctx, doc(2, t0.Add(395*24*time.Hour), "A year on, the barriers held."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Cluster == 1 || res.DuplicateOf != 0 {
+		t.Errorf("an article 13 months later joined the story: %+v", res)
+	}
+	d = New(NewMemIndex(), Options{MaxSpan: 5 * 24 * time.Hour})
+	span := map[int64][2]time.Time{} // story → first and last article
+	for i := range int64(8) {
+		days := []string{"Sandbags ran out in Worcester.", "Schools shut in Upton.", "The army built a wall at Tewkesbury.", "Trains stopped at Shrewsbury.",
+			"A farmer lost his flock near Ironbridge.", "Insurers counted the claims.", "The water fell at last.", "Cleaning began on the quay."}
+		dd := doc(10+i, t0.Add(time.Duration(i)*24*time.Hour), "")
+		dd.Text = fmt.Sprintf("Severn flooding at Bewdley, day %d: the Environment Agency kept its warnings. %s", i+1, days[i])
+		res, err := d.Process(ctx, dd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.DuplicateOf != 0 {
+			t.Fatalf("day %d is a version of article %d", i+1, res.DuplicateOf)
+		}
+		sp, ok := span[res.Cluster]
+		if !ok {
+			sp[0] = dd.Published
+		}
+		sp[1] = dd.Published
+		span[res.Cluster] = sp
+	}
+	longest := time.Duration(0)
+	for id, sp := range span {
+		if sp[1].Sub(sp[0]) > 5*24*time.Hour {
+			t.Errorf("story %d spans %v, past MaxSpan", id, sp[1].Sub(sp[0]))
+		}
+		longest = max(longest, sp[1].Sub(sp[0]))
+	}
+	if len(span) == 8 || longest < 2*24*time.Hour {
+		t.Errorf("the daily articles do not form stories at all (%d stories, the longest over %v): the test shows nothing", len(span), longest)
+	}
+}
+
 func BenchmarkProcess(b *testing.B) {
 	entries := loadReference(b)
 	d := New(NewMemIndex(), Options{})

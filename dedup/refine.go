@@ -41,7 +41,7 @@ func (d *Deduper) mergeStories(ctx context.Context, id int64) (int64, []Result, 
 		best := d.opts.MergeThreshold
 		for i := range stories {
 			s := &stories[i]
-			if s.ID == c.ID {
+			if s.ID == c.ID || !sharesName(c.Centroid, s.Centroid) || !d.withinSpan(c.First, c.Last, s.First, s.Last) {
 				continue
 			}
 			if c.Centroid.Cosine(s.Centroid) >= best {
@@ -332,6 +332,9 @@ func (d *Deduper) reconsider(ctx context.Context, id int64, members map[int64][]
 		c := &stories[i]
 		if c.ID == own.ID || c.Size <= 1 {
 			continue // a story of one would have been joined when it came
+		}
+		if !d.mayJoin(&e, c) {
+			continue
 		}
 		if s := e.Vector.Cosine(c.Centroid); s > bestScore || (s == bestScore && best != nil && c.ID < best.ID) {
 			best, bestScore = c, s

@@ -7,10 +7,13 @@ import (
 
 // Term is one weighted word of an article's or a story's vector. Key is
 // the word's term key (the key the index files the article under), Weight
-// its tf-idf weight.
+// its tf-idf weight. Name marks the word of a specific entity (a person or
+// an organisation the article is tagged with, see Document.Names): a
+// story's articles share one (sharesName).
 type Term struct {
 	Key    uint64
 	Weight float32
+	Name   bool
 }
 
 // Vector is a sparse term vector sorted by Key, with no repeated keys.
@@ -64,10 +67,10 @@ func (v Vector) add(o Vector, f float32) Vector {
 			t = v[i]
 			i++
 		case i >= len(v) || v[i].Key > o[j].Key:
-			t = Term{o[j].Key, f * o[j].Weight}
+			t = Term{o[j].Key, f * o[j].Weight, o[j].Name}
 			j++
 		default:
-			t = Term{v[i].Key, v[i].Weight + f*o[j].Weight}
+			t = Term{v[i].Key, v[i].Weight + f*o[j].Weight, v[i].Name || o[j].Name}
 			i++
 			j++
 		}
@@ -114,7 +117,45 @@ func (v Vector) normalized() Vector {
 	}
 	out := make(Vector, len(v))
 	for i, t := range v {
-		out[i] = Term{t.Key, float32(float64(t.Weight) / n)}
+		out[i] = Term{t.Key, float32(float64(t.Weight) / n), t.Name}
 	}
 	return out
+}
+
+// hasNames reports whether v has a Name term.
+func (v Vector) hasNames() bool {
+	for _, t := range v {
+		if t.Name {
+			return true
+		}
+	}
+	return false
+}
+
+// sharesName reports whether an article's or a story's vector v may be of
+// one story with o by the entities they name: yes when both name people or
+// organisations and share one, or when either names none (text without
+// entity tags, such as the lower-cased Google News set, is judged by its
+// words alone). Words in common are not enough: two economic reports share
+// "pct" and "billion", two countries' news a country's name.
+func sharesName(v, o Vector) bool {
+	if vn, on := v.hasNames(), o.hasNames(); !vn || !on {
+		return vn == on
+	}
+	i, j := 0, 0
+	for i < len(v) && j < len(o) {
+		switch {
+		case v[i].Key < o[j].Key:
+			i++
+		case v[i].Key > o[j].Key:
+			j++
+		default:
+			if v[i].Name && o[j].Name {
+				return true
+			}
+			i++
+			j++
+		}
+	}
+	return false
 }

@@ -196,7 +196,7 @@ func (in *Ingester) Ingest(ctx context.Context, src *taglines.Source) Outcome {
 	}
 	wg.Wait()
 	px.learnAndClean(raw, articles)
-	in.enrich(src, fresh, articles)
+	names := in.enrich(src, fresh, articles)
 	if ctx.Err() != nil {
 		// Pages cut short by shutdown would be stored with feed text only;
 		// store nothing and let the source be polled again.
@@ -210,7 +210,7 @@ func (in *Ingester) Ingest(ctx context.Context, src *taglines.Source) Outcome {
 		return fail(resp.StatusCode, fmt.Errorf("store articles: %w", err))
 	}
 	out.New = n
-	if err := in.group(ctx, src, articles); err != nil {
+	if err := in.group(ctx, src, articles, names); err != nil {
 		// The articles are stored; they show on their own until an
 		// operator or a later run groups them.
 		log.Warn("dedup", "err", err)
@@ -482,7 +482,9 @@ const minSectionConfidence = 0.6
 // entities and topics first (they are scored), then the feed's own
 // categories, at most enrich.MaxTags; and the section, the publisher's
 // when it names one, else the classifier's when it is sure enough.
-func (in *Ingester) enrich(src *taglines.Source, items []feed.Item, articles []*taglines.Article) {
+// It returns each article's names (see tagArticle) for the dedup stage.
+func (in *Ingester) enrich(src *taglines.Source, items []feed.Item, articles []*taglines.Article) [][]string {
+	names := make([][]string, len(articles))
 	for i, a := range articles {
 		if a == nil {
 			continue
@@ -490,23 +492,31 @@ func (in *Ingester) enrich(src *taglines.Source, items []feed.Item, articles []*
 		if a.Section != taglines.DefaultSection {
 			a.SectionConfidence = 1 // the publisher said so
 		}
-		tagArticle(in.opts.Tagger, in.opts.TagRules, a, src.Name(), items[i].Categories)
+		names[i] = tagArticle(in.opts.Tagger, in.opts.TagRules, a, src.Name(), items[i].Categories)
 	}
+	return names
 }
 
 // tagArticle sets an article's tags and section from its text: the
 // tagger's scored entities and topics first, then the tags it already has
 // (its feed's categories), the operators' rules over all of them, at most
 // enrich.MaxTags; the section is the classifier's when nothing better
-// named one and it is sure enough. tagger may be nil (rules only).
-func tagArticle(tagger *enrich.Tagger, rules *enrich.TagRules, a *taglines.Article, source string, categories []string) {
+// named one and it is sure enough. tagger may be nil (rules only). It
+// returns the slugs of the tags kept that name a person or an
+// organisation: what tells two stories on one subject apart (dedup's
+// Document.Names).
+func tagArticle(tagger *enrich.Tagger, rules *enrich.TagRules, a *taglines.Article, source string, categories []string) []string {
 	tags := make([]taglines.Tag, 0, enrich.MaxTags+len(a.Tags))
+	named := map[string]bool{}
 	if tagger != nil {
 		res := tagger.Tag(enrich.Article{
 			Title: a.Title, Text: a.Text, Source: source, URL: a.URL, Lang: a.Language, Categories: categories,
 		})
 		for _, st := range res.Tags {
 			tags = append(tags, st.Tag)
+			if st.Type == enrich.TypePerson || st.Type == enrich.TypeOrganization {
+				named[st.Tag.Slug] = true
+			}
 		}
 		if a.Language == "" {
 			a.Language = res.Lang
@@ -517,19 +527,31 @@ func tagArticle(tagger *enrich.Tagger, rules *enrich.TagRules, a *taglines.Artic
 		}
 	}
 	a.Tags = rules.Apply(append(tags, a.Tags...))
+	var names []string
+	for _, t := range a.Tags {
+		if named[t.Slug] {
+			names = append(names, t.Slug)
+		}
+	}
+	return names
 }
 
 // group runs the dedup stage on the newly stored articles (those that got
 // an ID), oldest first so that a story's first article starts it, and
 // records where each belongs.
-func (in *Ingester) group(ctx context.Context, src *taglines.Source, articles []*taglines.Article) error {
+// names are each article's Document.Names, by index (nil: none known).
+func (in *Ingester) group(ctx context.Context, src *taglines.Source, articles []*taglines.Article, names [][]string) error {
 	if in.opts.Dedup == nil {
 		return nil
 	}
 	stored := make([]*taglines.Article, 0, len(articles))
-	for _, a := range articles {
+	nameOf := make(map[*taglines.Article][]string, len(articles))
+	for i, a := range articles {
 		if a != nil && a.ID != 0 {
 			stored = append(stored, a)
+			if i < len(names) {
+				nameOf[a] = names[i]
+			}
 		}
 	}
 	slices.SortStableFunc(stored, func(a, b *taglines.Article) int { return a.PublishedAt.Compare(b.PublishedAt) })
@@ -541,6 +563,7 @@ func (in *Ingester) group(ctx context.Context, src *taglines.Source, articles []
 		}
 		docs = append(docs, dedup.Document{
 			ID: a.ID, Title: a.Title, Text: a.Text, URL: a.URL, Source: src.Name(), Published: a.PublishedAt, Tags: tags,
+			Names: nameOf[a],
 		})
 	}
 	// One batch per poll: a store that can, records the decisions with

@@ -16,7 +16,7 @@ import (
 )
 
 type dedupCmd struct {
-	File        string        `arg:"" help:"JSONL file of articles (id and text required; title, url, source, published, tags used when present), or - for standard input."`
+	File        string        `arg:"" help:"JSONL file of articles (id and text required; title, url, source, published, tags and names (the people and organisations among the tags) used when present), or - for standard input."`
 	Window      time.Duration `default:"72h" help:"How far apart in time articles of one story may be."`
 	RefineEvery time.Duration `default:"1h" help:"Revisit the stories of the window each time publication times advance this much, and once at the end, as the poller does every --refine-interval (0: decide each article once, as it comes)."`
 }
@@ -34,6 +34,7 @@ type dedupIn struct {
 	Source    string          `json:"source"`
 	Published string          `json:"published"`
 	Tags      []string        `json:"tags"`
+	Names     []string        `json:"names"` // the people and organisations among the tags
 }
 
 // dedupOut is one output line of `taglines dedup`, a public interface:
@@ -87,7 +88,7 @@ func runDedup(ctx context.Context, r io.Reader, w io.Writer, name string, opts d
 		if err != nil {
 			return fmt.Errorf("%s:%d: %w", name, line, err)
 		}
-		doc := dedup.Document{Title: in.Title, Text: *in.Text, URL: in.URL, Source: in.Source, Tags: in.Tags}
+		doc := dedup.Document{Title: in.Title, Text: *in.Text, URL: in.URL, Source: in.Source, Tags: in.Tags, Names: in.Names}
 		if in.Published != "" {
 			if doc.Published, err = parseDedupTime(in.Published); err != nil {
 				return fmt.Errorf("%s:%d: published: %w", name, line, err)

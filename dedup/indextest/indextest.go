@@ -76,7 +76,7 @@ func entry(id int64, pub time.Time, keys ...uint64) dedup.Entry {
 		TitleWords: []uint32{uint32(id), uint32(id) + 7, math.MaxUint32},
 		Vector: dedup.Vector{
 			{Key: uint64(id), Weight: 0.6},
-			{Key: uint64(id) + 1, Weight: -0.25},
+			{Key: uint64(id) + 1, Weight: -0.25, Name: id%3 == 0}, // both vector forms
 			{Key: math.MaxUint64, Weight: 0.75},
 		},
 		Keys:   keys,
@@ -444,7 +444,7 @@ func cluster(id int64, first, last float64, keys ...uint64) dedup.Cluster {
 	return dedup.Cluster{
 		ID:       id,
 		Size:     int(id) + 1,
-		Centroid: dedup.Vector{{Key: 1, Weight: 2.5}, {Key: uint64(id) + 10, Weight: 0.125}, {Key: math.MaxUint64, Weight: 1}},
+		Centroid: dedup.Vector{{Key: 1, Weight: 2.5}, {Key: uint64(id) + 10, Weight: 0.125, Name: id%2 == 1}, {Key: math.MaxUint64, Weight: 1}},
 		First:    at(first),
 		Last:     at(last),
 		Keys:     keys,
