@@ -277,16 +277,27 @@ func tsphrase(t *query.Term) string {
 	case query.FieldText:
 		weight = "D"
 	}
+	lex := func(w, suffix string) string {
+		if suffix != "" {
+			return "'" + w + "':" + suffix
+		}
+		return "'" + w + "'"
+	}
 	parts := make([]string, len(t.Terms))
 	for i, w := range t.Terms {
 		suffix := weight
 		if t.Prefix && i == len(t.Terms)-1 {
 			suffix = "*" + weight
 		}
-		parts[i] = "'" + w + "'"
-		if suffix != "" {
-			parts[i] += ":" + suffix
+		parts[i] = lex(w, suffix)
+	}
+	if t.Prefix && len(t.Stems) > 0 {
+		// The prefix, or one of the shorter stems of the words it begins.
+		alts := []string{parts[len(parts)-1]}
+		for _, s := range t.Stems {
+			alts = append(alts, lex(s, weight))
 		}
+		parts[len(parts)-1] = "(" + strings.Join(alts, " | ") + ")"
 	}
 	return strings.Join(parts, " <-> ")
 }

@@ -345,6 +345,7 @@ func term(t tok) (Node, error) {
 		term := IndexTerm(w)
 		if n.Prefix && i == len(n.Words)-1 {
 			term = PrefixTerm(w)
+			n.Stems = PrefixStems(w)
 		}
 		if term == "" {
 			// A word of marks only (an apostrophe between dots): it is

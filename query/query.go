@@ -28,6 +28,7 @@ package query
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -117,9 +118,13 @@ type (
 		// the same words as the index holds them (IndexTerm), which is
 		// what they are compared by.
 		Words, Terms []string
-		Prefix       bool   // the last word is a prefix, compared unstemmed
-		Value        string // the value as written, for tag/section/lang
-		pos          int
+		Prefix       bool // the last word is a prefix, compared unstemmed
+		// Stems are, for a prefix, the terms of words it begins that the
+		// index holds under a shorter stem (PrefixStems): the last word
+		// matches a term it begins or one of these.
+		Stems []string
+		Value string // the value as written, for tag/section/lang
+		pos   int
 	}
 	// Near matches when L and R occur in the same field with at most N
 	// words between them, in either order, without overlapping.
@@ -362,7 +367,7 @@ func (n *Term) Positions(terms []string, limit int) []int {
 		ok := true
 		for j, w := range n.Terms {
 			if j == k-1 && n.Prefix {
-				ok = strings.HasPrefix(terms[i+j], w)
+				ok = strings.HasPrefix(terms[i+j], w) || slices.Contains(n.Stems, terms[i+j])
 			} else {
 				ok = terms[i+j] == w
 			}

@@ -28,6 +28,11 @@ func newHighlighter(terms []*Term) *highlighter {
 		for i, w := range t.Terms {
 			if t.Prefix && i == len(t.Terms)-1 {
 				h.prefixes = append(h.prefixes, w)
+				for _, st := range t.Stems {
+					h.words[st] = true
+					r, _ := utf8.DecodeRuneInString(st)
+					h.first[r] = true
+				}
 			} else {
 				h.words[w] = true
 			}

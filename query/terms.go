@@ -2,6 +2,7 @@ package query
 
 import (
 	"hash/maphash"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -31,6 +32,37 @@ func IndexTerm(w string) string {
 // PrefixTerm returns a prefix as the index compares it: cleaned like a
 // word, never stemmed (a stem of a prefix is not a prefix of the stems).
 func PrefixTerm(w string) string { return keepAlnum(w) }
+
+// prefixEndings are endings of the words a prefix begins, for PrefixStems:
+// English and Russian inflections and the suffixes their stemmers cut.
+var prefixEndings = []string{
+	"", "s", "es", "e", "ed", "ing", "ion", "ions", "ation", "ations", "al", "y", "ies", "er", "ers", "ic", "ics",
+	"ical", "ity", "ment", "ments", "ence", "ences", "ance", "ances", "ant", "ants", "nt", "nts", "tion", "tions",
+	"ism", "ist", "ists", "ive", "ous", "ness", "ly", "ate", "ated", "ates",
+	"а", "я", "и", "ы", "у", "ю", "е", "о", "ой", "ей", "ом", "ем", "ам", "ям", "ами", "ями", "ах", "ях", "ия", "ии",
+	"ий", "ого", "его", "ому", "ему", "ых", "их", "ым", "им", "ая", "яя", "ое", "ее", "ые", "ие", "ов", "ев",
+}
+
+// PrefixStems returns the index terms of words that begin with prefix p
+// (cleaned, as PrefixTerm) but are not held under it, sorted: the index
+// holds stems, and a stemmer may cut into the prefix ("wildfires" is held
+// as "wildfir", "elections" as "elect", "Olympics" as "olymp"), so that
+// wildfire* compared with the stems alone would match none of them. A
+// prefix matches a term that begins with it or is one of these.
+func PrefixStems(p string) []string {
+	p = keepAlnum(p)
+	if p == "" {
+		return nil
+	}
+	var out []string
+	for _, e := range prefixEndings {
+		if s := stem(p + e); s != "" && !strings.HasPrefix(s, p) && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
 
 func keepAlnum(w string) string {
 	clean := true

@@ -239,9 +239,23 @@ func (s *Store) newestMatches(ctx context.Context, where []string, args []any, l
 func fts(n query.Node) (string, bool) {
 	switch n := n.(type) {
 	case *query.Term:
-		return column(n.Field) + phrase(n), true
+		ps := phrases(n)
+		if len(ps) == 1 {
+			return column(n.Field) + ps[0], true
+		}
+		return column(n.Field) + "(" + strings.Join(ps, " OR ") + ")", true
 	case *query.Near:
-		return column(n.L.Field) + "NEAR(" + phrase(n.L) + " " + phrase(n.R) + ", " + strconv.Itoa(n.N) + ")", true
+		// NEAR takes phrases only: one group for each pair of alternatives.
+		var alts []string
+		for _, l := range phrases(n.L) {
+			for _, r := range phrases(n.R) {
+				alts = append(alts, "NEAR("+l+" "+r+", "+strconv.Itoa(n.N)+")")
+			}
+		}
+		if len(alts) == 1 {
+			return column(n.L.Field) + alts[0], true
+		}
+		return column(n.L.Field) + "(" + strings.Join(alts, " OR ") + ")", true
 	case *query.Or:
 		l, ok1 := fts(n.L)
 		r, ok2 := fts(n.R)
@@ -277,14 +291,20 @@ func column(f query.Field) string {
 	return ""
 }
 
-// phrase renders a term's words; they are letters and digits only, so
-// they need no quoting inside the double quotes.
-func phrase(t *query.Term) string {
+// phrases renders a term's words as FTS5 phrases, the prefix's first and
+// then one for each of its Stems; the words are letters and digits only,
+// so they need no quoting inside the double quotes.
+func phrases(t *query.Term) []string {
 	p := `"` + strings.Join(t.Terms, " ") + `"`
-	if t.Prefix {
-		p += " *"
+	if !t.Prefix {
+		return []string{p}
 	}
-	return p
+	out := []string{p + " *"}
+	head := t.Terms[:len(t.Terms)-1]
+	for _, s := range t.Stems {
+		out = append(out, `"`+strings.Join(append(slices.Clone(head), s), " ")+`"`)
+	}
+	return out
 }
 
 // Analyze refreshes the planner's statistics, as a bulk load should

@@ -102,6 +102,10 @@ var SearchQueries = []string{
 	`"the us" NEAR/0 "dollar"`,
 	`Europe's`,
 	`deficit NEAR/1 trade`,
+	`election*`,
+	`olympic* OR athlet*`,
+	`refugee* NEAR/5 asylum`,
+	`"general election*"`,
 }
 
 // searchCorpus is the corpus as stored: the articles of testpub's corpus
