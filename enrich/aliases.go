@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/taglines/taglines"
 )
@@ -32,12 +34,18 @@ type Aliases struct {
 	mu       sync.RWMutex // guards the maps
 	canon    map[string]entry
 	demonyms map[string]string // key → country (canonical)
-	blocked  map[string]bool   // tag slugs
+	// demonymWords are the demonyms of each country, as written.
+	demonymWords map[string][]string
+	blocked      map[string]bool // tag slugs
 }
 
 type entry struct {
 	name string
 	typ  EntityType
+	// ifNamed: the alias stands for name only in an article that also
+	// names it, or calls something by its demonym ("SA" is South Africa
+	// beside "South African", not in "Ryanair SA").
+	ifNamed bool
 }
 
 // NewAliases returns an empty table.
@@ -87,9 +95,12 @@ func (a *Aliases) Load(r io.Reader) error {
 		typ, name := EntityType(f[0]), strings.TrimSpace(f[1])
 		for _, alias := range strings.Split(f[2], "|") {
 			var err error
-			if typ == "demonym" {
+			switch {
+			case typ == "demonym":
 				err = a.AddDemonym(alias, name)
-			} else {
+			case strings.HasSuffix(alias, "?"):
+				err = a.addIfNamed(strings.TrimSuffix(alias, "?"), name, typ)
+			default:
 				err = a.Add(alias, name, typ)
 			}
 			if err != nil {
@@ -132,11 +143,11 @@ func (a *Aliases) Add(alias, canonical string, typ EntityType) error {
 			typ = e.typ
 		}
 	}
-	a.canon[k] = entry{canonical, typ}
+	a.canon[k] = entry{name: canonical, typ: typ}
 	// Re-point aliases of the old form.
 	for key, e := range a.canon {
 		if aliasKey(e.name) == k && key != k {
-			a.canon[key] = entry{canonical, e.typ}
+			a.canon[key] = entry{name: canonical, typ: e.typ, ifNamed: e.ifNamed}
 		}
 	}
 	return nil
@@ -156,6 +167,10 @@ func (a *Aliases) AddDemonym(adjective, country string) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.demonyms[k] = strings.TrimSpace(country)
+	if a.demonymWords == nil {
+		a.demonymWords = map[string][]string{}
+	}
+	a.demonymWords[strings.TrimSpace(country)] = append(a.demonymWords[strings.TrimSpace(country)], strings.TrimSpace(adjective))
 	return nil
 }
 
@@ -190,6 +205,56 @@ func (a *Aliases) Blocked(name string) bool {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	return a.blocked[t.Slug]
+}
+
+// addIfNamed is Add for an alias that stands for canonical only in an
+// article that names it (entry.ifNamed); an alias the table knows
+// otherwise stays as it is.
+func (a *Aliases) addIfNamed(alias, canonical string, typ EntityType) error {
+	if err := a.Add(alias, canonical, typ); err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	k := aliasKey(alias)
+	e := a.canon[k]
+	e.ifNamed = true
+	a.canon[k] = e
+	return nil
+}
+
+// named reports whether doc names canonical: the name itself, or a
+// demonym of it, as whole words, case-insensitively.
+func (a *Aliases) named(doc, canonical string) bool {
+	lower := strings.ToLower(doc)
+	has := func(w string) bool {
+		w = strings.ToLower(w)
+		for i := 0; ; {
+			j := strings.Index(lower[i:], w)
+			if j < 0 {
+				return false
+			}
+			j += i
+			end := j + len(w)
+			before, _ := utf8.DecodeLastRuneInString(lower[:j])
+			after, _ := utf8.DecodeRuneInString(lower[end:])
+			if (j == 0 || !unicode.IsLetter(before)) && (end == len(lower) || !unicode.IsLetter(after)) {
+				return true
+			}
+			i = j + 1
+		}
+	}
+	if has(canonical) {
+		return true
+	}
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	for _, w := range a.demonymWords[canonical] {
+		if has(w) {
+			return true
+		}
+	}
+	return false
 }
 
 // Canonical returns the canonical name of name and true when the table

@@ -262,3 +262,40 @@ func TestTopicNeedsSubject(t *testing.T) {
 		t.Errorf("no #Film on a story about a film: %v", res.Tags)
 	}
 }
+
+// TestAliasIfNamed: "SA" is South Africa in an article that says so, and
+// stays itself elsewhere; US states' abbreviations are the states.
+func TestAliasIfNamed(t *testing.T) {
+	a := DefaultAliases()
+	e, ok := a.lookup("SA")
+	if !ok || e.name != "South Africa" || !e.ifNamed {
+		t.Fatalf("lookup(SA) = %+v, %v; want South Africa, only where named", e, ok)
+	}
+	budget := "South African Finance Minister Trevor Manuel has unveiled a budget. SA's growth is forecast at 4%."
+	if !a.named(budget, e.name) {
+		t.Errorf("named(%q, South Africa) = false: a demonym names it", budget)
+	}
+	for _, doc := range []string{"The Saab SA unit cut jobs.", "Southern Africans crossed the border."} {
+		if a.named(doc, e.name) {
+			t.Errorf("named(%q, South Africa) = true", doc)
+		}
+	}
+	if c, _ := a.Canonical("N.J."); c != "New Jersey" {
+		t.Errorf("Canonical(N.J.) = %q, want New Jersey", c)
+	}
+
+	tg := testTagger(t)
+	has := func(res Result, name string) bool {
+		for _, tag := range res.Tags {
+			if tag.Tag.Name == name {
+				return true
+			}
+		}
+		return false
+	}
+	res := tg.Tag(Article{Title: "SA unveils 'more for all' budget", Text: "The South African government has pledged to spend more on the poor. " +
+		"SA Finance Minister Trevor Manuel said the budget would raise spending on housing and social grants."})
+	if !has(res, "SouthAfrica") || has(res, "SA") {
+		t.Errorf("tags = %v, want #SouthAfrica and no #SA", res.Tags)
+	}
+}

@@ -326,7 +326,7 @@ func (t *Tagger) resolve(doc string, found []ner.Entity, res *Result) []*candida
 		name := cleanName(e.Text)
 		typ := typeOf[e.Type]
 		r := raw{e: e, name: name, typ: typ}
-		if c, ok := t.aliases.lookup(name); ok {
+		if c, ok := t.aliases.lookup(name); ok && (!c.ifNamed || t.aliases.named(doc, c.name)) {
 			r.name, r.known = c.name, true
 			if c.typ != "" {
 				r.typ = c.typ
