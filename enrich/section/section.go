@@ -35,6 +35,15 @@ type Doc struct {
 	Section string // a section name, e.g. "Sports"
 	Text    string
 	Name    string // where it came from, for reports
+	// Accept lists other sections that count as right when scoring, for
+	// corpora whose classes are wider than one section (UCI's "science and
+	// technology").
+	Accept []string
+}
+
+// Correct reports whether section is a right answer for d.
+func (d Doc) Correct(section string) bool {
+	return section == d.Section || slices.Contains(d.Accept, section)
 }
 
 // Result is a classification: the section's Name and the model's
@@ -53,6 +62,26 @@ type Classifier struct {
 	// idf holds each term's inverse document frequency when the model
 	// weighs terms by tf-idf; nil for binary weights.
 	idf map[string]float32
+	// expert, when set, is a model of fewer sections trained on one
+	// publisher's full articles; its log-probabilities, times expertWeight,
+	// are added to this model's for the sections it knows (see WithExpert).
+	expert       *Classifier
+	expertWeight float64
+}
+
+// WithExpert returns a classifier in which expert, a model of fewer
+// sections, decides among its own sections and k decides between them and
+// the rest: k's probability of the expert's sections as a whole is shared
+// among them in proportion to p_k · p_expert^weight, and the other
+// sections keep k's probabilities. It lets a model of many sections
+// trained on headlines from many publishers keep, among the sections both
+// know, the accuracy of a model trained on one publisher's full articles,
+// without the expert's silence on the other sections counting against
+// them.
+func (k *Classifier) WithExpert(expert *Classifier, weight float64) *Classifier {
+	c := *k
+	c.expert, c.expertWeight = expert, weight
+	return &c
 }
 
 // terms returns the lower-case words of text (letters only) and their bigrams.
@@ -91,6 +120,10 @@ type TrainOptions struct {
 	TFIDF bool
 	// MinBigram drops bigrams in fewer documents; 0 means MinCount.
 	MinBigram int
+	// Balance weighs each example by (N/(C·n))^Balance, n its class's
+	// count, so that small classes are not drowned by large ones; 0
+	// weighs all alike, 1 fully evens the classes out.
+	Balance float64
 }
 
 // docVector returns the rows of the distinct known terms of text and the
@@ -193,11 +226,25 @@ func Train(docs []Doc, opts TrainOptions) (*Classifier, error) {
 		rows [][]float32
 		x    []float32
 		y    int
+		// alt are the other sections that count as right (Doc.Accept):
+		// the target is shared evenly between y and them.
+		alt []int
 	}
 	data := make([]vec, len(docs))
+	count := make([]int, C)
 	for i, d := range docs {
 		rows, x := k.docVector(d.Text)
-		data[i] = vec{rows, x, slices.Index(classes, d.Section)}
+		data[i] = vec{rows, x, slices.Index(classes, d.Section), nil}
+		for _, a := range d.Accept {
+			if j := slices.Index(classes, a); j >= 0 && j != data[i].y {
+				data[i].alt = append(data[i].alt, j)
+			}
+		}
+		count[data[i].y]++
+	}
+	weight := make([]float32, C)
+	for c := range C {
+		weight[c] = float32(math.Pow(float64(len(docs))/float64(C*count[c]), opts.Balance))
 	}
 	rng := rand.New(rand.NewPCG(opts.Seed, 0x73656374696f6e))
 	order := rng.Perm(len(data))
@@ -208,11 +255,13 @@ func Train(docs []Doc, opts TrainOptions) (*Classifier, error) {
 		for _, i := range order {
 			d := data[i]
 			k.probs(d.rows, d.x, p)
+			share := float32(1) / float32(1+len(d.alt))
 			for c := range C {
 				g := float32(p[c])
-				if c == d.y {
-					g--
+				if c == d.y || slices.Contains(d.alt, c) {
+					g -= share
 				}
+				g *= weight[d.y]
 				k.bias[c] -= rate * g
 				for j, w := range d.rows {
 					w[c] -= rate * (g*d.x[j] + float32(opts.L2)*w[c])
@@ -246,17 +295,54 @@ func (k *Classifier) probs(rows [][]float32, x []float32, p []float64) {
 // Classify returns the most probable section of text and its probability.
 // Text without any known word returns the most frequent-looking section by
 // bias alone, with the low confidence that implies. It never fails.
-func (k *Classifier) Classify(text string) Result {
+func (k *Classifier) Classify(text string) Result { return k.Scores(text)[0] }
+
+// Scores returns every section with its probability for text, the most
+// probable first.
+func (k *Classifier) Scores(text string) []Result {
 	rows, x := k.docVector(text)
 	p := make([]float64, len(k.classes))
 	k.probs(rows, x, p)
-	best := 0
-	for c := range p {
-		if p[c] > p[best] {
-			best = c
+	if k.expert != nil && k.expertWeight > 0 {
+		q := make([]float64, len(k.expert.classes))
+		erows, ex := k.expert.docVector(text)
+		k.expert.probs(erows, ex, q)
+		// Within the expert's sections, the product of the two models;
+		// their total, and the other sections, stay this model's. The
+		// expert learnt from full articles: its say grows with the text's
+		// length, from an eighth of its weight for a headline to all of it
+		// from 400 words on.
+		words := float64(len(strings.Fields(text)))
+		weight := k.expertWeight * min(1, max(words, 50)/400)
+		total, sum := 0.0, 0.0
+		mix := make([]float64, len(p))
+		for c, name := range k.classes {
+			if i := slices.Index(k.expert.classes, name); i >= 0 {
+				total += p[c]
+				mix[c] = math.Exp(math.Log(max(p[c], 1e-12)) + weight*math.Log(max(q[i], 1e-12)))
+				sum += mix[c]
+			}
+		}
+		for c, name := range k.classes {
+			if slices.Contains(k.expert.classes, name) && sum > 0 {
+				p[c] = total * mix[c] / sum
+			}
 		}
 	}
-	return Result{Name: k.classes[best], Confidence: math.Round(p[best]*1000) / 1000}
+	out := make([]Result, len(p))
+	for c := range p {
+		out[c] = Result{Name: k.classes[c], Confidence: math.Round(p[c]*1000) / 1000}
+	}
+	slices.SortStableFunc(out, func(a, b Result) int {
+		switch {
+		case a.Confidence > b.Confidence:
+			return -1
+		case a.Confidence < b.Confidence:
+			return 1
+		}
+		return 0
+	})
+	return out
 }
 
 // Sections returns the section names the classifier can return, sorted.
@@ -307,6 +393,15 @@ func (k *Classifier) Write(w io.Writer) error {
 			// Weights quantised to 1/1024: far below their noise.
 			put(zigzag(int64(math.Round(float64(f) * 1024))))
 		}
+	}
+	if k.expert != nil {
+		// A trailer: the expert's weight and the expert, a model of its own.
+		put(1)
+		put(math.Float64bits(k.expertWeight))
+		if err := bw.Flush(); err != nil {
+			return fmt.Errorf("write section model: %w", err)
+		}
+		return k.expert.Write(w)
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write section model: %w", err)
@@ -372,6 +467,23 @@ func Load(r io.Reader) (*Classifier, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load: %w: %w", ErrBadModel, err)
+	}
+	switch more, err := binary.ReadUvarint(br); {
+	case err == io.EOF:
+		return k, nil
+	case err != nil || more != 1:
+		return nil, fmt.Errorf("load: bad trailer: %w", ErrBadModel)
+	}
+	w, err := binary.ReadUvarint(br)
+	if err != nil {
+		return nil, fmt.Errorf("load: expert weight: %w: %w", ErrBadModel, err)
+	}
+	k.expertWeight = math.Float64frombits(w)
+	if k.expert, err = Load(br); err != nil {
+		return nil, fmt.Errorf("load: expert: %w", err)
+	}
+	if k.expert.expert != nil || math.IsNaN(k.expertWeight) || k.expertWeight < 0 || k.expertWeight > 100 {
+		return nil, fmt.Errorf("load: bad expert: %w", ErrBadModel)
 	}
 	return k, nil
 }
