@@ -196,7 +196,8 @@ func (in *Ingester) Ingest(ctx context.Context, src *taglines.Source) Outcome {
 	}
 	wg.Wait()
 	px.learnAndClean(raw, articles)
-	names := in.enrich(src, fresh, articles)
+	habit := in.loadHabit(ctx, src)
+	names := in.enrich(src, habit, fresh, articles)
 	if ctx.Err() != nil {
 		// Pages cut short by shutdown would be stored with feed text only;
 		// store nothing and let the source be polled again.
@@ -217,6 +218,9 @@ func (in *Ingester) Ingest(ctx context.Context, src *taglines.Source) Outcome {
 	}
 	if err := in.saveBoilerplate(ctx, src, px); err != nil {
 		log.Warn("boilerplate state not saved", "err", err) // a cache: the next poll relearns
+	}
+	if err := in.saveHabit(ctx, src, habit); err != nil {
+		log.Warn("section habit not saved", "err", err) // a summary: the next poll relearns
 	}
 	out.Result.Status = taglines.FetchOK
 	out.Result.RefusedItems, out.Result.Warning = len(refused), refusedWarning(refused)
@@ -474,17 +478,18 @@ func (in *Ingester) saveBoilerplate(ctx context.Context, src *taglines.Source, p
 	return in.store.SetSourceState(ctx, src.ID, boilerplateKey, data)
 }
 
-// minSectionConfidence is the classifier's probability below which an
-// article stays in the default section: a wrong section is worse than none.
+// minSectionConfidence is the classifier's probability below which it is
+// unsure of an article's section: the source's usual section decides then.
 const minSectionConfidence = 0.6
 
 // enrich tags the new articles from their cleaned text: the tagger's
 // entities and topics first (they are scored), then the feed's own
-// categories, at most enrich.MaxTags; and the section, the publisher's
-// when it names one, else the classifier's when it is sure enough.
-// It returns each article's names (see tagArticle) for the dedup stage.
-func (in *Ingester) enrich(src *taglines.Source, items []feed.Item, articles []*taglines.Article) [][]string {
+// categories, at most enrich.MaxTags; and the section (see tagArticle),
+// learning the source's habit from the sections it is sure of. It returns
+// each article's names (see tagArticle) for the dedup stage.
+func (in *Ingester) enrich(src *taglines.Source, habit *sectionHabit, items []feed.Item, articles []*taglines.Article) [][]string {
 	names := make([][]string, len(articles))
+	usual := habit.usual()
 	for i, a := range articles {
 		if a == nil {
 			continue
@@ -492,7 +497,10 @@ func (in *Ingester) enrich(src *taglines.Source, items []feed.Item, articles []*
 		if a.Section != taglines.DefaultSection {
 			a.SectionConfidence = 1 // the publisher said so
 		}
-		names[i] = tagArticle(in.opts.Tagger, in.opts.TagRules, a, src.Name(), items[i].Categories)
+		names[i] = tagArticle(in.opts.Tagger, in.opts.TagRules, a, src.Name(), items[i].Categories, usual)
+		if a.SectionConfidence >= minSectionConfidence {
+			habit.learn(a.Section)
+		}
 	}
 	return names
 }
@@ -500,12 +508,15 @@ func (in *Ingester) enrich(src *taglines.Source, items []feed.Item, articles []*
 // tagArticle sets an article's tags and section from its text: the
 // tagger's scored entities and topics first, then the tags it already has
 // (its feed's categories), the operators' rules over all of them, at most
-// enrich.MaxTags; the section is the classifier's when nothing better
-// named one and it is sure enough. tagger may be nil (rules only). It
+// enrich.MaxTags. When neither the feed nor the URL named the section, it
+// is the classifier's if it is sure, else the source's usual section
+// (usual, "" if none), else the classifier's best guess: an article has
+// the non-section taglines.DefaultSection only when it has no words at
+// all. tagger may be nil (rules only). It
 // returns the slugs of the tags kept that name a person or an
 // organisation: what tells two stories on one subject apart (dedup's
 // Document.Names).
-func tagArticle(tagger *enrich.Tagger, rules *enrich.TagRules, a *taglines.Article, source string, categories []string) []string {
+func tagArticle(tagger *enrich.Tagger, rules *enrich.TagRules, a *taglines.Article, source string, categories []string, usual string) []string {
 	tags := make([]taglines.Tag, 0, enrich.MaxTags+len(a.Tags))
 	named := map[string]bool{}
 	if tagger != nil {
@@ -522,8 +533,17 @@ func tagArticle(tagger *enrich.Tagger, rules *enrich.TagRules, a *taglines.Artic
 			a.Language = res.Lang
 		}
 		if (a.Section == "" || a.Section == taglines.DefaultSection) && res.Section.Name != "" &&
-			res.Section.Name != taglines.DefaultSection && res.Section.Confidence >= minSectionConfidence {
-			a.Section, a.SectionConfidence = res.Section.Name, res.Section.Confidence
+			res.Section.Name != taglines.DefaultSection {
+			switch {
+			case res.Section.Confidence >= minSectionConfidence:
+				a.Section, a.SectionConfidence = res.Section.Name, res.Section.Confidence
+			case usual != "":
+				// Below minSectionConfidence, so the habit never learns
+				// from its own guesses.
+				a.Section, a.SectionConfidence = usual, min(res.Section.Confidence, minSectionConfidence/2)
+			case strings.TrimSpace(a.Title+a.Text) != "":
+				a.Section, a.SectionConfidence = res.Section.Name, res.Section.Confidence
+			}
 		}
 	}
 	a.Tags = rules.Apply(append(tags, a.Tags...))
@@ -633,7 +653,7 @@ func Retag(ctx context.Context, store taglines.Store, tagger *enrich.Tagger, rul
 			if a.SectionConfidence < 1 {
 				a.Section, a.SectionConfidence = taglines.DefaultSection, 0
 			}
-			tagArticle(tagger, rules, a, a.SourceName, nil)
+			tagArticle(tagger, rules, a, a.SourceName, nil, "")
 		}
 		if _, err := store.UpdateArticles(ctx, arts); err != nil {
 			return done, err

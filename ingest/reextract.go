@@ -56,7 +56,7 @@ func (in *Ingester) Reextract(ctx context.Context, sourceID, fromID int64, progr
 			if a.SectionConfidence < 1 {
 				a.Section, a.SectionConfidence = taglines.DefaultSection, 0
 			}
-			tagArticle(in.opts.Tagger, in.opts.TagRules, a, src.Name(), nil)
+			tagArticle(in.opts.Tagger, in.opts.TagRules, a, src.Name(), nil, "")
 		}
 		if _, err := in.store.UpdateArticles(ctx, arts); err != nil {
 			return done, err

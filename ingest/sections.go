@@ -1,0 +1,99 @@
+package ingest
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"maps"
+	"slices"
+
+	"github.com/taglines/taglines"
+)
+
+// sectionsKey names a source's section habit in the store.
+const sectionsKey = "enrich.sections"
+
+// habitLimit bounds a habit's total count: past it the counts are halved,
+// so that a source that changes what it publishes is followed within a
+// few hundred articles.
+const habitLimit = 400
+
+// sectionHabit counts the sections of a source's articles that the
+// publisher named or the classifier was sure of. When the classifier is
+// unsure of an article, the source's usual section decides: a feed of
+// sport is sport.
+type sectionHabit struct {
+	Counts  map[string]int `json:"counts"`
+	changed bool
+}
+
+// usual returns the section of at least half of the habit's articles, out
+// of at least 5, or "".
+func (h *sectionHabit) usual() string {
+	total := 0
+	for _, n := range h.Counts {
+		total += n
+	}
+	if total < 5 {
+		return ""
+	}
+	names := slices.Sorted(maps.Keys(h.Counts))
+	best := slices.MaxFunc(names, func(a, b string) int { return cmp.Compare(h.Counts[a], h.Counts[b]) })
+	if 2*h.Counts[best] < total {
+		return ""
+	}
+	return best
+}
+
+// learn counts a section of which the publisher or the classifier was sure.
+func (h *sectionHabit) learn(section string) {
+	if section == "" || section == taglines.DefaultSection {
+		return
+	}
+	if h.Counts == nil {
+		h.Counts = map[string]int{}
+	}
+	h.Counts[section]++
+	h.changed = true
+	total := 0
+	for _, n := range h.Counts {
+		total += n
+	}
+	if total > habitLimit {
+		for k, n := range h.Counts {
+			if n/2 == 0 {
+				delete(h.Counts, k)
+			} else {
+				h.Counts[k] = n / 2
+			}
+		}
+	}
+}
+
+// loadHabit reads a source's section habit; an unreadable one starts anew
+// (it is a summary of what the store holds, not data of its own).
+func (in *Ingester) loadHabit(ctx context.Context, src *taglines.Source) *sectionHabit {
+	h := &sectionHabit{}
+	data, err := in.store.SourceState(ctx, src.ID, sectionsKey)
+	if err != nil {
+		in.opts.Logger.Warn("section habit not read", "source", src.ID, "err", err)
+		return h
+	}
+	if len(data) > 0 && json.Unmarshal(data, h) != nil {
+		in.opts.Logger.Warn("section habit unreadable, relearning", "source", src.ID)
+		h = &sectionHabit{}
+	}
+	return h
+}
+
+// saveHabit stores a source's habit if this poll changed it.
+func (in *Ingester) saveHabit(ctx context.Context, src *taglines.Source, h *sectionHabit) error {
+	if h == nil || !h.changed {
+		return nil
+	}
+	data, err := json.Marshal(h)
+	if err != nil {
+		return err
+	}
+	return in.store.SetSourceState(ctx, src.ID, sectionsKey, data)
+}

@@ -1,0 +1,121 @@
+package ingest
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"testing"
+
+	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/enrich"
+	"github.com/taglines/taglines/sqlite"
+)
+
+func TestSectionHabit(t *testing.T) {
+	h := &sectionHabit{}
+	for range 4 {
+		h.learn("Sports")
+	}
+	if got := h.usual(); got != "" {
+		t.Errorf("usual() after 4 articles = %q, want none yet", got)
+	}
+	h.learn("Sports")
+	h.learn(taglines.DefaultSection) // not a section: not counted
+	if got := h.usual(); got != "Sports" {
+		t.Errorf("usual() = %q, want Sports", got)
+	}
+	for range 6 {
+		h.learn("Business")
+	}
+	if got := h.usual(); got != "Business" {
+		t.Errorf("usual() with 6 Business of 11 = %q, want Business", got)
+	}
+	h.learn("World")
+	h.learn("World")
+	if got := h.usual(); got != "" {
+		t.Errorf("usual() with no section at half = %q, want none", got)
+	}
+	// Bounded: a source that changes is followed.
+	for range 2 * habitLimit {
+		h.learn("Health")
+	}
+	total := 0
+	for _, n := range h.Counts {
+		total += n
+	}
+	if total > habitLimit || h.usual() != "Health" {
+		t.Errorf("after many Health: counts %v (total %d), usual %q; want at most %d and Health", h.Counts, total, h.usual(), habitLimit)
+	}
+}
+
+// TestUnsureSection: when the classifier is unsure, the source's usual
+// section decides; without one, the classifier's best guess; the
+// non-section "News" only for an article without words.
+func TestUnsureSection(t *testing.T) {
+	tagger, err := enrich.NewTagger(enrich.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A real headline that reads as several sections at once.
+	title, text := "Weekend round-up", "What happened this week, and what comes next."
+	res := tagger.Tag(enrich.Article{Title: title, Text: text})
+	if res.Section.Confidence >= minSectionConfidence {
+		t.Fatalf("the fixture is not ambiguous: %+v; pick another", res.Section)
+	}
+	a := &taglines.Article{Title: title, Text: text, Section: taglines.DefaultSection}
+	tagArticle(tagger, nil, a, "A feed", nil, "Sports")
+	if a.Section != "Sports" || a.SectionConfidence >= minSectionConfidence {
+		t.Errorf("unsure with a usual section: %s %.3f, want Sports below %.2f", a.Section, a.SectionConfidence, minSectionConfidence)
+	}
+	a = &taglines.Article{Title: title, Text: text, Section: taglines.DefaultSection}
+	tagArticle(tagger, nil, a, "A feed", nil, "")
+	if a.Section != res.Section.Name {
+		t.Errorf("unsure without a usual section: %s, want the best guess %s", a.Section, res.Section.Name)
+	}
+	a = &taglines.Article{Section: taglines.DefaultSection}
+	tagArticle(tagger, nil, a, "A feed", nil, "")
+	if a.Section != taglines.DefaultSection {
+		t.Errorf("no words: %s, want %s", a.Section, taglines.DefaultSection)
+	}
+	// A sure classification is not overridden by the habit.
+	a = &taglines.Article{Section: taglines.DefaultSection, Title: "Arsenal beat Chelsea 2-1",
+		Text: "Arsenal beat Chelsea 2-1 in the Premier League on Saturday; the striker scored twice and the coach praised the defence."}
+	tagArticle(tagger, nil, a, "A feed", nil, "Business")
+	if a.Section != "Sports" {
+		t.Errorf("sure of Sports with a Business habit: %s", a.Section)
+	}
+}
+
+func TestHabitStored(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "habit.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	src := &taglines.Source{URL: "http://127.0.0.1:1/feed.xml"}
+	if err := store.AddSource(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	in := New(store, nil, Options{Logger: slog.New(slog.DiscardHandler)})
+	h := in.loadHabit(ctx, src)
+	if h.usual() != "" {
+		t.Fatalf("a new source has a habit: %v", h.Counts)
+	}
+	for range 7 {
+		h.learn("Technology")
+	}
+	if err := in.saveHabit(ctx, src, h); err != nil {
+		t.Fatal(err)
+	}
+	if got := in.loadHabit(ctx, src).usual(); got != "Technology" {
+		t.Errorf("reloaded habit's usual() = %q, want Technology", got)
+	}
+	// Garbage in the store is relearnt, not an error.
+	if err := store.SetSourceState(ctx, src.ID, sectionsKey, []byte("{broken")); err != nil {
+		t.Fatal(err)
+	}
+	if got := in.loadHabit(ctx, src); got.usual() != "" {
+		t.Errorf("a broken habit gave %v", got.Counts)
+	}
+}
