@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/taglines/taglines/enrich"
@@ -16,6 +17,10 @@ import (
 // TagOptions say where Tag finds its data sets.
 type TagOptions struct {
 	Data string // the folder of the shared data sets: ner/conll2003, ner/gmb, sections/bbc
+	// UCI and HuffPost, when set, are the UCI News Aggregator's
+	// newsCorpora.csv and News Category Dataset files (comma-separated)
+	// whose held-out parts are scored too (see enrich/section/DATA.md).
+	UCI, HuffPost string
 }
 
 // Tag scores entity recognition (CoNLL-2003 eng.testa and the GMB
@@ -62,16 +67,17 @@ func Tag(w io.Writer, opts TagOptions) error {
 	t := s.Total("PER", "LOC", "ORG")
 	fmt.Fprintf(w, "  PER+LOC+ORG    P %.4f  R %.4f  F1 %.4f\n\n", t.Precision(), t.Recall(), t.F1())
 
-	if err := tagSections(w, opts.Data); err != nil {
+	if err := tagSections(w, opts); err != nil {
 		return err
 	}
 	tagSpeed(w, model, testa)
 	return nil
 }
 
-// tagSections scores the section model on the held-out BBC fifth.
-func tagSections(w io.Writer, data string) error {
-	p := filepath.Join(data, "sections", "bbc", "bbc-dev.zip")
+// tagSections scores the section model on the held-out BBC fifth and,
+// when given, on the held-out parts of the UCI and HuffPost corpora.
+func tagSections(w io.Writer, opts TagOptions) error {
+	p := filepath.Join(opts.Data, "sections", "bbc", "bbc-dev.zip")
 	f, err := os.Open(p)
 	if err != nil {
 		return err
@@ -89,31 +95,86 @@ func tagSections(w io.Writer, data string) error {
 	if err != nil {
 		return err
 	}
+	scoreSections(w, k, "held-out BBC fifth", "articles", test)
+	if opts.UCI != "" {
+		f, err := os.Open(opts.UCI)
+		if err != nil {
+			return err
+		}
+		_, test, _, err := section.ReadUCI(f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+		scoreSections(w, k, "UCI News Aggregator, held-out publishers (t: Technology or Science)", "headlines", test)
+	}
+	if opts.HuffPost != "" {
+		var test []section.Doc
+		for _, p := range strings.Split(opts.HuffPost, ",") {
+			f, err := os.Open(p)
+			if err != nil {
+				return err
+			}
+			_, te, _, err := section.ReadHuffPost(f)
+			f.Close()
+			if err != nil {
+				return err
+			}
+			test = append(test, te...)
+		}
+		scoreSections(w, k, "HuffPost, held-out tenth", "headlines with descriptions", test)
+	}
+	// Speed on the BBC's full articles, one core.
+	prev := runtime.GOMAXPROCS(1)
+	start := time.Now()
+	for _, d := range test {
+		k.Classify(d.Text)
+	}
+	runtime.GOMAXPROCS(prev)
+	fmt.Fprintf(w, "section model speed (GOMAXPROCS=1): %.0f µs per text\n\n", time.Since(start).Seconds()*1e6/float64(max(len(test), 1)))
+	return nil
+}
+
+// scoreSections writes the accuracy, the macro-F1 and the share of sure
+// answers (and their accuracy) of k on docs.
+func scoreSections(w io.Writer, k *section.Classifier, name, unit string, docs []section.Doc) {
 	type pr struct{ tp, fp, fn int }
 	per := map[string]*pr{}
 	for _, name := range k.Sections() {
 		per[name] = &pr{}
 	}
-	correct := 0
-	for _, d := range test {
-		got := k.Classify(d.Text).Name
-		if got == d.Section {
+	correct, sure, sureRight := 0, 0, 0
+	for _, d := range docs {
+		r := k.Classify(d.Text)
+		got := r.Name
+		if _, ok := per[d.Section]; !ok {
+			per[d.Section] = &pr{}
+		}
+		right := d.Correct(got)
+		if right {
 			correct++
-			per[got].tp++
+			per[d.Section].tp++
 		} else {
 			per[got].fp++
 			per[d.Section].fn++
 		}
+		if r.Confidence >= enrich.SureSection {
+			sure++
+			if right {
+				sureRight++
+			}
+		}
 	}
-	macro := 0.0
-	for _, name := range k.Sections() {
-		x := per[name]
-		macro += tagRatio(2*x.tp, 2*x.tp+x.fp+x.fn)
+	macro, n := 0.0, 0
+	for _, x := range per {
+		if x.tp+x.fn > 0 {
+			macro += tagRatio(2*x.tp, 2*x.tp+x.fp+x.fn)
+			n++
+		}
 	}
-	macro /= float64(len(per))
-	fmt.Fprintf(w, "sections, held-out BBC fifth (%d articles): accuracy %.4f, macro-F1 %.4f\n\n",
-		len(test), float64(correct)/float64(len(test)), macro)
-	return nil
+	fmt.Fprintf(w, "sections, %s (%d %s): accuracy %.4f, macro-F1 %.4f; sure (≥ %.1f) of %.1f%%, accuracy there %.4f\n",
+		name, len(docs), unit, tagRatio(correct, len(docs)), macro/float64(max(n, 1)),
+		enrich.SureSection, 100*tagRatio(sure, len(docs)), tagRatio(sureRight, sure))
 }
 
 func tagRatio(a, b int) float64 {

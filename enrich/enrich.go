@@ -12,6 +12,11 @@ import (
 // MaxTags is the most tags an article keeps: precision over recall.
 const MaxTags = 10
 
+// SureSection is the section classifier's probability below which it is
+// unsure of an article's section: ingest asks the source's usual section
+// then.
+const SureSection = 0.6
+
 // sections maps the lower-cased labels publishers use for their sections to
 // the section names taglines shows.
 var sections = map[string]string{

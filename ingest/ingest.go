@@ -480,7 +480,7 @@ func (in *Ingester) saveBoilerplate(ctx context.Context, src *taglines.Source, p
 
 // minSectionConfidence is the classifier's probability below which it is
 // unsure of an article's section: the source's usual section decides then.
-const minSectionConfidence = 0.6
+const minSectionConfidence = enrich.SureSection
 
 // enrich tags the new articles from their cleaned text: the tagger's
 // entities and topics first (they are scored), then the feed's own

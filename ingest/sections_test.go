@@ -56,11 +56,23 @@ func TestUnsureSection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A real headline that reads as several sections at once.
-	title, text := "Weekend round-up", "What happened this week, and what comes next."
-	res := tagger.Tag(enrich.Article{Title: title, Text: text})
+	// Headlines that read as several sections at once: the first that the
+	// shipped model is unsure of is the fixture.
+	var title, text string
+	var res enrich.Result
+	for _, c := range [][2]string{
+		{"Weekend round-up", "What happened this week, and what comes next."},
+		{"Letters to the editor", "Readers write about the week's news."},
+		{"In pictures", "The week in photographs."},
+		{"Your questions answered", "Our reporters reply to what you asked us this week."},
+	} {
+		title, text = c[0], c[1]
+		if res = tagger.Tag(enrich.Article{Title: title, Text: text}); res.Section.Confidence < minSectionConfidence {
+			break
+		}
+	}
 	if res.Section.Confidence >= minSectionConfidence {
-		t.Fatalf("the fixture is not ambiguous: %+v; pick another", res.Section)
+		t.Fatalf("no fixture is ambiguous to this model (last: %+v); add another", res.Section)
 	}
 	a := &taglines.Article{Title: title, Text: text, Section: taglines.DefaultSection}
 	tagArticle(tagger, nil, a, "A feed", nil, "Sports")

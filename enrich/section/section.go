@@ -84,26 +84,28 @@ func (k *Classifier) WithExpert(expert *Classifier, weight float64) *Classifier 
 	return &c
 }
 
-// terms returns the lower-case words of text (letters only) and their bigrams.
-func terms(text string) []string {
-	var words []string
+// words returns the lower-case words of text that have a letter.
+func words(text string) []string {
+	var out []string
 	for _, t := range token.Tokenize(text) {
 		w := strings.ToLower(t.Text)
-		ok := false
 		for _, r := range w {
 			if unicode.IsLetter(r) {
-				ok = true
+				out = append(out, w)
 				break
 			}
 		}
-		if ok {
-			words = append(words, w)
-		}
 	}
-	out := make([]string, 0, 2*len(words))
-	out = append(out, words...)
-	for i := 1; i < len(words); i++ {
-		out = append(out, words[i-1]+" "+words[i])
+	return out
+}
+
+// terms returns the lower-case words of text (letters only) and their bigrams.
+func terms(text string) []string {
+	ws := words(text)
+	out := make([]string, 0, 2*len(ws))
+	out = append(out, ws...)
+	for i := 1; i < len(ws); i++ {
+		out = append(out, ws[i-1]+" "+ws[i])
 	}
 	return out
 }
@@ -130,28 +132,52 @@ type TrainOptions struct {
 // value of each term in the document's unit-length vector: 1/sqrt(n) for
 // binary weights, else (1+log tf)·idf scaled.
 func (k *Classifier) docVector(text string) ([][]float32, []float32) {
-	tf := map[string]int{}
-	var order []string
-	for _, t := range terms(text) {
-		if _, ok := k.terms[t]; !ok {
+	return k.vectorOf(words(text))
+}
+
+// vectorOf is docVector for the words of a text. It looks bigrams up
+// without building a string for each (the article's unknown bigrams are
+// most of them).
+func (k *Classifier) vectorOf(ws []string) ([][]float32, []float32) {
+	type hit struct {
+		row []float32
+		idf float32
+		tf  int
+	}
+	var hits []hit
+	at := make(map[*float32]int, len(ws)) // a row's index in hits
+	count := func(row []float32, idf func() float32) {
+		if i, ok := at[&row[0]]; ok {
+			hits[i].tf++
+			return
+		}
+		at[&row[0]] = len(hits)
+		hits = append(hits, hit{row, idf(), 1})
+	}
+	var buf []byte
+	for i, w := range ws {
+		if row, ok := k.terms[w]; ok {
+			count(row, func() float32 { return k.idfOf(w) })
+		}
+		if i == 0 {
 			continue
 		}
-		if tf[t] == 0 {
-			order = append(order, t)
+		buf = append(append(append(buf[:0], ws[i-1]...), ' '), w...)
+		if row, ok := k.terms[string(buf)]; ok {
+			count(row, func() float32 { return k.idfOf(string(buf)) })
 		}
-		tf[t]++
 	}
-	if len(order) == 0 {
+	if len(hits) == 0 {
 		return nil, nil
 	}
-	rows := make([][]float32, len(order))
-	xs := make([]float32, len(order))
+	rows := make([][]float32, len(hits))
+	xs := make([]float32, len(hits))
 	norm := 0.0
-	for i, t := range order {
-		rows[i] = k.terms[t]
+	for i, h := range hits {
+		rows[i] = h.row
 		x := 1.0
 		if k.idf != nil {
-			x = (1 + math.Log(float64(tf[t]))) * float64(k.idf[t])
+			x = (1 + math.Log(float64(h.tf))) * float64(h.idf)
 		}
 		xs[i] = float32(x)
 		norm += x * x
@@ -161,6 +187,14 @@ func (k *Classifier) docVector(text string) ([][]float32, []float32) {
 		xs[i] *= inv
 	}
 	return rows, xs
+}
+
+// idfOf returns a term's idf, 1 for a model of binary weights.
+func (k *Classifier) idfOf(t string) float32 {
+	if k.idf == nil {
+		return 1
+	}
+	return k.idf[t]
 }
 
 // Train fits a multinomial logistic regression to docs with SGD over
@@ -197,7 +231,13 @@ func Train(docs []Doc, opts TrainOptions) (*Classifier, error) {
 	slices.Sort(classes)
 	C := len(classes)
 	df := map[string]int{}
+	counted := map[string]bool{} // a document given more than once counts once
 	for _, d := range docs {
+		if key := d.Name + "\x00" + d.Text; counted[key] {
+			continue
+		} else {
+			counted[key] = true
+		}
 		seen := map[string]bool{}
 		for _, t := range terms(d.Text) {
 			if !seen[t] {
@@ -218,7 +258,7 @@ func Train(docs []Doc, opts TrainOptions) (*Classifier, error) {
 		if n >= least {
 			k.terms[t] = make([]float32, C)
 			if k.idf != nil {
-				k.idf[t] = quantIDF(math.Log(float64(len(docs)+1) / float64(n)))
+				k.idf[t] = quantIDF(math.Log(float64(len(counted)+1) / float64(n)))
 			}
 		}
 	}
@@ -300,20 +340,20 @@ func (k *Classifier) Classify(text string) Result { return k.Scores(text)[0] }
 // Scores returns every section with its probability for text, the most
 // probable first.
 func (k *Classifier) Scores(text string) []Result {
-	rows, x := k.docVector(text)
+	ws := words(text)
+	rows, x := k.vectorOf(ws)
 	p := make([]float64, len(k.classes))
 	k.probs(rows, x, p)
 	if k.expert != nil && k.expertWeight > 0 {
 		q := make([]float64, len(k.expert.classes))
-		erows, ex := k.expert.docVector(text)
+		erows, ex := k.expert.vectorOf(ws)
 		k.expert.probs(erows, ex, q)
 		// Within the expert's sections, the product of the two models;
 		// their total, and the other sections, stay this model's. The
 		// expert learnt from full articles: its say grows with the text's
 		// length, from an eighth of its weight for a headline to all of it
 		// from 400 words on.
-		words := float64(len(strings.Fields(text)))
-		weight := k.expertWeight * min(1, max(words, 50)/400)
+		weight := k.expertWeight * min(1, max(float64(len(ws)), 50)/400)
 		total, sum := 0.0, 0.0
 		mix := make([]float64, len(p))
 		for c, name := range k.classes {
@@ -374,8 +414,12 @@ func (k *Classifier) Write(w io.Writer) error {
 		putF(k.bias[c])
 	}
 	keys := make([]string, 0, len(k.terms))
-	for t := range k.terms {
-		keys = append(keys, t)
+	for t, ws := range k.terms {
+		// A term whose weights all round to zero changes nothing but the
+		// vector's length; dropping it keeps the model small.
+		if slices.ContainsFunc(ws, func(f float32) bool { return math.Round(float64(f)*1024) != 0 }) {
+			keys = append(keys, t)
+		}
 	}
 	sort.Strings(keys)
 	put(uint64(len(keys)))

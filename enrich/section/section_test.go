@@ -201,3 +201,17 @@ func TestReadCorpora(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkClassify classifies a BBC article of ~400 words with the
+// shipped model (both of its models, as ingest does).
+func BenchmarkClassify(b *testing.B) {
+	k, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := strings.Repeat("The Labour party leader said the government's election manifesto would cut taxes, and Tory MPs attacked the prime minister over the budget. ", 16)
+	b.ReportAllocs()
+	for b.Loop() {
+		k.Classify(text)
+	}
+}

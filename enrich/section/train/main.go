@@ -285,6 +285,14 @@ func run(sets []corpus, out string, limit int, o section.TrainOptions) error {
 	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", out, err)
 	}
+	// Score what ships: the model as loaded back.
+	zr, err := gzip.NewReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		return err
+	}
+	if k, err = section.Load(zr); err != nil {
+		return err
+	}
 	fmt.Printf("wrote %s (%d bytes); %d training examples; sections %s\n", out, buf.Len(), len(train), strings.Join(k.Sections(), ", "))
 	for _, c := range sets {
 		fmt.Printf("held-out %s: %d examples, accuracy %.4f\n", c.name, len(c.test), accuracy(k, c.test))
