@@ -32,6 +32,12 @@ type Source struct {
 	Folder     string // the OPML folder the source came from or goes to
 	Rules      string // extraction rules as JSON (see extract.ParseRules); "" for none
 	PreferFeed bool   // use the feed's full text instead of fetching pages
+	// Sections is the operator's section map for the source's articles:
+	// comma-separated "label=Section" pairs that rename the source's own
+	// feed categories or the sections given to its articles, and "*=Section"
+	// for one section for all of them (see enrich.ParseSectionMap); "" for
+	// none.
+	Sections string
 
 	// Conditional GET validators from the last successful response.
 	ETag         string

@@ -174,6 +174,10 @@ func (in *Ingester) Ingest(ctx context.Context, src *taglines.Source) Outcome {
 	if err != nil {
 		return fail(resp.StatusCode, err)
 	}
+	sm, err := sourceSectionMap(src)
+	if err != nil {
+		return fail(resp.StatusCode, err)
+	}
 	articles := make([]*taglines.Article, len(fresh))
 	raw := make([]string, len(fresh)) // page texts before boilerplate removal, to learn from
 	var pageErrs int
@@ -197,7 +201,7 @@ func (in *Ingester) Ingest(ctx context.Context, src *taglines.Source) Outcome {
 	wg.Wait()
 	px.learnAndClean(raw, articles)
 	habit := in.loadHabit(ctx, src)
-	names := in.enrich(src, habit, fresh, articles)
+	names := in.enrich(src, sm, habit, fresh, articles)
 	if ctx.Err() != nil {
 		// Pages cut short by shutdown would be stored with feed text only;
 		// store nothing and let the source be polled again.
@@ -487,9 +491,9 @@ const minSectionConfidence = enrich.SureSection
 // categories, at most enrich.MaxTags; and the section (see tagArticle),
 // learning the source's habit from the sections it is sure of. It returns
 // each article's names (see tagArticle) for the dedup stage.
-func (in *Ingester) enrich(src *taglines.Source, habit *sectionHabit, items []feed.Item, articles []*taglines.Article) [][]string {
+func (in *Ingester) enrich(src *taglines.Source, sm enrich.SectionMap, habit *sectionHabit, items []feed.Item, articles []*taglines.Article) [][]string {
 	names := make([][]string, len(articles))
-	usual := habit.usual()
+	ss := sourceSections{usual: habit.usual(), m: sm}
 	for i, a := range articles {
 		if a == nil {
 			continue
@@ -497,7 +501,7 @@ func (in *Ingester) enrich(src *taglines.Source, habit *sectionHabit, items []fe
 		if a.Section != taglines.DefaultSection {
 			a.SectionConfidence = 1 // the publisher said so
 		}
-		names[i] = tagArticle(in.opts.Tagger, in.opts.TagRules, a, src.Name(), items[i].Categories, usual)
+		names[i] = tagArticle(in.opts.Tagger, in.opts.TagRules, a, src.Name(), items[i].Categories, ss)
 		if a.SectionConfidence >= minSectionConfidence {
 			habit.learn(a.Section)
 		}
@@ -508,15 +512,23 @@ func (in *Ingester) enrich(src *taglines.Source, habit *sectionHabit, items []fe
 // tagArticle sets an article's tags and section from its text: the
 // tagger's scored entities and topics first, then the tags it already has
 // (its feed's categories), the operators' rules over all of them, at most
-// enrich.MaxTags. When neither the feed nor the URL named the section, it
-// is the classifier's if it is sure, else the source's usual section
-// (usual, "" if none), else the classifier's best guess: an article has
-// the non-section taglines.DefaultSection only when it has no words at
-// all. tagger may be nil (rules only). It
+// enrich.MaxTags. The section is the operator's for all the source's
+// articles if the source's map sets one, else the one the map gives the
+// feed's categories; else, when neither the feed nor the URL named it, the
+// classifier's if it is sure, else the source's usual section (ss.usual),
+// else the classifier's best guess, renamed by the map: an article has the
+// non-section taglines.DefaultSection only when it has no words at all.
+// tagger may be nil (rules only). It
 // returns the slugs of the tags kept that name a person or an
 // organisation: what tells two stories on one subject apart (dedup's
 // Document.Names).
-func tagArticle(tagger *enrich.Tagger, rules *enrich.TagRules, a *taglines.Article, source string, categories []string, usual string) []string {
+func tagArticle(tagger *enrich.Tagger, rules *enrich.TagRules, a *taglines.Article, source string, categories []string, ss sourceSections) []string {
+	if s := cmp.Or(ss.m.All(), ss.m.FromCategories(categories)); s != "" {
+		a.Section, a.SectionConfidence = s, 1 // the operator said so
+	} else {
+		defer func() { a.Section = ss.m.Rename(a.Section) }()
+	}
+	usual := ss.usual
 	tags := make([]taglines.Tag, 0, enrich.MaxTags+len(a.Tags))
 	named := map[string]bool{}
 	if tagger != nil {
@@ -637,6 +649,7 @@ type RetagProgress func(done int, lastID int64)
 // from the last ID reported. A section the publisher gave is kept.
 func Retag(ctx context.Context, store taglines.Store, tagger *enrich.Tagger, rules *enrich.TagRules, sourceID, fromID int64, progress RetagProgress) (int, error) {
 	const page = 200
+	maps := map[int64]sourceSections{} // each source's section map
 	done, after := 0, fromID
 	for {
 		if err := ctx.Err(); err != nil {
@@ -653,7 +666,18 @@ func Retag(ctx context.Context, store taglines.Store, tagger *enrich.Tagger, rul
 			if a.SectionConfidence < 1 {
 				a.Section, a.SectionConfidence = taglines.DefaultSection, 0
 			}
-			tagArticle(tagger, rules, a, a.SourceName, nil, "")
+			ss, ok := maps[a.SourceID]
+			if !ok {
+				src, err := store.Source(ctx, a.SourceID)
+				if err != nil {
+					return done, fmt.Errorf("article %d: %w", a.ID, err)
+				}
+				if ss.m, err = sourceSectionMap(src); err != nil {
+					return done, fmt.Errorf("source %d: %w", src.ID, err)
+				}
+				maps[a.SourceID] = ss
+			}
+			tagArticle(tagger, rules, a, a.SourceName, nil, ss)
 		}
 		if _, err := store.UpdateArticles(ctx, arts); err != nil {
 			return done, err

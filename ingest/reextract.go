@@ -56,7 +56,11 @@ func (in *Ingester) Reextract(ctx context.Context, sourceID, fromID int64, progr
 			if a.SectionConfidence < 1 {
 				a.Section, a.SectionConfidence = taglines.DefaultSection, 0
 			}
-			tagArticle(in.opts.Tagger, in.opts.TagRules, a, src.Name(), nil, "")
+			sm, err := sourceSectionMap(src)
+			if err != nil {
+				return done, fmt.Errorf("source %d: %w", src.ID, err)
+			}
+			tagArticle(in.opts.Tagger, in.opts.TagRules, a, src.Name(), nil, sourceSections{m: sm})
 		}
 		if _, err := in.store.UpdateArticles(ctx, arts); err != nil {
 			return done, err

@@ -4,11 +4,31 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 
 	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/enrich"
 )
+
+// sourceSections is what a source says about its articles' sections: the
+// section it usually has (learnt, "" if none) and the operator's map.
+type sourceSections struct {
+	usual string
+	m     enrich.SectionMap
+}
+
+// sourceSectionMap parses a source's section map. A broken map (only a
+// direct edit of the database makes one: "sources set" checks it) fails
+// the poll, so the operator sees the error on the source.
+func sourceSectionMap(src *taglines.Source) (enrich.SectionMap, error) {
+	m, err := enrich.ParseSectionMap(src.Sections)
+	if err != nil {
+		return m, fmt.Errorf("source sections: %w", err)
+	}
+	return m, nil
+}
 
 // sectionsKey names a source's section habit in the store.
 const sectionsKey = "enrich.sections"

@@ -75,24 +75,24 @@ func TestUnsureSection(t *testing.T) {
 		t.Fatalf("no fixture is ambiguous to this model (last: %+v); add another", res.Section)
 	}
 	a := &taglines.Article{Title: title, Text: text, Section: taglines.DefaultSection}
-	tagArticle(tagger, nil, a, "A feed", nil, "Sports")
+	tagArticle(tagger, nil, a, "A feed", nil, sourceSections{usual: "Sports"})
 	if a.Section != "Sports" || a.SectionConfidence >= minSectionConfidence {
 		t.Errorf("unsure with a usual section: %s %.3f, want Sports below %.2f", a.Section, a.SectionConfidence, minSectionConfidence)
 	}
 	a = &taglines.Article{Title: title, Text: text, Section: taglines.DefaultSection}
-	tagArticle(tagger, nil, a, "A feed", nil, "")
+	tagArticle(tagger, nil, a, "A feed", nil, sourceSections{})
 	if a.Section != res.Section.Name {
 		t.Errorf("unsure without a usual section: %s, want the best guess %s", a.Section, res.Section.Name)
 	}
 	a = &taglines.Article{Section: taglines.DefaultSection}
-	tagArticle(tagger, nil, a, "A feed", nil, "")
+	tagArticle(tagger, nil, a, "A feed", nil, sourceSections{})
 	if a.Section != taglines.DefaultSection {
 		t.Errorf("no words: %s, want %s", a.Section, taglines.DefaultSection)
 	}
 	// A sure classification is not overridden by the habit.
 	a = &taglines.Article{Section: taglines.DefaultSection, Title: "Arsenal beat Chelsea 2-1",
 		Text: "Arsenal beat Chelsea 2-1 in the Premier League on Saturday; the striker scored twice and the coach praised the defence."}
-	tagArticle(tagger, nil, a, "A feed", nil, "Business")
+	tagArticle(tagger, nil, a, "A feed", nil, sourceSections{usual: "Business"})
 	if a.Section != "Sports" {
 		t.Errorf("sure of Sports with a Business habit: %s", a.Section)
 	}
@@ -129,5 +129,39 @@ func TestHabitStored(t *testing.T) {
 	}
 	if got := in.loadHabit(ctx, src); got.usual() != "" {
 		t.Errorf("a broken habit gave %v", got.Counts)
+	}
+}
+
+// TestSourceSectionMap: the operator's map renames a source's labels and
+// the sections taglines gives, or sets one section for all its articles.
+func TestSourceSectionMap(t *testing.T) {
+	tagger, err := enrich.NewTagger(enrich.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sport := func() *taglines.Article {
+		return &taglines.Article{Section: taglines.DefaultSection, Title: "Arsenal beat Chelsea 2-1",
+			Text: "Arsenal beat Chelsea 2-1 in the Premier League on Saturday; the striker scored twice and the coach praised the defence."}
+	}
+	m, err := enrich.ParseSectionMap("Footie=Football, Sports=Sport")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := sport()
+	tagArticle(tagger, nil, a, "A feed", []string{"footie"}, sourceSections{m: m})
+	if a.Section != "Football" || a.SectionConfidence != 1 {
+		t.Errorf("feed label mapped: %s %.2f, want Football 1", a.Section, a.SectionConfidence)
+	}
+	a = sport()
+	tagArticle(tagger, nil, a, "A feed", nil, sourceSections{m: m})
+	if a.Section != "Sport" {
+		t.Errorf("classifier's Sports renamed: %s, want Sport", a.Section)
+	}
+	m, _ = enrich.ParseSectionMap("*=Business")
+	a = sport()
+	a.Section, a.SectionConfidence = "Sports", 1 // the feed named one
+	tagArticle(tagger, nil, a, "A feed", []string{"Sport"}, sourceSections{m: m})
+	if a.Section != "Business" {
+		t.Errorf("*=Business: %s, want Business for every article", a.Section)
 	}
 }

@@ -21,8 +21,8 @@ var statements = sqldb.SQL{
 	Past:    farPast,
 	Future:  farFuture,
 
-	AddSource: `INSERT INTO sources (url, title, site_url, created_at, next_poll_at, folder, rules, prefer_feed)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+	AddSource: `INSERT INTO sources (url, title, site_url, created_at, next_poll_at, folder, rules, prefer_feed, sections)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 	SourceByID:   `SELECT ` + sqldb.SourceColumns + `, ` + articleCount + ` FROM sources s WHERE s.id = $1`,
 	SourceByURL:  `SELECT ` + sqldb.SourceColumns + `, ` + articleCount + ` FROM sources s WHERE s.url = $1`,
 	Sources:      `SELECT ` + sqldb.SourceColumns + `, ` + articleCount + ` FROM sources s ORDER BY s.id`,
@@ -59,7 +59,7 @@ var statements = sqldb.SQL{
 			claimed_by = NULL,
 			claim_expires_at = NULL
 		WHERE id = $11`,
-	UpdateSource: `UPDATE sources SET title = $1, site_url = $2, folder = $3, rules = $4, prefer_feed = $5 WHERE id = $6`,
+	UpdateSource: `UPDATE sources SET title = $1, site_url = $2, folder = $3, rules = $4, prefer_feed = $5, sections = $6 WHERE id = $7`,
 	SourceState:  `SELECT data FROM source_state WHERE source_id = $1 AND key = $2`,
 	SetSourceState: `
 		INSERT INTO source_state (source_id, key, data, updated_at) VALUES ($1, $2, $3, $4)

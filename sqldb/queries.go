@@ -37,7 +37,7 @@ type SQL struct {
 	Past, Future any
 
 	// sources.go: (url, title, site_url, created_at, next_poll_at,
-	// folder, rules, prefer_feed), returning the ID.
+	// folder, rules, prefer_feed, sections), returning the ID.
 	AddSource string
 	// SourceByID and SourceByURL select SourceColumns and the article
 	// count by (id) and (url); Sources selects them all, by ID.

@@ -14,7 +14,7 @@ import (
 const SourceColumns = `s.id, s.url, s.title, s.site_url, s.created_at, s.etag, s.last_modified,
 	s.last_attempt_at, s.last_success_at, s.status, s.http_status, s.last_error,
 	s.consecutive_failures, s.next_poll_at, s.items_per_day, s.folder, s.rules, s.prefer_feed,
-	s.refused_items, s.warning`
+	s.refused_items, s.warning, s.sections`
 
 // scanSource reads SourceColumns, then extra destinations.
 func scanSource(row Row, extra ...any) (*taglines.Source, error) {
@@ -26,7 +26,7 @@ func scanSource(row Row, extra ...any) (*taglines.Source, error) {
 	dest := []any{&src.ID, &src.URL, &src.Title, &src.SiteURL, &created, &src.ETag, &src.LastModified,
 		&attempt, &success, &status, &src.HTTPStatus, &src.LastError,
 		&src.ConsecutiveFailures, &next, &src.ItemsPerDay, &src.Folder, &src.Rules, &src.PreferFeed,
-		&src.RefusedItems, &src.Warning}
+		&src.RefusedItems, &src.Warning, &src.Sections}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func (q *Queries) AddSource(ctx context.Context, src *taglines.Source) error {
 	}
 	var id int64
 	err := q.w.QueryRow(ctx, q.sql.AddSource, src.URL, src.Title, src.SiteURL, q.sql.Time(now), q.sql.Time(next),
-		src.Folder, src.Rules, src.PreferFeed).Scan(&id)
+		src.Folder, src.Rules, src.PreferFeed, src.Sections).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("add source %s: %w", src.URL, q.translate(err))
 	}
@@ -199,10 +199,10 @@ func (q *Queries) RecordFetch(ctx context.Context, sourceID int64, r taglines.Fe
 }
 
 // UpdateSource writes the operator settings of src (Title, SiteURL,
-// Folder, Rules, PreferFeed), or returns ErrNotFound.
+// Folder, Rules, PreferFeed, Sections), or returns ErrNotFound.
 func (q *Queries) UpdateSource(ctx context.Context, src *taglines.Source) error {
 	return q.exec(ctx, fmt.Sprintf("update source %d", src.ID), q.sql.UpdateSource,
-		src.Title, src.SiteURL, src.Folder, src.Rules, src.PreferFeed, src.ID)
+		src.Title, src.SiteURL, src.Folder, src.Rules, src.PreferFeed, src.Sections, src.ID)
 }
 
 // SourceState returns a stage's state for a source, or nil if none.

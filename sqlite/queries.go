@@ -30,8 +30,8 @@ var statements = sqldb.SQL{
 	Past:   int64(math.MinInt64),
 	Future: int64(math.MaxInt64),
 
-	AddSource: `INSERT INTO sources (url, title, site_url, created_at, next_poll_at, folder, rules, prefer_feed)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+	AddSource: `INSERT INTO sources (url, title, site_url, created_at, next_poll_at, folder, rules, prefer_feed, sections)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 	SourceByID:   `SELECT ` + sqldb.SourceColumns + `, ` + articleCount + ` FROM sources s WHERE s.id = ?`,
 	SourceByURL:  `SELECT ` + sqldb.SourceColumns + `, ` + articleCount + ` FROM sources s WHERE s.url = ?`,
 	Sources:      `SELECT ` + sqldb.SourceColumns + `, ` + articleCount + ` FROM sources s ORDER BY s.id`,
@@ -49,7 +49,7 @@ var statements = sqldb.SQL{
 			LIMIT ?4)
 		RETURNING id, url, title, site_url, created_at, etag, last_modified,
 			last_attempt_at, last_success_at, status, http_status, last_error,
-			consecutive_failures, next_poll_at, items_per_day, folder, rules, prefer_feed, refused_items, warning`,
+			consecutive_failures, next_poll_at, items_per_day, folder, rules, prefer_feed, refused_items, warning, sections`,
 	RecordFetch: `
 		UPDATE sources SET
 			last_attempt_at = ?1,
@@ -69,7 +69,7 @@ var statements = sqldb.SQL{
 			claimed_by = NULL,
 			claim_expires_at = NULL
 		WHERE id = ?11`,
-	UpdateSource: `UPDATE sources SET title = ?, site_url = ?, folder = ?, rules = ?, prefer_feed = ? WHERE id = ?`,
+	UpdateSource: `UPDATE sources SET title = ?, site_url = ?, folder = ?, rules = ?, prefer_feed = ?, sections = ? WHERE id = ?`,
 	SourceState:  `SELECT data FROM source_state WHERE source_id = ? AND key = ?`,
 	SetSourceState: `
 		INSERT INTO source_state (source_id, key, data, updated_at) VALUES (?, ?, ?, ?)

@@ -512,20 +512,21 @@ func testAddSourceNextPoll(t *testing.T, st taglines.Store) {
 }
 
 func testSourceSettings(t *testing.T, st taglines.Store) {
-	src := &taglines.Source{URL: "https://settings.example/feed.xml", Folder: "World", Rules: `{"drop":[".ad"]}`, PreferFeed: true}
+	src := &taglines.Source{URL: "https://settings.example/feed.xml", Folder: "World", Rules: `{"drop":[".ad"]}`, PreferFeed: true,
+		Sections: "Footie=Sports"}
 	if err := st.AddSource(t.Context(), src); err != nil {
 		t.Fatal(err)
 	}
 	got := getSource(t, st, src.ID)
-	if got.Folder != "World" || got.Rules != `{"drop":[".ad"]}` || !got.PreferFeed {
-		t.Errorf("new source settings = folder %q rules %q prefer %v", got.Folder, got.Rules, got.PreferFeed)
+	if got.Folder != "World" || got.Rules != `{"drop":[".ad"]}` || !got.PreferFeed || got.Sections != "Footie=Sports" {
+		t.Errorf("new source settings = folder %q rules %q prefer %v sections %q", got.Folder, got.Rules, got.PreferFeed, got.Sections)
 	}
-	got.Title, got.Folder, got.Rules, got.PreferFeed = "Renamed", "Europe", "", false
+	got.Title, got.Folder, got.Rules, got.PreferFeed, got.Sections = "Renamed", "Europe", "", false, "*=Business"
 	if err := st.UpdateSource(t.Context(), got); err != nil {
 		t.Fatal(err)
 	}
 	again := getSource(t, st, src.ID)
-	if again.Title != "Renamed" || again.Folder != "Europe" || again.Rules != "" || again.PreferFeed {
+	if again.Title != "Renamed" || again.Folder != "Europe" || again.Rules != "" || again.PreferFeed || again.Sections != "*=Business" {
 		t.Errorf("updated source = %+v", again)
 	}
 	if again.URL != src.URL || !again.CreatedAt.Equal(got.CreatedAt) {

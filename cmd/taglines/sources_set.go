@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/enrich"
 	"github.com/taglines/taglines/extract"
 )
 
@@ -16,6 +17,7 @@ type sourcesSetCmd struct {
 	Folder     string `help:"OPML folder."`
 	Rules      string `help:"Extraction rules as a JSON file ({\"keep\":[...],\"drop\":[...],\"strip\":[...]}); 'none' removes them. Preview with: taglines extract --url PAGE --rules FILE page.html" type:"string"`
 	PreferFeed *bool  `help:"Use the feed's full text instead of fetching pages (--prefer-feed=false to fetch again)."`
+	Sections   string `help:"Section map: comma-separated label=Section pairs renaming the source's feed categories or the sections it is given (Footie=Sports,Politics=UK politics), or *=Section for all its articles; 'none' removes it. Applies to new articles; 'taglines retag --source ID' redoes stored ones."`
 }
 
 // Run changes a source's operator settings; rules are validated first.
@@ -48,11 +50,21 @@ func (c *sourcesSetCmd) Run(ctx context.Context, m *Main, cfg *Config) error {
 		if c.PreferFeed != nil {
 			src.PreferFeed = *c.PreferFeed
 		}
+		switch c.Sections {
+		case "":
+		case "none":
+			src.Sections = ""
+		default:
+			if _, err := enrich.ParseSectionMap(c.Sections); err != nil {
+				return fmt.Errorf("--sections: %w", err)
+			}
+			src.Sections = c.Sections
+		}
 		if err := store.UpdateSource(ctx, src); err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stdout, "source %d: title %q, folder %q, rules %d bytes, prefer feed %v\n",
-			src.ID, src.Title, src.Folder, len(src.Rules), src.PreferFeed)
+		fmt.Fprintf(m.Stdout, "source %d: title %q, folder %q, rules %d bytes, prefer feed %v, sections %q\n",
+			src.ID, src.Title, src.Folder, len(src.Rules), src.PreferFeed, src.Sections)
 		return nil
 	})
 }
