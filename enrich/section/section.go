@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"path"
@@ -58,10 +59,14 @@ type Result struct {
 type Classifier struct {
 	classes []string
 	bias    []float32
-	terms   map[string][]float32 // term → weight per class
+	// terms maps a term to its row: its weights per class are
+	// w[row·C : (row+1)·C], its idf idf[row]. One flat array instead of a
+	// slice a term keeps the model's memory near its size.
+	terms map[string]int32
+	w     []float32
 	// idf holds each term's inverse document frequency when the model
 	// weighs terms by tf-idf; nil for binary weights.
-	idf map[string]float32
+	idf []float32
 	// expert, when set, is a model of fewer sections trained on one
 	// publisher's full articles; its log-probabilities, times expertWeight,
 	// are added to this model's for the sections it knows (see WithExpert).
@@ -140,31 +145,30 @@ func (k *Classifier) docVector(text string) ([][]float32, []float32) {
 // most of them).
 func (k *Classifier) vectorOf(ws []string) ([][]float32, []float32) {
 	type hit struct {
-		row []float32
-		idf float32
+		row int32
 		tf  int
 	}
 	var hits []hit
-	at := make(map[*float32]int, len(ws)) // a row's index in hits
-	count := func(row []float32, idf func() float32) {
-		if i, ok := at[&row[0]]; ok {
+	at := make(map[int32]int, len(ws)) // a row's index in hits
+	count := func(row int32) {
+		if i, ok := at[row]; ok {
 			hits[i].tf++
 			return
 		}
-		at[&row[0]] = len(hits)
-		hits = append(hits, hit{row, idf(), 1})
+		at[row] = len(hits)
+		hits = append(hits, hit{row, 1})
 	}
 	var buf []byte
 	for i, w := range ws {
 		if row, ok := k.terms[w]; ok {
-			count(row, func() float32 { return k.idfOf(w) })
+			count(row)
 		}
 		if i == 0 {
 			continue
 		}
 		buf = append(append(append(buf[:0], ws[i-1]...), ' '), w...)
 		if row, ok := k.terms[string(buf)]; ok {
-			count(row, func() float32 { return k.idfOf(string(buf)) })
+			count(row)
 		}
 	}
 	if len(hits) == 0 {
@@ -174,10 +178,10 @@ func (k *Classifier) vectorOf(ws []string) ([][]float32, []float32) {
 	xs := make([]float32, len(hits))
 	norm := 0.0
 	for i, h := range hits {
-		rows[i] = h.row
+		rows[i] = k.row(h.row)
 		x := 1.0
 		if k.idf != nil {
-			x = (1 + math.Log(float64(h.tf))) * float64(h.idf)
+			x = (1 + math.Log(float64(h.tf))) * float64(k.idf[h.row])
 		}
 		xs[i] = float32(x)
 		norm += x * x
@@ -189,12 +193,10 @@ func (k *Classifier) vectorOf(ws []string) ([][]float32, []float32) {
 	return rows, xs
 }
 
-// idfOf returns a term's idf, 1 for a model of binary weights.
-func (k *Classifier) idfOf(t string) float32 {
-	if k.idf == nil {
-		return 1
-	}
-	return k.idf[t]
+// row returns the weights per class of the term in row i.
+func (k *Classifier) row(i int32) []float32 {
+	c := len(k.classes)
+	return k.w[int(i)*c : int(i+1)*c : int(i+1)*c]
 }
 
 // Train fits a multinomial logistic regression to docs with SGD over
@@ -246,22 +248,21 @@ func Train(docs []Doc, opts TrainOptions) (*Classifier, error) {
 			}
 		}
 	}
-	k := &Classifier{classes: classes, bias: make([]float32, C), terms: map[string][]float32{}}
-	if opts.TFIDF {
-		k.idf = map[string]float32{}
-	}
-	for t, n := range df {
+	k := &Classifier{classes: classes, bias: make([]float32, C), terms: map[string]int32{}}
+	// Rows in sorted term order, so that training is deterministic.
+	for _, t := range slices.Sorted(maps.Keys(df)) {
 		least := opts.MinCount
 		if strings.Contains(t, " ") {
 			least = opts.MinBigram
 		}
-		if n >= least {
-			k.terms[t] = make([]float32, C)
-			if k.idf != nil {
-				k.idf[t] = quantIDF(math.Log(float64(len(counted)+1) / float64(n)))
+		if df[t] >= least {
+			k.terms[t] = int32(len(k.terms))
+			if opts.TFIDF {
+				k.idf = append(k.idf, quantIDF(math.Log(float64(len(counted)+1)/float64(df[t]))))
 			}
 		}
 	}
+	k.w = make([]float32, len(k.terms)*C)
 	type vec struct {
 		rows [][]float32
 		x    []float32
@@ -414,10 +415,10 @@ func (k *Classifier) Write(w io.Writer) error {
 		putF(k.bias[c])
 	}
 	keys := make([]string, 0, len(k.terms))
-	for t, ws := range k.terms {
+	for t, i := range k.terms {
 		// A term whose weights all round to zero changes nothing but the
 		// vector's length; dropping it keeps the model small.
-		if slices.ContainsFunc(ws, func(f float32) bool { return math.Round(float64(f)*1024) != 0 }) {
+		if slices.ContainsFunc(k.row(i), func(f float32) bool { return math.Round(float64(f)*1024) != 0 }) {
 			keys = append(keys, t)
 		}
 	}
@@ -431,9 +432,9 @@ func (k *Classifier) Write(w io.Writer) error {
 	for _, t := range keys {
 		putStr(t)
 		if k.idf != nil {
-			put(uint64(math.Round(float64(k.idf[t]) * 256)))
+			put(uint64(math.Round(float64(k.idf[k.terms[t]]) * 256)))
 		}
-		for _, f := range k.terms[t] {
+		for _, f := range k.row(k.terms[t]) {
 			// Weights quantised to 1/1024: far below their noise.
 			put(zigzag(int64(math.Round(float64(f) * 1024))))
 		}
@@ -494,20 +495,23 @@ func Load(r io.Reader) (*Classifier, error) {
 	if err != nil || nt > 1<<24 {
 		return nil, fmt.Errorf("load: %d terms: %w", nt, ErrBadModel)
 	}
-	k.terms = make(map[string][]float32, nt)
+	k.terms = make(map[string]int32, nt)
+	k.w = make([]float32, 0, int(nt)*int(nc))
 	if string(head) == magic && get() == 1 {
-		k.idf = make(map[string]float32, nt)
+		k.idf = make([]float32, 0, nt)
 	}
 	for range nt {
 		t := getStr()
+		if _, dup := k.terms[t]; dup && err == nil {
+			err = fmt.Errorf("term %q twice", t)
+		}
+		k.terms[t] = int32(len(k.terms))
 		if k.idf != nil {
-			k.idf[t] = float32(get()) / 256
+			k.idf = append(k.idf, float32(get())/256)
 		}
-		lp := make([]float32, nc)
-		for c := range lp {
-			lp[c] = float32(unzigzag(get())) / 1024
+		for range nc {
+			k.w = append(k.w, float32(unzigzag(get()))/1024)
 		}
-		k.terms[t] = lp
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load: %w: %w", ErrBadModel, err)
