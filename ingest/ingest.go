@@ -58,6 +58,11 @@ type Ingester struct {
 	// sources: the work is CPU-bound and each parse tree is large, so more
 	// in parallel than there are cores only costs memory.
 	parsing chan struct{}
+
+	// habits caches each source's section habit (see loadHabit), so that
+	// a poll neither reads nor writes it in the store every time.
+	habitsMu sync.Mutex
+	habits   map[int64]*sectionHabit
 }
 
 // New returns an Ingester writing to store through fetcher.

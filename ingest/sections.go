@@ -43,17 +43,42 @@ const habitLimit = 400
 // unsure of an article, the source's usual section decides: a feed of
 // sport is sport.
 type sectionHabit struct {
-	Counts  map[string]int `json:"counts"`
-	changed bool
+	Counts map[string]int `json:"counts"`
+	// stored is the total count the store holds and storedUsual its usual
+	// section: the habit is written when its usual section changes or it
+	// has learnt habitSaveEvery articles since, not on every poll (a
+	// summary may lose a few counts in a crash; the writer's time is worth
+	// more).
+	stored      int
+	storedUsual string
+}
+
+// habitSaveEvery is how many new counts make a habit worth writing.
+const habitSaveEvery = 50
+
+func (h *sectionHabit) total() int {
+	n := 0
+	for _, c := range h.Counts {
+		n += c
+	}
+	return n
+}
+
+// due reports whether the habit should be written.
+func (h *sectionHabit) due() bool {
+	return h.usual() != h.storedUsual || h.total()-h.stored >= habitSaveEvery || h.total() < h.stored
+}
+
+func (h *sectionHabit) clone() *sectionHabit {
+	c := *h
+	c.Counts = maps.Clone(h.Counts)
+	return &c
 }
 
 // usual returns the section of at least half of the habit's articles, out
 // of at least 5, or "".
 func (h *sectionHabit) usual() string {
-	total := 0
-	for _, n := range h.Counts {
-		total += n
-	}
+	total := h.total()
 	if total < 5 {
 		return ""
 	}
@@ -74,12 +99,7 @@ func (h *sectionHabit) learn(section string) {
 		h.Counts = map[string]int{}
 	}
 	h.Counts[section]++
-	h.changed = true
-	total := 0
-	for _, n := range h.Counts {
-		total += n
-	}
-	if total > habitLimit {
+	if h.total() > habitLimit {
 		for k, n := range h.Counts {
 			if n/2 == 0 {
 				delete(h.Counts, k)
@@ -90,10 +110,17 @@ func (h *sectionHabit) learn(section string) {
 	}
 }
 
-// loadHabit reads a source's section habit; an unreadable one starts anew
-// (it is a summary of what the store holds, not data of its own).
+// loadHabit returns a source's section habit: the cached one, else the
+// store's; an unreadable one starts anew (it is a summary of what the
+// store holds, not data of its own). The caller owns the copy it gets.
 func (in *Ingester) loadHabit(ctx context.Context, src *taglines.Source) *sectionHabit {
-	h := &sectionHabit{}
+	in.habitsMu.Lock()
+	h, ok := in.habits[src.ID]
+	in.habitsMu.Unlock()
+	if ok {
+		return h.clone()
+	}
+	h = &sectionHabit{}
 	data, err := in.store.SourceState(ctx, src.ID, sectionsKey)
 	if err != nil {
 		in.opts.Logger.Warn("section habit not read", "source", src.ID, "err", err)
@@ -103,17 +130,30 @@ func (in *Ingester) loadHabit(ctx context.Context, src *taglines.Source) *sectio
 		in.opts.Logger.Warn("section habit unreadable, relearning", "source", src.ID)
 		h = &sectionHabit{}
 	}
+	h.stored, h.storedUsual = h.total(), h.usual()
 	return h
 }
 
-// saveHabit stores a source's habit if this poll changed it.
+// saveHabit keeps a source's habit after a poll, and writes it to the
+// store when it is due.
 func (in *Ingester) saveHabit(ctx context.Context, src *taglines.Source, h *sectionHabit) error {
-	if h == nil || !h.changed {
+	if h == nil {
 		return nil
 	}
-	data, err := json.Marshal(h)
-	if err != nil {
-		return err
+	var err error
+	if h.due() {
+		var data []byte
+		if data, err = json.Marshal(h); err == nil {
+			if err = in.store.SetSourceState(ctx, src.ID, sectionsKey, data); err == nil {
+				h.stored, h.storedUsual = h.total(), h.usual()
+			}
+		}
 	}
-	return in.store.SetSourceState(ctx, src.ID, sectionsKey, data)
+	in.habitsMu.Lock()
+	if in.habits == nil {
+		in.habits = map[int64]*sectionHabit{}
+	}
+	in.habits[src.ID] = h
+	in.habitsMu.Unlock()
+	return err
 }

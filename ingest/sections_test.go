@@ -121,13 +121,30 @@ func TestHabitStored(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got := in.loadHabit(ctx, src).usual(); got != "Technology" {
-		t.Errorf("reloaded habit's usual() = %q, want Technology", got)
+		t.Errorf("cached habit's usual() = %q, want Technology", got)
+	}
+	fresh := New(store, nil, Options{Logger: slog.New(slog.DiscardHandler)}) // a restarted process
+	h = fresh.loadHabit(ctx, src)
+	if got := h.usual(); got != "Technology" {
+		t.Errorf("stored habit's usual() = %q, want Technology", got)
+	}
+	// A few more of the same are not worth a write; a change of the usual
+	// section is.
+	h.learn("Technology")
+	if h.due() {
+		t.Errorf("one more count made the habit due: %+v", h)
+	}
+	for range 9 {
+		h.learn("Science")
+	}
+	if !h.due() {
+		t.Errorf("a new usual section (%s) did not make the habit due", h.usual())
 	}
 	// Garbage in the store is relearnt, not an error.
 	if err := store.SetSourceState(ctx, src.ID, sectionsKey, []byte("{broken")); err != nil {
 		t.Fatal(err)
 	}
-	if got := in.loadHabit(ctx, src); got.usual() != "" {
+	if got := New(store, nil, Options{Logger: slog.New(slog.DiscardHandler)}).loadHabit(ctx, src); got.usual() != "" {
 		t.Errorf("a broken habit gave %v", got.Counts)
 	}
 }
