@@ -475,6 +475,7 @@ func Load(r io.Reader) (*Classifier, error) {
 		v, err = binary.ReadUvarint(br)
 		return v
 	}
+	var buf []byte
 	getStr := func() string {
 		n := get()
 		if err != nil || n > 1<<12 {
@@ -483,9 +484,9 @@ func Load(r io.Reader) (*Classifier, error) {
 			}
 			return ""
 		}
-		b := make([]byte, n)
-		_, err = io.ReadFull(br, b)
-		return string(b)
+		buf = slices.Grow(buf[:0], int(n))[:n]
+		_, err = io.ReadFull(br, buf)
+		return string(buf) // one allocation a term, not two
 	}
 	k := &Classifier{}
 	nc := get()
