@@ -511,6 +511,16 @@ func (in *Ingester) enrich(src *taglines.Source, sm enrich.SectionMap, habit *se
 			habit.learn(a.Section)
 		}
 	}
+	// The articles the classifier was unsure of take the usual section as
+	// learnt with this poll's sure ones too: a new source's first poll has
+	// no habit yet.
+	if usual := habit.usual(); usual != "" && ss.usual == "" {
+		for _, a := range articles {
+			if a != nil && a.SectionConfidence > 0 && a.SectionConfidence < minSectionConfidence {
+				a.Section, a.SectionConfidence = usual, min(a.SectionConfidence, minSectionConfidence/2)
+			}
+		}
+	}
 	return names
 }
 

@@ -4,10 +4,12 @@ import (
 	"context"
 	"log/slog"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/taglines/taglines"
 	"github.com/taglines/taglines/enrich"
+	"github.com/taglines/taglines/feed"
 	"github.com/taglines/taglines/sqlite"
 )
 
@@ -48,6 +50,24 @@ func TestSectionHabit(t *testing.T) {
 	}
 }
 
+// unsureFixture returns a real-looking headline and text that the shipped
+// model is unsure of, and its classification.
+func unsureFixture(t *testing.T, tagger *enrich.Tagger) (title, text string, res enrich.Result) {
+	t.Helper()
+	for _, c := range [][2]string{
+		{"Weekend round-up", "What happened this week, and what comes next."},
+		{"Letters to the editor", "Readers write about the week's news."},
+		{"In pictures", "The week in photographs."},
+		{"Your questions answered", "Our reporters reply to what you asked us this week."},
+	} {
+		if res = tagger.Tag(enrich.Article{Title: c[0], Text: c[1]}); res.Section.Confidence < minSectionConfidence {
+			return c[0], c[1], res
+		}
+	}
+	t.Fatalf("no fixture is ambiguous to this model (last: %+v); add another", res.Section)
+	return
+}
+
 // TestUnsureSection: when the classifier is unsure, the source's usual
 // section decides; without one, the classifier's best guess; the
 // non-section "News" only for an article without words.
@@ -56,24 +76,7 @@ func TestUnsureSection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Headlines that read as several sections at once: the first that the
-	// shipped model is unsure of is the fixture.
-	var title, text string
-	var res enrich.Result
-	for _, c := range [][2]string{
-		{"Weekend round-up", "What happened this week, and what comes next."},
-		{"Letters to the editor", "Readers write about the week's news."},
-		{"In pictures", "The week in photographs."},
-		{"Your questions answered", "Our reporters reply to what you asked us this week."},
-	} {
-		title, text = c[0], c[1]
-		if res = tagger.Tag(enrich.Article{Title: title, Text: text}); res.Section.Confidence < minSectionConfidence {
-			break
-		}
-	}
-	if res.Section.Confidence >= minSectionConfidence {
-		t.Fatalf("no fixture is ambiguous to this model (last: %+v); add another", res.Section)
-	}
+	title, text, res := unsureFixture(t, tagger)
 	a := &taglines.Article{Title: title, Text: text, Section: taglines.DefaultSection}
 	tagArticle(tagger, nil, a, "A feed", nil, sourceSections{usual: "Sports"})
 	if a.Section != "Sports" || a.SectionConfidence >= minSectionConfidence {
@@ -180,5 +183,31 @@ func TestSourceSectionMap(t *testing.T) {
 	tagArticle(tagger, nil, a, "A feed", []string{"Sport"}, sourceSections{m: m})
 	if a.Section != "Business" {
 		t.Errorf("*=Business: %s, want Business for every article", a.Section)
+	}
+}
+
+// TestFirstPollHabit: on a source's first poll there is no habit yet; the
+// unsure articles take the usual section learnt from the poll's sure ones.
+func TestFirstPollHabit(t *testing.T) {
+	tagger, err := enrich.NewTagger(enrich.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := New(nil, nil, Options{Tagger: tagger})
+	var arts []*taglines.Article
+	for i := range 6 {
+		arts = append(arts, &taglines.Article{Section: taglines.DefaultSection, Title: "Arsenal beat Chelsea " + strconv.Itoa(i),
+			Text: "Arsenal beat Chelsea 2-1 in the Premier League on Saturday; the striker scored twice and the coach praised the defence."})
+	}
+	title, text, _ := unsureFixture(t, tagger)
+	odd := &taglines.Article{Section: taglines.DefaultSection, Title: title, Text: text}
+	arts = append(arts, odd, nil)
+	h := &sectionHabit{}
+	in.enrich(&taglines.Source{URL: "http://127.0.0.1:1/feed"}, enrich.SectionMap{}, h, make([]feed.Item, len(arts)), arts)
+	if odd.Section != "Sports" || odd.SectionConfidence >= minSectionConfidence {
+		t.Errorf("unsure article on a sport feed: %s %.3f, want Sports, unsure", odd.Section, odd.SectionConfidence)
+	}
+	if h.Counts["Sports"] != 6 {
+		t.Errorf("habit %v, want the 6 sure articles only", h.Counts)
 	}
 }
