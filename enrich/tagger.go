@@ -322,8 +322,22 @@ func (t *Tagger) resolve(doc string, found []ner.Entity, res *Result) []*candida
 		dem   string // country, for demonyms
 	}
 	rs := make([]raw, 0, len(found))
+	// Work titles start after the headline (a title-case headline is not
+	// one).
+	from := 0
+	if i := strings.Index(doc, "\n\n"); i > 0 && !strings.Contains(doc[:i], "\n") {
+		from = i + 2
+	}
+	works := workTitles(doc, from)
+	inWorks := workWords(doc, works)
 	for _, e := range found {
+		if overlaps(works, e.Start, e.End) && !covers(works, e.Start, e.End) {
+			continue // "The Hitchhiker" of "The Hitchhiker's Guide To The Galaxy"
+		}
 		name := cleanName(e.Text)
+		if _, known := t.aliases.lookup(name); !known && fromWork(name, inWorks) {
+			continue // "Hitchhiker's" in a headline, "The Guide": the work, by its words
+		}
 		typ := typeOf[e.Type]
 		r := raw{e: e, name: name, typ: typ}
 		if c, ok := t.aliases.lookup(name); ok && (!c.ifNamed || t.aliases.named(doc, c.name)) {
