@@ -329,6 +329,13 @@ func (t *Tagger) resolve(doc string, found []ner.Entity, res *Result) []*candida
 		from = i + 2
 	}
 	works := workTitles(doc, from)
+	// "Islamic Republic Of Iran", "Bank Of England": a state's or an
+	// institution's name ends in a place, a work's seldom does.
+	works = slices.DeleteFunc(works, func(w [2]int) bool {
+		f := strings.Fields(doc[w[0]:w[1]])
+		e, ok := t.aliases.lookup(cleanName(f[len(f)-1]))
+		return ok && e.typ == TypePlace
+	})
 	inWorks := workWords(doc, works)
 	for _, e := range found {
 		if overlaps(works, e.Start, e.End) && !covers(works, e.Start, e.End) {
