@@ -2,6 +2,7 @@ package enrich
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"net/url"
 	"regexp"
@@ -223,6 +224,9 @@ func (t *Tagger) Tag(a Article) Result {
 		spread := float64(len(parts)) / 5
 		score := 0.3*inTitle + 0.2*inLead + 0.35*(1-math.Exp(-n/2.5)) + 0.15*spread
 		if c.typ == TypeOther {
+			if _, known := t.aliases.lookup(c.name); adjective(c.name) && !known {
+				continue // "European", "Western": a word of description, not a subject
+			}
 			score *= 0.6
 		}
 		// One passing mention deep in a long article is not what it is about.
@@ -380,17 +384,32 @@ func (t *Tagger) resolve(doc string, found []ner.Entity, res *Result) []*candida
 	// Partial person names resolve to the longest full name in the
 	// article ending (or starting) with them: "Putin" → "Vladimir Putin".
 	full := map[string]string{} // last or first word → full name
+	inBody := map[string]bool{} // names mentioned after the headline
 	for _, r := range rs {
-		if r.typ != TypePerson {
-			continue
+		if r.e.Start >= from {
+			inBody[r.name] = true
 		}
-		f := strings.Fields(r.name)
-		if len(f) < 2 {
-			continue
-		}
-		for _, part := range []string{f[len(f)-1], f[0]} {
-			if old, ok := full[part]; !ok || len(r.name) > len(old) {
-				full[part] = r.name
+	}
+	// The body's names first, then the headline's for the words no body
+	// name has: "Faultless Federer has no equal" is about the body's Roger
+	// Federer.
+	for _, headline := range []bool{false, true} {
+		taken := maps.Clone(full)
+		for _, r := range rs {
+			if r.typ != TypePerson || (r.e.Start < from) != headline {
+				continue
+			}
+			f := strings.Fields(r.name)
+			if len(f) < 2 {
+				continue
+			}
+			for _, part := range []string{f[len(f)-1], f[0]} {
+				if _, body := taken[part]; body && headline {
+					continue
+				}
+				if old, ok := full[part]; !ok || len(r.name) > len(old) {
+					full[part] = r.name
+				}
 			}
 		}
 	}
@@ -411,6 +430,13 @@ func (t *Tagger) resolve(doc string, found []ner.Entity, res *Result) []*candida
 	}
 	for i := range rs {
 		r := &rs[i]
+		if f := strings.Fields(r.name); r.typ == TypePerson && !r.known && len(f) > 1 && r.e.Start < from && !inBody[r.name] {
+			// A headline's "Faultless Federer" is the body's "Roger Federer".
+			if full, ok := full[f[len(f)-1]]; ok && full != r.name {
+				r.name = full
+				continue
+			}
+		}
 		if !strings.Contains(r.name, " ") && !r.known {
 			if f, ok := full[r.name]; ok {
 				r.name, r.typ = f, TypePerson
@@ -665,4 +691,18 @@ func topical(tp Topic, doc, headline *query.Doc, halves [2]*query.Doc) bool {
 		}
 	}
 	return true
+}
+
+// adjective reports whether a name is one word shaped like an adjective of
+// place or kind ("European", "Western", "Islamic", "Japanese").
+func adjective(name string) bool {
+	if strings.Contains(name, " ") {
+		return false
+	}
+	for _, suf := range []string{"ean", "ian", "an", "ese", "ish", "ic", "ern"} {
+		if strings.HasSuffix(name, suf) && len(name) > len(suf)+2 {
+			return true
+		}
+	}
+	return false
 }

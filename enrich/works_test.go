@@ -1,6 +1,9 @@
 package enrich
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestWorkTitles(t *testing.T) {
 	tests := []struct {
@@ -76,6 +79,39 @@ func TestNoTheNames(t *testing.T) {
 	for s, ok := range want {
 		if !ok {
 			t.Errorf("tags %v lack %s", slugs, s)
+		}
+	}
+}
+
+// TestHeadlineNames: a headline's "Faultless Federer" is the body's Roger
+// Federer, and adjectives of place are no tags.
+func TestHeadlineNames(t *testing.T) {
+	tagger, err := NewTagger(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := tagger.Tag(Article{Title: "Faultless Federer has no equal",
+		Text: "Roger Federer - nice bloke, fantastic tennis player - the ultimate sportsman. When Lleyton Hewitt shook his hand after getting another thrashing, " +
+			"the Australian said: \"You're the best.\" Federer has won the last three meetings, and European and Asian fans queue to see him. " +
+			"Federer plays again on Sunday, when the European season resumes."})
+	var slugs []string
+	for _, tg := range res.Tags {
+		slugs = append(slugs, tg.Tag.Slug)
+	}
+	if !slices.Contains(slugs, "rogerfederer") || slices.Contains(slugs, "faultlessfederer") {
+		t.Errorf("tags %v, want #RogerFederer and no #FaultlessFederer", slugs)
+	}
+	for _, bad := range []string{"european", "asian", "australian"} {
+		if slices.Contains(slugs, bad) {
+			t.Errorf("tags %v: %s is an adjective", slugs, bad)
+		}
+	}
+	for _, tt := range []struct {
+		name string
+		want bool
+	}{{"European", true}, {"Western", true}, {"Japanese", true}, {"Islamic", true}, {"Christmas", false}, {"Brexit", false}, {"Iran", false}, {"Latin American", false}} {
+		if got := adjective(tt.name); got != tt.want {
+			t.Errorf("adjective(%q) = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }
