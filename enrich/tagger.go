@@ -251,6 +251,17 @@ func (t *Tagger) Tag(a Article) Result {
 		}
 		return strings.Compare(x.Tag.Slug, y.Tag.Slug)
 	})
+	// "#DVDs" beside "#DVD": one subject, kept once, as the higher scored
+	// (the tags are in score order).
+	stems := map[string]bool{}
+	tags = slices.DeleteFunc(tags, func(tg ScoredTag) bool {
+		stem := strings.TrimSuffix(tg.Tag.Slug, "s")
+		if stems[stem] {
+			return true
+		}
+		stems[stem] = true
+		return false
+	})
 
 	// Topics, over the text without boilerplate. A topic is what an
 	// article is about: its rule must match the headline, or both halves

@@ -16,29 +16,8 @@ import (
 // #Boxing, or a golf US Open for #Tennis.
 func TestTopicExamples(t *testing.T) {
 	corpus := map[string]string{} // corpus ID → its text
-	f, err := os.Open("../testpub/corpus/corpus.jsonl.gz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(nil, 4<<20)
-	for sc.Scan() {
-		var a struct {
-			ID         string   `json:"id"`
-			Paragraphs []string `json:"paragraphs"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			t.Fatal(err)
-		}
-		corpus[a.ID] = strings.Join(a.Paragraphs, "\n\n")
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+	for id, a := range demoCorpus(t) {
+		corpus[id] = a.Text
 	}
 
 	data, err := os.ReadFile("testdata/topics.tsv")
@@ -82,4 +61,37 @@ func TestTopicExamples(t *testing.T) {
 			t.Errorf("#%s has no example that must match or none that must not (%v)", tp.Tag.Name, c)
 		}
 	}
+}
+
+// demoCorpus reads the demo corpus (testpub/corpus): its articles by ID.
+func demoCorpus(t *testing.T) map[string]Article {
+	t.Helper()
+	f, err := os.Open("../testpub/corpus/corpus.jsonl.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]Article{}
+	sc := bufio.NewScanner(zr)
+	sc.Buffer(nil, 4<<20)
+	for sc.Scan() {
+		var a struct {
+			ID         string   `json:"id"`
+			Title      string   `json:"title"`
+			Source     string   `json:"source"`
+			Paragraphs []string `json:"paragraphs"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+			t.Fatal(err)
+		}
+		out[a.ID] = Article{Title: a.Title, Text: strings.Join(a.Paragraphs, "\n\n"), Source: a.Source}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
