@@ -4,6 +4,7 @@
 package enrich
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/taglines/taglines"
@@ -26,6 +27,75 @@ var sections = map[string]string{
 	"health": "Health", "sport": "Sports", "sports": "Sports",
 	"entertainment": "Entertainment", "culture": "Entertainment", "arts": "Entertainment",
 	"opinion": "Opinion", "comment": "Opinion", "editorial": "Opinion",
+}
+
+// urlSections maps the folder names publishers file articles under in
+// their URLs (/sport/football/..., /world/europe/..., /film/...) to
+// sections, besides the labels of sections. Unlike a feed's categories
+// they are not tags, so names of subjects (football, film) can be here.
+var urlSections = map[string]string{
+	"news-world": "World", "world-news": "World", "worldnews": "World", "global": "World",
+	"europe": "World", "asia": "World", "africa": "World", "americas": "World", "middle-east": "World",
+	"middleeast": "World", "asia-pacific": "World", "australia-news": "World",
+	"uk-politics": "Politics", "us-politics": "Politics", "elections": "Politics", "election": "Politics",
+	"money": "Business", "companies": "Business", "industry": "Business", "business-news": "Business",
+	"science-environment": "Science", "environment": "Science", "climate": "Science", "space": "Science",
+	"wellness": "Health", "health-news": "Health",
+	"gadgets": "Technology", "tech-news": "Technology", "technology-news": "Technology",
+	"football": "Sports", "soccer": "Sports", "cricket": "Sports", "rugby-union": "Sports",
+	"rugby-league": "Sports", "rugby": "Sports", "tennis": "Sports", "golf": "Sports", "formula1": "Sports",
+	"motorsport": "Sports", "athletics": "Sports", "boxing": "Sports", "cycling": "Sports", "nba": "Sports",
+	"nfl": "Sports", "mlb": "Sports", "nhl": "Sports",
+	"film": "Entertainment", "movies": "Entertainment", "music": "Entertainment", "tv": "Entertainment",
+	"tv-and-radio": "Entertainment", "television": "Entertainment", "books": "Entertainment",
+	"celebrity": "Entertainment", "showbiz": "Entertainment", "entertainment-arts": "Entertainment",
+	"stage": "Entertainment", "theatre": "Entertainment", "lifestyle": "Entertainment",
+}
+
+// URLSection returns the section an article's URL path files it under:
+// the first folder that is a section's label or a publisher's folder for
+// one (see urlSections), or "". A BBC-style slug ("world-europe-12345")
+// counts by its words before the number.
+func URLSection(path string) string {
+	for _, seg := range strings.Split(strings.ToLower(path), "/") {
+		if s, ok := sections[seg]; ok {
+			return s
+		}
+		if s, ok := urlSections[seg]; ok {
+			return s
+		}
+		// "world-europe-68500000": the slug's words, longest first.
+		if i := strings.LastIndexByte(seg, '-'); i > 0 && isDigits(seg[i+1:]) {
+			// A desk is a word or three ("world-us-canada"); more, or a
+			// number among them, is a headline's slug.
+			words := strings.Split(seg[:i], "-")
+			if len(words) > 3 || slices.ContainsFunc(words, isDigits) {
+				continue
+			}
+			for n := len(words); n > 0; n-- {
+				w := strings.Join(words[:n], "-")
+				if s, ok := sections[w]; ok {
+					return s
+				}
+				if s, ok := urlSections[w]; ok {
+					return s
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Section returns the section named by the first category that is a known

@@ -48,3 +48,25 @@ func TestSection(t *testing.T) {
 		}
 	}
 }
+
+func TestURLSection(t *testing.T) {
+	tests := []struct{ path, want string }{
+		{"/sport/football/68511234", "Sports"},
+		{"/news/world-europe-68500000", "World"},
+		{"/news/uk-politics-68400000", "Politics"},
+		{"/news/science-environment-68300000", "Science"},
+		{"/world/2024/dec/08/story", "World"},
+		{"/film/2024/dec/08/review", "Entertainment"},
+		{"/money/2024/jan/01/savings", "Business"},
+		{"/news/world-us-canada-68500001", "World"},
+		{"/news/world-cup-2026-68500002", ""},
+		{"/news/articles/c0000", ""},
+		{"/2024/12/08/some-story-about-football-12345", ""}, // a headline's words are not a folder
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := URLSection(tt.path); got != tt.want {
+			t.Errorf("URLSection(%q) = %q, want %q", tt.path, got, tt.want)
+		}
+	}
+}

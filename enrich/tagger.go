@@ -512,10 +512,8 @@ func (t *Tagger) section(a Article, title, body string) section.Result {
 		return section.Result{Name: s, Confidence: 1}
 	}
 	if u, err := url.Parse(a.URL); err == nil && a.URL != "" {
-		for _, seg := range strings.Split(strings.ToLower(u.Path), "/") {
-			if s, ok := sections[seg]; ok {
-				return section.Result{Name: s, Confidence: 0.9}
-			}
+		if s := URLSection(u.Path); s != "" {
+			return section.Result{Name: s, Confidence: 0.9}
 		}
 	}
 	return t.sections.Classify(title + "\n\n" + body)
