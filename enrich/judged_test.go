@@ -23,7 +23,9 @@ func TestJudgedDemoTags(t *testing.T) {
 		{"bbc-business-149", []string{"saab"}, []string{"european", "markets"}},                  // an adjective; "market share"
 		{"bbc-tech-094", []string{"dvd"}, []string{"dvds"}},                                      // a plural beside its singular
 		{"reuters-07126", []string{"philippines"}, []string{"philippine"}},                       // the same, the other way
-		{"reuters-04555", []string{"paulvolcker"}, []string{"volckersays"}},                      // a title-case headline's verb
+		{"reuters-04555", []string{"paulvolcker"}, []string{"volckersays"}},
+		{"reuters-01361", []string{"fcoj"}, []string{"department"}},             // a kind of body, not which one
+		{"bbc-entertainment-269", []string{"georgemichael"}, []string{"story"}}, // a title-case headline's verb
 	}
 	for _, tt := range tests {
 		a, ok := corpus[tt.id]

@@ -236,6 +236,9 @@ func (t *Tagger) Tag(a Article) Result {
 		if score < 0.35 {
 			continue
 		}
+		if generic[c.name] {
+			continue // "the Department", "the Council": which one, the name does not say
+		}
 		tag, ok := taglines.NewTag(c.name)
 		if !ok || t.aliases.Blocked(c.name) {
 			continue
@@ -714,4 +717,14 @@ func adjective(name string) bool {
 		}
 	}
 	return false
+}
+
+// generic are one-word names that say what kind of body, not which one:
+// capitalised in "the Department said", they are no subject of their own.
+var generic = map[string]bool{
+	"Department": true, "Ministry": true, "Council": true, "Committee": true, "Agency": true,
+	"Office": true, "Board": true, "Court": true, "Group": true, "Company": true, "Corporation": true,
+	"Government": true, "Administration": true, "Commission": true, "Authority": true, "Bank": true,
+	"Union": true, "Party": true, "Association": true, "Institute": true, "University": true,
+	"Story": true, "Channel": true, "Division": true, "Unit": true, "Fund": true, "Trust": true,
 }
