@@ -57,11 +57,14 @@ var urlSections = map[string]string{
 // one (see urlSections), or "". A BBC-style slug ("world-europe-12345")
 // counts by its words before the number.
 func URLSection(path string) string {
-	for _, seg := range strings.Split(strings.ToLower(path), "/") {
-		if s, ok := sections[seg]; ok {
+	folder := func(name string) string {
+		if s, ok := sections[name]; ok {
 			return s
 		}
-		if s, ok := urlSections[seg]; ok {
+		return urlSections[name]
+	}
+	for _, seg := range strings.Split(strings.ToLower(path), "/") {
+		if s := folder(seg); s != "" {
 			return s
 		}
 		// "world-europe-68500000": the slug's words, longest first.
@@ -73,11 +76,7 @@ func URLSection(path string) string {
 				continue
 			}
 			for n := len(words); n > 0; n-- {
-				w := strings.Join(words[:n], "-")
-				if s, ok := sections[w]; ok {
-					return s
-				}
-				if s, ok := urlSections[w]; ok {
+				if s := folder(strings.Join(words[:n], "-")); s != "" {
 					return s
 				}
 			}

@@ -184,7 +184,7 @@ func (t *Tagger) Tag(a Article) Result {
 	sents := token.Sentences(token.Tokenize(doc))
 	masked := boilerplate(doc)
 	found := t.ner.EntitiesOf(doc, sents)
-	cands := t.resolve(doc, found, &res)
+	cands := t.resolve(doc, bodyStart, found, &res)
 	res.Section = t.section(a, title, body)
 
 	// Salience.
@@ -331,7 +331,7 @@ var honorifics = map[string]bool{
 
 // resolve turns recognised mentions into canonical candidates and fills
 // res.Entities.
-func (t *Tagger) resolve(doc string, found []ner.Entity, res *Result) []*candidate {
+func (t *Tagger) resolve(doc string, from int, found []ner.Entity, res *Result) []*candidate {
 	type raw struct {
 		e     ner.Entity
 		name  string
@@ -341,11 +341,7 @@ func (t *Tagger) resolve(doc string, found []ner.Entity, res *Result) []*candida
 	}
 	rs := make([]raw, 0, len(found))
 	// Work titles start after the headline (a title-case headline is not
-	// one).
-	from := 0
-	if i := strings.Index(doc, "\n\n"); i > 0 && !strings.Contains(doc[:i], "\n") {
-		from = i + 2
-	}
+	// one): from is where the body starts.
 	works := workTitles(doc, from)
 	// "Islamic Republic Of Iran", "Bank Of England": a state's or an
 	// institution's name ends in a place, a work's seldom does.
@@ -360,12 +356,13 @@ func (t *Tagger) resolve(doc string, found []ner.Entity, res *Result) []*candida
 			continue // "The Hitchhiker" of "The Hitchhiker's Guide To The Galaxy"
 		}
 		name := cleanName(e.Text)
-		if _, known := t.aliases.lookup(name); !known && fromWork(name, inWorks) {
+		c, known := t.aliases.lookup(name)
+		if !known && fromWork(name, inWorks) {
 			continue // "Hitchhiker's" in a headline, "The Guide": the work, by its words
 		}
 		typ := typeOf[e.Type]
 		r := raw{e: e, name: name, typ: typ}
-		if c, ok := t.aliases.lookup(name); ok && (!c.ifNamed || t.aliases.named(doc, c.name)) {
+		if known && (!c.ifNamed || t.aliases.named(doc, c.name)) {
 			r.name, r.known = c.name, true
 			if c.typ != "" {
 				r.typ = c.typ
@@ -407,18 +404,14 @@ func (t *Tagger) resolve(doc string, found []ner.Entity, res *Result) []*candida
 	// The body's names first, then the headline's for the words no body
 	// name has: "Faultless Federer has no equal" is about the body's Roger
 	// Federer.
-	for _, headline := range []bool{false, true} {
-		taken := maps.Clone(full)
+	claim := func(headline bool, skip map[string]string) {
 		for _, r := range rs {
-			if r.typ != TypePerson || (r.e.Start < from) != headline {
-				continue
-			}
 			f := strings.Fields(r.name)
-			if len(f) < 2 {
+			if r.typ != TypePerson || (r.e.Start < from) != headline || len(f) < 2 {
 				continue
 			}
 			for _, part := range []string{f[len(f)-1], f[0]} {
-				if _, body := taken[part]; body && headline {
+				if _, body := skip[part]; body {
 					continue
 				}
 				if old, ok := full[part]; !ok || len(r.name) > len(old) {
@@ -427,6 +420,8 @@ func (t *Tagger) resolve(doc string, found []ner.Entity, res *Result) []*candida
 			}
 		}
 	}
+	claim(false, nil)
+	claim(true, maps.Clone(full))
 	byKey := map[string]*candidate{}
 	var order []*candidate
 	add := func(name string, typ EntityType, m mention) {

@@ -498,7 +498,6 @@ const minSectionConfidence = enrich.SureSection
 // each article's names (see tagArticle) for the dedup stage.
 func (in *Ingester) enrich(src *taglines.Source, sm enrich.SectionMap, habit *sectionHabit, items []feed.Item, articles []*taglines.Article) [][]string {
 	names := make([][]string, len(articles))
-	ss := sourceSections{usual: habit.usual(), m: sm}
 	for i, a := range articles {
 		if a == nil {
 			continue
@@ -506,15 +505,16 @@ func (in *Ingester) enrich(src *taglines.Source, sm enrich.SectionMap, habit *se
 		if a.Section != taglines.DefaultSection {
 			a.SectionConfidence = 1 // the publisher said so
 		}
-		names[i] = tagArticle(in.opts.Tagger, in.opts.TagRules, a, src.Name(), items[i].Categories, ss)
+		names[i] = tagArticle(in.opts.Tagger, in.opts.TagRules, a, src.Name(), items[i].Categories, sm)
 		if a.SectionConfidence >= minSectionConfidence {
 			habit.learn(a.Section)
 		}
 	}
-	// The articles the classifier was unsure of take the usual section as
-	// learnt with this poll's sure ones too: a new source's first poll has
-	// no habit yet.
-	if usual := habit.usual(); usual != "" && ss.usual == "" {
+	// The articles the classifier was unsure of take the source's usual
+	// section, learnt with this poll's sure ones too (a new source's first
+	// poll has no habit yet). Their confidence stays below
+	// minSectionConfidence, so the habit never learns from its own guesses.
+	if usual := habit.usual(); usual != "" {
 		for _, a := range articles {
 			if a != nil && a.SectionConfidence > 0 && a.SectionConfidence < minSectionConfidence {
 				a.Section, a.SectionConfidence = usual, min(a.SectionConfidence, minSectionConfidence/2)
@@ -530,20 +530,19 @@ func (in *Ingester) enrich(src *taglines.Source, sm enrich.SectionMap, habit *se
 // enrich.MaxTags. The section is the operator's for all the source's
 // articles if the source's map sets one, else the one the map gives the
 // feed's categories; else, when neither the feed nor the URL named it, the
-// classifier's if it is sure, else the source's usual section (ss.usual),
-// else the classifier's best guess, renamed by the map: an article has the
-// non-section taglines.DefaultSection only when it has no words at all.
-// tagger may be nil (rules only). It
+// classifier's, renamed by the map (enrich then gives the articles it is
+// unsure of the source's usual section): an article has the non-section
+// taglines.DefaultSection only when it has no words at all. tagger may be
+// nil (rules only). It
 // returns the slugs of the tags kept that name a person or an
 // organisation: what tells two stories on one subject apart (dedup's
 // Document.Names).
-func tagArticle(tagger *enrich.Tagger, rules *enrich.TagRules, a *taglines.Article, source string, categories []string, ss sourceSections) []string {
-	if s := cmp.Or(ss.m.All(), ss.m.FromCategories(categories)); s != "" {
+func tagArticle(tagger *enrich.Tagger, rules *enrich.TagRules, a *taglines.Article, source string, categories []string, sm enrich.SectionMap) []string {
+	if s := cmp.Or(sm.All(), sm.FromCategories(categories)); s != "" {
 		a.Section, a.SectionConfidence = s, 1 // the operator said so
 	} else {
-		defer func() { a.Section = ss.m.Rename(a.Section) }()
+		defer func() { a.Section = sm.Rename(a.Section) }()
 	}
-	usual := ss.usual
 	tags := make([]taglines.Tag, 0, enrich.MaxTags+len(a.Tags))
 	named := map[string]bool{}
 	if tagger != nil {
@@ -560,17 +559,9 @@ func tagArticle(tagger *enrich.Tagger, rules *enrich.TagRules, a *taglines.Artic
 			a.Language = res.Lang
 		}
 		if (a.Section == "" || a.Section == taglines.DefaultSection) && res.Section.Name != "" &&
-			res.Section.Name != taglines.DefaultSection {
-			switch {
-			case res.Section.Confidence >= minSectionConfidence:
-				a.Section, a.SectionConfidence = res.Section.Name, res.Section.Confidence
-			case usual != "":
-				// Below minSectionConfidence, so the habit never learns
-				// from its own guesses.
-				a.Section, a.SectionConfidence = usual, min(res.Section.Confidence, minSectionConfidence/2)
-			case strings.TrimSpace(a.Title+a.Text) != "":
-				a.Section, a.SectionConfidence = res.Section.Name, res.Section.Confidence
-			}
+			res.Section.Name != taglines.DefaultSection &&
+			(res.Section.Confidence >= minSectionConfidence || strings.TrimSpace(a.Title+a.Text) != "") {
+			a.Section, a.SectionConfidence = res.Section.Name, res.Section.Confidence
 		}
 	}
 	a.Tags = rules.Apply(append(tags, a.Tags...))
@@ -664,7 +655,7 @@ type RetagProgress func(done int, lastID int64)
 // from the last ID reported. A section the publisher gave is kept.
 func Retag(ctx context.Context, store taglines.Store, tagger *enrich.Tagger, rules *enrich.TagRules, sourceID, fromID int64, progress RetagProgress) (int, error) {
 	const page = 200
-	maps := map[int64]sourceSections{} // each source's section map
+	sectionMaps := map[int64]enrich.SectionMap{}
 	done, after := 0, fromID
 	for {
 		if err := ctx.Err(); err != nil {
@@ -681,18 +672,18 @@ func Retag(ctx context.Context, store taglines.Store, tagger *enrich.Tagger, rul
 			if a.SectionConfidence < 1 {
 				a.Section, a.SectionConfidence = taglines.DefaultSection, 0
 			}
-			ss, ok := maps[a.SourceID]
+			sm, ok := sectionMaps[a.SourceID]
 			if !ok {
 				src, err := store.Source(ctx, a.SourceID)
 				if err != nil {
 					return done, fmt.Errorf("article %d: %w", a.ID, err)
 				}
-				if ss.m, err = sourceSectionMap(src); err != nil {
+				if sm, err = sourceSectionMap(src); err != nil {
 					return done, fmt.Errorf("source %d: %w", src.ID, err)
 				}
-				maps[a.SourceID] = ss
+				sectionMaps[a.SourceID] = sm
 			}
-			tagArticle(tagger, rules, a, a.SourceName, nil, ss)
+			tagArticle(tagger, rules, a, a.SourceName, nil, sm)
 		}
 		if _, err := store.UpdateArticles(ctx, arts); err != nil {
 			return done, err

@@ -20,7 +20,7 @@ func TestTagArticleNames(t *testing.T) {
 		Text: "Russian President Vladimir Putin spoke to his Turkish counterpart, Recep Tayyip Erdogan, by phone. " +
 			"The leaders discussed the Ukrainian conflict, as well as the recent escalation in Syria, according to a statement published by the Kremlin on Friday.",
 	}
-	names := tagArticle(tagger, nil, a, "Russia Today", nil, sourceSections{})
+	names := tagArticle(tagger, nil, a, "Russia Today", nil, enrich.SectionMap{})
 	if !slices.Contains(names, "vladimirputin") || !slices.Contains(names, "receptayyiperdogan") {
 		t.Errorf("names = %q, want the two presidents (tags %v)", names, a.Tags)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/taglines/taglines"
+	"github.com/taglines/taglines/enrich"
 )
 
 // Reextract fetches the pages of stored articles again and re-applies
@@ -17,6 +18,7 @@ func (in *Ingester) Reextract(ctx context.Context, sourceID, fromID int64, progr
 	const page = 50
 	sources := map[int64]*taglines.Source{}
 	extraction := map[int64]*pageExtraction{}
+	sectionMaps := map[int64]enrich.SectionMap{}
 	done, after := 0, fromID
 	for {
 		if err := ctx.Err(); err != nil {
@@ -41,6 +43,9 @@ func (in *Ingester) Reextract(ctx context.Context, sourceID, fromID int64, progr
 					return done, fmt.Errorf("source %d: %w", src.ID, err)
 				}
 				extraction[a.SourceID] = px
+				if sectionMaps[a.SourceID], err = sourceSectionMap(src); err != nil {
+					return done, fmt.Errorf("source %d: %w", src.ID, err)
+				}
 			}
 			px := extraction[a.SourceID]
 			fresh := *a
@@ -56,11 +61,7 @@ func (in *Ingester) Reextract(ctx context.Context, sourceID, fromID int64, progr
 			if a.SectionConfidence < 1 {
 				a.Section, a.SectionConfidence = taglines.DefaultSection, 0
 			}
-			sm, err := sourceSectionMap(src)
-			if err != nil {
-				return done, fmt.Errorf("source %d: %w", src.ID, err)
-			}
-			tagArticle(in.opts.Tagger, in.opts.TagRules, a, src.Name(), nil, sourceSections{m: sm})
+			tagArticle(in.opts.Tagger, in.opts.TagRules, a, src.Name(), nil, sectionMaps[a.SourceID])
 		}
 		if _, err := in.store.UpdateArticles(ctx, arts); err != nil {
 			return done, err

@@ -12,13 +12,6 @@ import (
 	"github.com/taglines/taglines/enrich"
 )
 
-// sourceSections is what a source says about its articles' sections: the
-// section it usually has (learnt, "" if none) and the operator's map.
-type sourceSections struct {
-	usual string
-	m     enrich.SectionMap
-}
-
 // sourceSectionMap parses a source's section map. A broken map (only a
 // direct edit of the database makes one: "sources set" checks it) fails
 // the poll, so the operator sees the error on the source.

@@ -76,26 +76,36 @@ func TestUnsureSection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	in := New(nil, nil, Options{Tagger: tagger})
+	// one runs the enrich stage on a single article of a source whose
+	// habit has usual as its usual section ("" for none).
+	one := func(a *taglines.Article, usual string) {
+		h := &sectionHabit{}
+		if usual != "" {
+			h.Counts = map[string]int{usual: 10}
+		}
+		in.enrich(&taglines.Source{URL: "http://127.0.0.1:1/feed"}, enrich.SectionMap{}, h, make([]feed.Item, 1), []*taglines.Article{a})
+	}
 	title, text, res := unsureFixture(t, tagger)
 	a := &taglines.Article{Title: title, Text: text, Section: taglines.DefaultSection}
-	tagArticle(tagger, nil, a, "A feed", nil, sourceSections{usual: "Sports"})
+	one(a, "Sports")
 	if a.Section != "Sports" || a.SectionConfidence >= minSectionConfidence {
 		t.Errorf("unsure with a usual section: %s %.3f, want Sports below %.2f", a.Section, a.SectionConfidence, minSectionConfidence)
 	}
 	a = &taglines.Article{Title: title, Text: text, Section: taglines.DefaultSection}
-	tagArticle(tagger, nil, a, "A feed", nil, sourceSections{})
+	one(a, "")
 	if a.Section != res.Section.Name {
 		t.Errorf("unsure without a usual section: %s, want the best guess %s", a.Section, res.Section.Name)
 	}
 	a = &taglines.Article{Section: taglines.DefaultSection}
-	tagArticle(tagger, nil, a, "A feed", nil, sourceSections{})
+	one(a, "")
 	if a.Section != taglines.DefaultSection {
 		t.Errorf("no words: %s, want %s", a.Section, taglines.DefaultSection)
 	}
 	// A sure classification is not overridden by the habit.
 	a = &taglines.Article{Section: taglines.DefaultSection, Title: "Arsenal beat Chelsea 2-1",
 		Text: "Arsenal beat Chelsea 2-1 in the Premier League on Saturday; the striker scored twice and the coach praised the defence."}
-	tagArticle(tagger, nil, a, "A feed", nil, sourceSections{usual: "Business"})
+	one(a, "Business")
 	if a.Section != "Sports" {
 		t.Errorf("sure of Sports with a Business habit: %s", a.Section)
 	}
@@ -168,19 +178,19 @@ func TestSourceSectionMap(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := sport()
-	tagArticle(tagger, nil, a, "A feed", []string{"footie"}, sourceSections{m: m})
+	tagArticle(tagger, nil, a, "A feed", []string{"footie"}, m)
 	if a.Section != "Football" || a.SectionConfidence != 1 {
 		t.Errorf("feed label mapped: %s %.2f, want Football 1", a.Section, a.SectionConfidence)
 	}
 	a = sport()
-	tagArticle(tagger, nil, a, "A feed", nil, sourceSections{m: m})
+	tagArticle(tagger, nil, a, "A feed", nil, m)
 	if a.Section != "Sport" {
 		t.Errorf("classifier's Sports renamed: %s, want Sport", a.Section)
 	}
 	m, _ = enrich.ParseSectionMap("*=Business")
 	a = sport()
 	a.Section, a.SectionConfidence = "Sports", 1 // the feed named one
-	tagArticle(tagger, nil, a, "A feed", []string{"Sport"}, sourceSections{m: m})
+	tagArticle(tagger, nil, a, "A feed", []string{"Sport"}, m)
 	if a.Section != "Business" {
 		t.Errorf("*=Business: %s, want Business for every article", a.Section)
 	}

@@ -12,6 +12,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	_ "embed"
 	"encoding/binary"
@@ -361,7 +362,7 @@ func (k *Classifier) Scores(text string) []Result {
 		// from 400 words on.
 		weight := k.expertWeight * min(1, float64(len(ws))/400)
 		total, sum := 0.0, 0.0
-		mix := make([]float64, len(p))
+		mix := make([]float64, len(p)) // 0 for the sections the expert lacks
 		for c, name := range k.classes {
 			if i := slices.Index(k.expert.classes, name); i >= 0 {
 				total += p[c]
@@ -369,8 +370,8 @@ func (k *Classifier) Scores(text string) []Result {
 				sum += mix[c]
 			}
 		}
-		for c, name := range k.classes {
-			if slices.Contains(k.expert.classes, name) && sum > 0 {
+		for c := range p {
+			if mix[c] > 0 {
 				p[c] = total * mix[c] / sum
 			}
 		}
@@ -379,15 +380,7 @@ func (k *Classifier) Scores(text string) []Result {
 	for c := range p {
 		out[c] = Result{Name: k.classes[c], Confidence: math.Round(p[c]*1000) / 1000}
 	}
-	slices.SortStableFunc(out, func(a, b Result) int {
-		switch {
-		case a.Confidence > b.Confidence:
-			return -1
-		case a.Confidence < b.Confidence:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(out, func(a, b Result) int { return cmp.Compare(b.Confidence, a.Confidence) })
 	return out
 }
 
